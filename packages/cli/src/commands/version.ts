@@ -1,0 +1,11 @@
+import type { Command } from 'commander';
+import { TANDEM_VERSION } from '@tandem/api';
+
+export function addVersionCommand(program: Command): void {
+  program
+    .command('version')
+    .description('Print the Tandem version.')
+    .action(() => {
+      process.stdout.write(`tandem ${TANDEM_VERSION} (node ${process.version})\n`);
+    });
+}

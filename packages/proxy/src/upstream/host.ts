@@ -1,0 +1,45 @@
+import type { LbEndpoint, Locality } from '@tandem/api';
+
+/**
+ * One upstream endpoint of a cluster. Load balancers read `weight`, `healthy` and
+ * `activeRequests`; the cluster keeps them current. Connection pools hang off it.
+ */
+export class Host {
+  readonly address: string;
+  readonly port: number;
+  /** `address:port` (IPv6 in brackets), used in logs, errors and /clusters. */
+  readonly key: string;
+  readonly hostname: string;
+  readonly locality: Locality | undefined;
+  readonly priority: number;
+  weight: number;
+  /** False when EDS says so or health checks/outlier detection eject it. */
+  healthy: boolean;
+  /** Requests currently in flight to this host (least-request LB reads this). */
+  activeRequests = 0;
+
+  constructor(
+    address: string,
+    port: number,
+    opts: { weight?: number; healthy?: boolean; locality?: Locality; priority?: number; hostname?: string } = {},
+  ) {
+    this.address = address;
+    this.port = port;
+    this.key = address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
+    this.weight = opts.weight ?? 1;
+    this.healthy = opts.healthy ?? true;
+    this.locality = opts.locality;
+    this.priority = opts.priority ?? 0;
+    this.hostname = opts.hostname ?? '';
+  }
+
+  static fromEndpoint(ep: LbEndpoint, locality: Locality | undefined, priority: number): Host {
+    return new Host(ep.address.address, ep.address.portValue, {
+      weight: ep.loadBalancingWeight,
+      healthy: ep.healthStatus !== 'UNHEALTHY' && ep.healthStatus !== 'DRAINING' && ep.healthStatus !== 'TIMEOUT',
+      locality,
+      priority,
+      hostname: ep.hostname,
+    });
+  }
+}

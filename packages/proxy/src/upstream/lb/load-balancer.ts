@@ -1,0 +1,39 @@
+import type { Cluster } from '@tandem/api';
+import type { Host } from '../host.ts';
+
+/**
+ * The hosts of one priority level. `hosts` is every host; `healthyHosts` the subset a load
+ * balancer may pick in normal operation. Locality groups are kept for locality-weighted LB.
+ */
+export interface HostSet {
+  readonly priority: number;
+  readonly hosts: readonly Host[];
+  readonly healthyHosts: readonly Host[];
+  /** Hosts grouped by locality, with the locality's weight (0 when unset). */
+  readonly localities: readonly { weight: number; hosts: readonly Host[]; healthyHosts: readonly Host[] }[];
+}
+
+/** All priority levels of a cluster; index = priority. Replaced wholesale on update. */
+export interface PrioritySet {
+  readonly hostSets: readonly HostSet[];
+  /** Percent, default 140 (Envoy's overprovisioning factor). */
+  readonly overprovisioningFactor: number;
+}
+
+/** What a request offers a load balancer: a hash for consistent-hashing policies. */
+export interface LbContext {
+  /** Unsigned 32-bit hash from the route's hash policy; undefined when none applies. */
+  hash: number | undefined;
+}
+
+export interface LoadBalancer {
+  /** Picks a host for one request, or undefined when no host is available. */
+  chooseHost(ctx: LbContext | undefined): Host | undefined;
+}
+
+/** Registered by LB policy name (STYLE rule 5). */
+export interface LoadBalancerFactory {
+  readonly policy: Cluster['lbPolicy'];
+  /** Builds a balancer over one snapshot of the priority set; rebuilt when the set changes. */
+  create(set: PrioritySet, cluster: Cluster, random: () => number): LoadBalancer;
+}
