@@ -1,4 +1,6 @@
 import type { LbEndpoint, Locality } from '@tandem/api';
+import type { Http1Pool } from './http1/http1-pool.ts';
+import type { Http2Pool } from './http2/http2-pool.ts';
 
 /**
  * One upstream endpoint of a cluster. Load balancers read `weight`, `healthy` and
@@ -17,6 +19,9 @@ export class Host {
   healthy: boolean;
   /** Requests currently in flight to this host (least-request LB reads this). */
   activeRequests = 0;
+  /** Connection pools to this host, created on first use by its cluster. */
+  http1Pool: Http1Pool | undefined = undefined;
+  http2Pool: Http2Pool | undefined = undefined;
 
   constructor(
     address: string,

@@ -1,0 +1,39 @@
+/** The admin API's handler shape and what handlers may read from the running proxy. */
+import type { StatsStore } from '../stats/stats.ts';
+import type { ClusterManager } from '../upstream/cluster-manager.ts';
+
+export interface AdminResponse {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+export interface AdminHandler {
+  path: string;
+  help: string;
+  /** Changes state: only POST is accepted. */
+  mutates?: boolean;
+  handle(target: AdminTarget, query: URLSearchParams): AdminResponse;
+}
+
+export type ServerState = 'PRE_INITIALIZING' | 'INITIALIZING' | 'LIVE' | 'DRAINING';
+
+export interface ListenerInfo {
+  name: string;
+  address: string;
+  port: number;
+}
+
+/** What the admin API reads from and does to the proxy. */
+export interface AdminTarget {
+  state(): ServerState;
+  serverInfo(): Record<string, unknown>;
+  readonly stats: StatsStore;
+  readonly clusters: ClusterManager;
+  listeners(): ListenerInfo[];
+  /** The running config in xDS (proto3 JSON) form, as loaded. */
+  rawConfig(): Record<string, unknown>;
+  drainListeners(): void;
+  setHealthFailed(failed: boolean): void;
+  quit(): void;
+}

@@ -1,0 +1,40 @@
+/**
+ * `/clusters`: per host `cluster::host:port::stat::value` lines as Envoy prints them, or JSON with
+ * `?format=json`.
+ */
+import type { AdminResponse, AdminTarget } from './admin-handler.ts';
+
+export function clustersHandler(t: AdminTarget, q: URLSearchParams): AdminResponse {
+  const clusters = [...t.clusters.all()];
+  if (q.get('format') === 'json') {
+    const body = {
+      cluster_statuses: clusters.map((c) => ({
+        name: c.name,
+        host_statuses: c.allHosts.map((h) => ({
+          address: { socket_address: { address: h.address, port_value: h.port } },
+          hostname: h.hostname,
+          weight: h.weight,
+          priority: h.priority,
+          health_status: { eds_health_status: h.healthy ? 'HEALTHY' : 'UNHEALTHY' },
+          stats: [
+            { name: 'rq_active', value: h.activeRequests },
+            { name: 'cx_active', value: (h.http1Pool?.connectionCount ?? 0) + (h.http2Pool?.connectionCount ?? 0) },
+          ],
+        })),
+      })),
+    };
+    return { status: 200, contentType: 'application/json', body: `${JSON.stringify(body, null, 2)}\n` };
+  }
+  const lines: string[] = [];
+  for (const c of clusters) {
+    lines.push(`${c.name}::default_priority::max_connections::1024`);
+    for (const h of c.allHosts) {
+      const p = `${c.name}::${h.key}::`;
+      const cx = (h.http1Pool?.connectionCount ?? 0) + (h.http2Pool?.connectionCount ?? 0);
+      lines.push(`${p}cx_active::${cx}`, `${p}rq_active::${h.activeRequests}`);
+      lines.push(`${p}health_flags::${h.healthy ? 'healthy' : '/failed_eds_health'}`);
+      lines.push(`${p}weight::${h.weight}`, `${p}priority::${h.priority}`, `${p}hostname::${h.hostname}`);
+    }
+  }
+  return { status: 200, contentType: 'text/plain', body: lines.map((l) => `${l}\n`).join('') };
+}

@@ -1,0 +1,216 @@
+/**
+ * The HTTP connection manager, compiled once from its config: it picks the codec for each
+ * connection, turns each request into an `HttpStream`, applies the connection manager's header
+ * rules (hop-by-hop, x-forwarded-*, x-request-id, server) and runs the filter chain.
+ */
+import { randomUUID } from 'node:crypto';
+import type net from 'node:net';
+import type { HttpConnectionManager } from '@tandem/api';
+import type { StatsStore } from '../../stats/stats.ts';
+import type { ClusterManager } from '../../upstream/cluster-manager.ts';
+import type { Clock } from '../../util/clock.ts';
+import type { ResponseEncoder } from '../codec.ts';
+import type { HeaderMap } from '../header-map.ts';
+import { removeHopByHop } from '../hop-by-hop.ts';
+import { Http1ServerConnection } from '../http1/http1-server-connection.ts';
+import { Http2ServerSessions } from '../http2/http2-server-sessions.ts';
+import { buildHttpFilterChain, type HttpHandler } from '../http-filter.ts';
+import { HttpStream } from '../http-stream.ts';
+import type { DownstreamConnectionInfo, RequestHead } from '../request-head.ts';
+import type { RouteProvider } from '../../router/route-provider.ts';
+import { HcmStats } from './hcm-stats.ts';
+
+export interface HcmContext {
+  readonly clusters: ClusterManager;
+  readonly stats: StatsStore;
+  readonly clock: Clock;
+  /** Resolves the route table: inline config, or RDS by name. */
+  readonly routes: (config: HttpConnectionManager) => RouteProvider;
+}
+
+const H2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
+
+export class HcmRuntime {
+  readonly config: HttpConnectionManager;
+  readonly stats: HcmStats;
+  readonly clock: Clock;
+  readonly clusters: ClusterManager;
+  readonly routes: RouteProvider;
+  private readonly handler: HttpHandler;
+  private readonly upgrades: Map<string, boolean>;
+  private readonly http1Connections = new Set<Http1ServerConnection>();
+  private h2: Http2ServerSessions | undefined;
+  private draining = false;
+
+  constructor(config: HttpConnectionManager, ctx: HcmContext) {
+    this.config = config;
+    this.clock = ctx.clock;
+    this.clusters = ctx.clusters;
+    this.stats = new HcmStats(ctx.stats.scope(`http.${config.statPrefix}.`));
+    this.routes = ctx.routes(config);
+    this.upgrades = new Map(config.upgradeConfigs.map((u) => [u.upgradeType.toLowerCase(), u.enabled]));
+    this.handler = buildHttpFilterChain(config.httpFilters, {
+      clusters: ctx.clusters,
+      stats: ctx.stats.scope(`http.${config.statPrefix}.`),
+      clock: ctx.clock,
+    });
+  }
+
+  /** Serves one accepted connection. `alpn` is the TLS-negotiated protocol, if any. */
+  handleConnection(socket: net.Socket, info: DownstreamConnectionInfo, alpn: string | false): void {
+    this.stats.downstreamCxTotal.inc();
+    this.stats.downstreamCxActive.inc();
+    const codec = this.config.codecType;
+    if (codec === 'HTTP2' || alpn === 'h2') return this.serveHttp2(socket, info);
+    if (codec === 'HTTP1' || alpn === 'http/1.1' || alpn === 'http/1.0') return this.serveHttp1(socket, info, undefined);
+    this.sniff(socket, info);
+  }
+
+  /** Whether upgrades of `type` (lower-case, e.g. `websocket`) are enabled at the HCM level. */
+  upgradeEnabled(type: string): boolean {
+    return this.upgrades.get(type) === true;
+  }
+
+  /** A request head arrived; returns the stream the codec feeds the body into. */
+  newStream(
+    head: RequestHead,
+    info: DownstreamConnectionInfo,
+    encoder: ResponseEncoder,
+    endStream: boolean,
+    upgradeType: string,
+  ): HttpStream {
+    const stats = this.stats;
+    stats.downstreamRqTotal.inc();
+    stats.downstreamRqActive.inc();
+    if (head.protocol === 'HTTP/2') stats.downstreamRqHttp2Total.inc();
+    else stats.downstreamRqHttp1Total.inc();
+    const stream = new HttpStream(this, head, info, encoder);
+    if (endStream) stream.requestComplete = true;
+    if (upgradeType !== '') {
+      stream.upgradeType = upgradeType;
+      stats.downstreamRqUpgradesTotal.inc();
+    }
+    if (head.authority === '') {
+      stream.sendLocalReply(400, 'missing host header', 'DPE');
+      return stream;
+    }
+    if (!this.applyRequestHeaderRules(stream)) return stream;
+    this.handler(stream);
+    return stream;
+  }
+
+  /** Response rules every response gets, local or proxied. */
+  decorateResponse(stream: HttpStream, headers: HeaderMap): void {
+    removeHopByHop(headers, stream.responseStatus === 101);
+    const t = this.config.serverHeaderTransformation;
+    if (t === 'OVERWRITE') headers.set('server', this.config.serverName);
+    else if (t === 'APPEND_IF_ABSENT' && !headers.has('server')) headers.add('server', this.config.serverName);
+  }
+
+  onStreamComplete(stream: HttpStream): void {
+    const stats = this.stats;
+    stats.downstreamRqActive.dec();
+    stats.downstreamRqCompleted.inc();
+    if (stream.responseStatus > 0) stats.countResponse(stream.responseStatus);
+  }
+
+  /** A reply written before a stream existed (malformed request). */
+  countRawReply(status: number): void {
+    this.stats.countResponse(status);
+  }
+
+  onConnectionClosed(conn: Http1ServerConnection | net.Socket): void {
+    this.stats.downstreamCxActive.dec();
+    if (conn instanceof Http1ServerConnection) this.http1Connections.delete(conn);
+  }
+
+  /** Stops keep-alive: HTTP/1 connections close after their current response, HTTP/2 gets GOAWAY. */
+  drain(): void {
+    this.draining = true;
+    for (const c of this.http1Connections) c.drain();
+    this.h2?.drain();
+  }
+
+  // ------------------------------------------------------------ internals
+
+  private applyRequestHeaderRules(stream: HttpStream): boolean {
+    const head = stream.head;
+    const h = head.headers;
+    const cfg = this.config;
+    const upgrade = stream.upgradeType !== '';
+    removeHopByHop(h, upgrade);
+    if (upgrade && head.protocol !== 'HTTP/2') h.set('connection', 'upgrade');
+    if (cfg.headersWithUnderscoresAction !== 'ALLOW' && !this.checkUnderscores(stream)) return false;
+    if (cfg.useRemoteAddress) {
+      if (!cfg.skipXffAppend) appendXff(h, stream.conn.remoteAddress);
+      h.set('x-forwarded-proto', head.scheme);
+    } else if (!h.has('x-forwarded-proto')) {
+      h.add('x-forwarded-proto', head.scheme);
+    }
+    if (cfg.generateRequestId) {
+      if (!cfg.preserveExternalRequestId && cfg.useRemoteAddress) h.set('x-request-id', randomUUID());
+      else if (!h.has('x-request-id')) h.add('x-request-id', randomUUID());
+    }
+    return true;
+  }
+
+  private checkUnderscores(stream: HttpStream): boolean {
+    const l = stream.head.headers.list;
+    for (let i = 0; i < l.length; i += 2) {
+      if (l[i]!.indexOf('_') < 0) continue;
+      if (this.config.headersWithUnderscoresAction === 'REJECT_REQUEST') {
+        stream.sendLocalReply(400, 'header name with underscores', 'DPE');
+        return false;
+      }
+      l.splice(i, 2);
+      i -= 2;
+    }
+    return true;
+  }
+
+  private serveHttp1(socket: net.Socket, info: DownstreamConnectionInfo, initial: Buffer | undefined): void {
+    this.stats.downstreamCxHttp1Total.inc();
+    const conn = new Http1ServerConnection(socket, this, info);
+    this.http1Connections.add(conn);
+    if (this.draining) conn.drain();
+    if (initial !== undefined) socket.emit('data', initial);
+  }
+
+  private serveHttp2(socket: net.Socket, info: DownstreamConnectionInfo): void {
+    this.stats.downstreamCxHttp2Total.inc();
+    this.h2 ??= new Http2ServerSessions(this);
+    this.h2.serve(socket, info);
+    if (this.draining) this.h2.drain();
+  }
+
+  /** Codec AUTO on plaintext: HTTP/2 prior knowledge starts with the connection preface. */
+  private sniff(socket: net.Socket, info: DownstreamConnectionInfo): void {
+    let seen: Buffer | undefined;
+    const onData = (data: Buffer): void => {
+      seen = seen === undefined ? data : Buffer.concat([seen, data]);
+      const n = Math.min(seen.length, H2_PREFACE.length);
+      const isH2Prefix = seen.compare(H2_PREFACE, 0, n, 0, n) === 0;
+      if (isH2Prefix && n < H2_PREFACE.length) return; // need more bytes to decide
+      socket.removeListener('data', onData);
+      socket.removeListener('close', onClose);
+      if (isH2Prefix) {
+        socket.pause();
+        socket.unshift(seen);
+        this.serveHttp2(socket, info);
+      } else {
+        this.serveHttp1(socket, info, seen);
+      }
+    };
+    const onClose = (): void => this.onConnectionClosed(socket);
+    socket.on('data', onData);
+    socket.on('close', onClose);
+    socket.on('error', noop);
+  }
+}
+
+function appendXff(h: HeaderMap, address: string): void {
+  const existing = h.get('x-forwarded-for');
+  h.set('x-forwarded-for', existing === undefined ? address : `${existing},${address}`);
+}
+
+function noop(): void {}

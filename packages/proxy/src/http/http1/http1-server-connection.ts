@@ -1,0 +1,366 @@
+/**
+ * Downstream HTTP/1.x: parses requests from one client connection, hands each to the connection
+ * manager as an `HttpStream`, and encodes its response. Requests are served one at a time;
+ * pipelined requests wait in the parser until the current response is complete.
+ */
+import type net from 'node:net';
+import type { ResponseEncoder } from '../codec.ts';
+import { HeaderMap } from '../header-map.ts';
+import type { HcmRuntime } from '../hcm/hcm-runtime.ts';
+import type { HttpStream } from '../http-stream.ts';
+import type { DownstreamConnectionInfo, RequestHead } from '../request-head.ts';
+import { CRLF, LAST_CHUNK, chunkHeader, lastChunkWithTrailers, serializeFields, statusLine } from './http1-encoder.ts';
+import { BodyKind, Http1Parser, type Http1ParserHandler, type MessageHead } from './http1-parser.ts';
+import { ParseError } from './parse-error.ts';
+
+const EMPTY = Buffer.alloc(0);
+const CONTINUE = 'HTTP/1.1 100 Continue\r\n\r\n';
+
+export class Http1ServerConnection implements Http1ParserHandler, ResponseEncoder {
+  readonly socket: net.Socket;
+  private readonly hcm: HcmRuntime;
+  private readonly info: DownstreamConnectionInfo;
+  private readonly parser: Http1Parser;
+  private stream: HttpStream | undefined = undefined;
+  private requestEnded = false;
+  private isHeadRequest = false;
+  private versionMinor = 1;
+  private keepAlive = true;
+  private chunkedResponse = false;
+  private trailersOk = false;
+  private readPaused = false;
+  private closed = false;
+  private requestTimer: NodeJS.Timeout | undefined = undefined;
+  private idleSinceMs: number;
+
+  constructor(socket: net.Socket, hcm: HcmRuntime, info: DownstreamConnectionInfo) {
+    this.socket = socket;
+    this.hcm = hcm;
+    this.info = info;
+    const cfg = hcm.config;
+    this.parser = new Http1Parser(true, this, {
+      maxHeaderBytes: cfg.maxRequestHeadersKb * 1024,
+      maxHeaderCount: cfg.maxHeadersCount,
+    });
+    this.idleSinceMs = hcm.clock.nowMs();
+    socket.on('data', this.onData);
+    socket.on('drain', this.onDrain);
+    socket.on('close', this.onClose);
+    socket.on('error', noop);
+    socket.on('end', this.onEnd);
+    const timeoutMs = minNonZero(cfg.streamIdleTimeoutMs, cfg.idleTimeoutMs);
+    if (timeoutMs > 0) {
+      socket.setTimeout(timeoutMs);
+      socket.on('timeout', this.onTimeout);
+    }
+  }
+
+  get trailersAllowed(): boolean {
+    return this.trailersOk;
+  }
+
+  /** Asks the connection to close once the current response (if any) is done. */
+  drain(): void {
+    this.keepAlive = false;
+    if (this.stream === undefined && this.parser.idle) this.socket.end();
+  }
+
+  // ------------------------------------------------------------ socket events
+
+  private readonly onData = (data: Buffer): void => {
+    try {
+      this.parser.execute(data);
+    } catch (err) {
+      this.onParseError(err);
+    }
+  };
+
+  private readonly onDrain = (): void => {
+    this.stream?.onDownstreamWritable();
+  };
+
+  private readonly onEnd = (): void => {
+    // Half-close from the client: finish the current exchange, then close.
+    this.keepAlive = false;
+    if (this.stream === undefined) this.socket.end();
+    else if (!this.requestEnded) this.abortStream();
+  };
+
+  private readonly onClose = (): void => {
+    this.closed = true;
+    this.clearRequestTimer();
+    if (this.stream !== undefined) this.abortStream();
+    this.hcm.onConnectionClosed(this);
+  };
+
+  private readonly onTimeout = (): void => {
+    const cfg = this.hcm.config;
+    if (this.stream !== undefined) {
+      if (cfg.streamIdleTimeoutMs === 0) return;
+      this.hcm.stats.downstreamRqIdleTimeout.inc();
+      this.keepAlive = false;
+      this.stream.sendLocalReply(408, 'stream timeout', 'SI');
+      return;
+    }
+    if (cfg.idleTimeoutMs === 0 || this.hcm.clock.nowMs() - this.idleSinceMs < cfg.idleTimeoutMs) return;
+    this.hcm.stats.downstreamCxIdleTimeout.inc();
+    this.socket.end();
+  };
+
+  // ------------------------------------------------------------ parser events
+
+  onHead(msg: MessageHead): boolean {
+    if (msg.status !== 0) return true;
+    this.versionMinor = msg.versionMinor;
+    this.keepAlive = msg.keepAlive && this.keepAlive;
+    this.isHeadRequest = msg.method === 'HEAD';
+    this.requestEnded = false;
+    this.chunkedResponse = false;
+    const head = this.toRequestHead(msg);
+    if (head === undefined) return false;
+    if (msg.expectContinue) {
+      head.headers.remove('expect');
+      if (msg.bodyKind !== BodyKind.None) this.socket.write(CONTINUE, 'latin1');
+    }
+    const noBody = msg.bodyKind === BodyKind.None && !msg.upgrade;
+    if (noBody) this.requestEnded = true;
+    const requestTimeoutMs = this.hcm.config.requestTimeoutMs;
+    if (requestTimeoutMs > 0 && !noBody) this.requestTimer = setTimeout(onRequestTimeout, requestTimeoutMs, this);
+    this.stream = this.hcm.newStream(head, this.info, this, noBody, msg.upgrade ? upgradeType(msg) : '');
+    return true;
+  }
+
+  onBody(chunk: Buffer): void {
+    this.stream?.onRequestData(chunk, false);
+  }
+
+  onMessageComplete(trailers: string[] | undefined): boolean {
+    const stream = this.stream;
+    this.clearRequestTimer();
+    if (!this.requestEnded) {
+      this.requestEnded = true;
+      if (stream !== undefined) {
+        if (trailers !== undefined) stream.onRequestTrailers(new HeaderMap(trailers));
+        else stream.onRequestData(EMPTY, true);
+      }
+    }
+    // Hold pipelined requests until this response is done.
+    return this.stream === undefined;
+  }
+
+  /** Called by the timer when the whole request did not arrive within request_timeout. */
+  requestTimedOut(): void {
+    this.requestTimer = undefined;
+    if (this.stream === undefined || this.requestEnded) return;
+    this.hcm.stats.downstreamRqTimeout.inc();
+    this.keepAlive = false;
+    this.stream.sendLocalReply(408, 'request timeout', '');
+  }
+
+  // ------------------------------------------------------------ ResponseEncoder
+
+  encodeHeaders(status: number, headers: HeaderMap, endStream: boolean): void {
+    const noBody = this.isHeadRequest || status === 204 || status === 304 || status < 200;
+    if (!noBody) {
+      if (headers.has('content-length')) {
+        // Framed by the upstream's (or local reply's) length.
+      } else if (endStream) {
+        headers.add('content-length', '0');
+      } else if (this.versionMinor === 1) {
+        headers.add('transfer-encoding', 'chunked');
+        this.chunkedResponse = true;
+      } else {
+        this.keepAlive = false;
+      }
+    }
+    if (!this.requestEnded) this.keepAlive = false;
+    if (!this.keepAlive) headers.set('connection', 'close');
+    else if (this.versionMinor === 0) headers.set('connection', 'keep-alive');
+    const head = serializeFields(headers, statusLine(status)) + '\r\n';
+    if (endStream || noBody) {
+      this.socket.write(head, 'latin1');
+      if (endStream) this.responseDone();
+      return;
+    }
+    this.socket.cork();
+    this.socket.write(head, 'latin1');
+    process.nextTick(uncork, this.socket);
+  }
+
+  encodeData(chunk: Buffer, endStream: boolean): boolean {
+    const s = this.socket;
+    if (this.isHeadRequest) {
+      if (endStream) this.responseDone();
+      return true;
+    }
+    let ok = true;
+    if (this.chunkedResponse) {
+      s.cork();
+      if (chunk.length > 0) {
+        s.write(chunkHeader(chunk.length), 'latin1');
+        s.write(chunk);
+        ok = s.write(CRLF);
+      }
+      if (endStream) ok = s.write(LAST_CHUNK);
+      s.uncork();
+    } else if (chunk.length > 0) {
+      ok = s.write(chunk);
+      if (endStream) s.uncork();
+    }
+    if (endStream) this.responseDone();
+    return ok && !s.writableNeedDrain;
+  }
+
+  encodeTrailers(trailers: HeaderMap): void {
+    if (this.chunkedResponse && !this.isHeadRequest) this.socket.write(lastChunkWithTrailers(trailers), 'latin1');
+    this.socket.uncork();
+    this.responseDone();
+  }
+
+  resetStream(): void {
+    this.stream = undefined;
+    this.socket.destroy();
+  }
+
+  readDisable(disable: boolean): void {
+    if (disable === this.readPaused || this.closed) return;
+    this.readPaused = disable;
+    if (disable) this.socket.pause();
+    else this.socket.resume();
+  }
+
+  takeSocket(): { socket: net.Socket; rest: Buffer | undefined } | undefined {
+    const s = this.socket;
+    s.removeListener('data', this.onData);
+    s.removeListener('drain', this.onDrain);
+    s.removeListener('end', this.onEnd);
+    s.removeListener('timeout', this.onTimeout);
+    s.setTimeout(0);
+    this.parser.detach();
+    return { socket: s, rest: this.parser.takeRemaining() };
+  }
+
+  // ------------------------------------------------------------ internals
+
+  private toRequestHead(msg: MessageHead): RequestHead | undefined {
+    const headers = new HeaderMap(msg.headers);
+    let authority = headers.get('host') ?? '';
+    if (authority !== '') headers.remove('host');
+    let path = msg.target;
+    const c0 = path.charCodeAt(0);
+    if (c0 !== 47 /* / */) {
+      if (msg.method === 'CONNECT') {
+        authority = path;
+        path = '';
+      } else if (path === '*' && msg.method === 'OPTIONS') {
+        // asterisk-form
+      } else if (path.startsWith('http://') || path.startsWith('https://')) {
+        const start = path.indexOf('//') + 2;
+        const slash = path.indexOf('/', start);
+        authority = path.slice(start, slash < 0 ? path.length : slash);
+        path = slash < 0 ? '/' : path.slice(slash);
+      } else {
+        this.rejectRaw(400, 'invalid request target');
+        return undefined;
+      }
+    }
+    if (msg.versionMinor === 0) {
+      const h1 = this.hcm.config.http1;
+      if (!h1.acceptHttp10) {
+        this.rejectRaw(426, 'HTTP/1.0 not allowed');
+        return undefined;
+      }
+      if (authority === '') authority = h1.defaultHostForHttp10;
+    }
+    this.trailersOk = this.versionMinor === 1 && hasTrailersToken(headers.get('te'));
+    return {
+      method: msg.method,
+      path,
+      authority,
+      scheme: this.info.tls ? 'https' : 'http',
+      headers,
+      protocol: msg.versionMinor === 1 ? 'HTTP/1.1' : 'HTTP/1.0',
+    };
+  }
+
+  private onParseError(err: unknown): void {
+    if (!(err instanceof ParseError)) throw err;
+    this.hcm.stats.downstreamCxProtocolError.inc();
+    this.parser.detach();
+    if (this.stream !== undefined && !this.stream.responseStarted) {
+      this.keepAlive = false;
+      this.stream.sendLocalReply(err.status, err.message, 'DPE');
+      return;
+    }
+    if (this.stream !== undefined) return this.abortStream();
+    this.rejectRaw(err.status, err.message);
+  }
+
+  /** Answers without a stream (the request never became one) and closes. */
+  private rejectRaw(status: number, message: string): void {
+    this.keepAlive = false;
+    this.hcm.countRawReply(status);
+    const body = `${message}\n`;
+    const head = `${statusLine(status)}content-length: ${body.length}\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\n`;
+    this.parser.detach();
+    this.socket.end(head + body, 'latin1');
+  }
+
+  private abortStream(): void {
+    const stream = this.stream;
+    this.stream = undefined;
+    stream?.onDownstreamReset();
+    this.socket.destroy();
+  }
+
+  private responseDone(): void {
+    this.stream = undefined;
+    this.idleSinceMs = this.hcm.clock.nowMs();
+    if (!this.keepAlive || !this.requestEnded) {
+      this.clearRequestTimer();
+      this.parser.detach();
+      this.socket.end();
+      return;
+    }
+    if (this.readPaused) this.readDisable(false);
+    try {
+      this.parser.resume();
+    } catch (err) {
+      this.onParseError(err);
+    }
+  }
+
+  private clearRequestTimer(): void {
+    if (this.requestTimer !== undefined) {
+      clearTimeout(this.requestTimer);
+      this.requestTimer = undefined;
+    }
+  }
+}
+
+function onRequestTimeout(conn: Http1ServerConnection): void {
+  conn.requestTimedOut();
+}
+
+function uncork(socket: net.Socket): void {
+  socket.uncork();
+}
+
+function noop(): void {}
+
+function minNonZero(a: number, b: number): number {
+  if (a === 0) return b;
+  if (b === 0) return a;
+  return Math.min(a, b);
+}
+
+function upgradeType(msg: MessageHead): string {
+  if (msg.method === 'CONNECT') return 'CONNECT';
+  const h = msg.headers;
+  for (let i = 0; i < h.length; i += 2) if (h[i] === 'upgrade') return h[i + 1]!.toLowerCase();
+  return '';
+}
+
+function hasTrailersToken(te: string | undefined): boolean {
+  return te !== undefined && te.toLowerCase().includes('trailers');
+}

@@ -1,0 +1,229 @@
+/**
+ * One listener: accepts connections, inspects the first bytes when a filter chain match needs
+ * SNI/ALPN or HTTP detection, picks the filter chain, terminates TLS if the chain says so, and
+ * hands the connection to the chain's network filter.
+ */
+import net from 'node:net';
+import tls from 'node:tls';
+import type { FilterChain, Listener, Secret } from '@tandem/api';
+import type { DownstreamConnectionInfo } from '../http/request-head.ts';
+import { buildNetworkFilter, type NetworkFilterContext, type NetworkFilterRuntime } from '../network/network-filter.ts';
+import type { Counter, Gauge } from '../stats/stats.ts';
+import { buildServerTlsOptions, verifyPeerSan } from '../tls/tls-context.ts';
+import { TandemError } from '../util/errors.ts';
+import { inspectClientHello, inspectHttp } from './client-hello.ts';
+import { compileFilterChainMatcher } from './filter-chain-matcher.ts';
+
+interface BuiltChain {
+  readonly chain: FilterChain;
+  readonly filter: NetworkFilterRuntime;
+  readonly tls: tls.TLSSocketOptions | undefined;
+}
+
+interface ListenerStats {
+  downstreamCxTotal: Counter;
+  downstreamCxActive: Gauge;
+  noFilterChainMatch: Counter;
+  downstreamListenerFilterError: Counter;
+  sslHandshake: Counter;
+  sslConnectionError: Counter;
+}
+
+const MAX_INSPECT_BYTES = 64 * 1024;
+
+export class ListenerRuntime {
+  readonly config: Listener;
+  private readonly server: net.Server;
+  private readonly chains = new Map<FilterChain, BuiltChain>();
+  private readonly matcher: ReturnType<typeof compileFilterChainMatcher>;
+  private readonly stats: ListenerStats;
+  private readonly sockets = new Set<net.Socket>();
+  private boundPort = 0;
+
+  constructor(config: Listener, ctx: NetworkFilterContext, secrets: (name: string) => Secret | undefined) {
+    this.config = config;
+    this.matcher = compileFilterChainMatcher(config);
+    const all = config.defaultFilterChain ? [...config.filterChains, config.defaultFilterChain] : config.filterChains;
+    for (const chain of all) this.chains.set(chain, buildChain(chain, ctx, secrets, config.name));
+    const scope = ctx.stats.scope(`listener.${config.address.address}_${config.address.portValue}.`);
+    this.stats = {
+      downstreamCxTotal: scope.counter('downstream_cx_total'),
+      downstreamCxActive: scope.gauge('downstream_cx_active'),
+      noFilterChainMatch: scope.counter('no_filter_chain_match'),
+      downstreamListenerFilterError: scope.counter('downstream_listener_filter_error'),
+      sslHandshake: scope.counter('ssl.handshake'),
+      sslConnectionError: scope.counter('ssl.connection_error'),
+    };
+    this.server = net.createServer({ allowHalfOpen: true, noDelay: true }, (s) => this.onConnection(s));
+  }
+
+  /** The port actually bound (differs from config when it asked for port 0). */
+  get port(): number {
+    return this.boundPort;
+  }
+
+  get activeConnections(): number {
+    return this.sockets.size;
+  }
+
+  listen(): Promise<void> {
+    const { address, portValue } = this.config.address;
+    return new Promise((resolve, reject) => {
+      const onError = (err: NodeJS.ErrnoException): void =>
+        reject(
+          new TandemError(
+            'TANDEM_ERR_LISTENER_BIND',
+            `listener "${this.config.name}": cannot bind ${address}:${portValue}: ${err.code ?? err.message}`,
+          ),
+        );
+      this.server.once('error', onError);
+      this.server.listen({ host: address, port: portValue, backlog: 1024 }, () => {
+        this.server.removeListener('error', onError);
+        this.boundPort = (this.server.address() as net.AddressInfo).port;
+        resolve();
+      });
+    });
+  }
+
+  /** Stops accepting; existing connections are drained by their filters. */
+  drain(): void {
+    this.server.close();
+    for (const c of this.chains.values()) c.filter.drain();
+  }
+
+  /** Closes every connection now. */
+  destroyConnections(): void {
+    for (const s of this.sockets) s.destroy();
+  }
+
+  private onConnection(socket: net.Socket): void {
+    this.stats.downstreamCxTotal.inc();
+    this.stats.downstreamCxActive.inc();
+    this.sockets.add(socket);
+    socket.on('close', () => {
+      this.sockets.delete(socket);
+      this.stats.downstreamCxActive.dec();
+    });
+    socket.on('error', noop);
+    const info: DownstreamConnectionInfo = {
+      remoteAddress: stripV4Mapped(socket.remoteAddress ?? ''),
+      remotePort: socket.remotePort ?? 0,
+      localAddress: stripV4Mapped(socket.localAddress ?? ''),
+      localPort: socket.localPort ?? 0,
+      tls: false,
+      serverName: '',
+    };
+    if (this.matcher.needsTlsInspection || this.matcher.needsHttpInspection) this.inspect(socket, info);
+    else this.dispatch(socket, info, 'raw_buffer', []);
+  }
+
+  /** Reads the first bytes (TLS ClientHello or HTTP preface/request line) without consuming them. */
+  private inspect(socket: net.Socket, info: DownstreamConnectionInfo): void {
+    let seen: Buffer | undefined;
+    const timeoutMs = this.config.listenerFiltersTimeoutMs;
+    const timer =
+      timeoutMs > 0
+        ? setTimeout(() => {
+            socket.removeListener('data', onData);
+            if (this.config.continueOnListenerFiltersTimeout) return this.resume(socket, seen, info, 'raw_buffer', []);
+            this.stats.downstreamListenerFilterError.inc();
+            socket.destroy();
+          }, timeoutMs)
+        : undefined;
+    const onData = (data: Buffer): void => {
+      seen = seen === undefined ? data : Buffer.concat([seen, data]);
+      const hello = inspectClientHello(seen);
+      if (hello.kind === 'need-more' && seen.length < MAX_INSPECT_BYTES) return;
+      socket.removeListener('data', onData);
+      if (timer !== undefined) clearTimeout(timer);
+      if (hello.kind === 'tls') {
+        info.serverName = hello.serverName;
+        return this.resume(socket, seen, info, 'tls', hello.alpn);
+      }
+      const http = this.matcher.needsHttpInspection ? inspectHttp(seen) : undefined;
+      const protocols = http !== undefined && http.kind === 'http' ? http.protocols : [];
+      this.resume(socket, seen, info, 'raw_buffer', protocols);
+    };
+    socket.on('data', onData);
+  }
+
+  private resume(
+    socket: net.Socket,
+    seen: Buffer | undefined,
+    info: DownstreamConnectionInfo,
+    transport: string,
+    alpn: string[],
+  ): void {
+    socket.pause();
+    if (seen !== undefined) socket.unshift(seen);
+    this.dispatch(socket, info, transport, alpn);
+  }
+
+  private dispatch(socket: net.Socket, info: DownstreamConnectionInfo, transport: string, alpn: string[]): void {
+    const chain = this.matcher.match({
+      destinationPort: info.localPort,
+      destinationIp: info.localAddress,
+      sourceIp: info.remoteAddress,
+      sourcePort: info.remotePort,
+      serverName: info.serverName,
+      transportProtocol: transport,
+      applicationProtocols: alpn,
+    });
+    const built = chain === undefined ? undefined : this.chains.get(chain);
+    if (built === undefined) {
+      this.stats.noFilterChainMatch.inc();
+      socket.destroy();
+      return;
+    }
+    if (built.tls === undefined) {
+      socket.resume();
+      return built.filter.onConnection(socket, info, false);
+    }
+    this.terminateTls(socket, info, built);
+  }
+
+  private terminateTls(socket: net.Socket, info: DownstreamConnectionInfo, built: BuiltChain): void {
+    const tlsSocket = new tls.TLSSocket(socket, built.tls);
+    info.tls = true;
+    tlsSocket.on('error', () => {
+      this.stats.sslConnectionError.inc();
+      tlsSocket.destroy();
+    });
+    tlsSocket.once('secure', () => {
+      const matchers = built.chain.transportSocket?.commonTlsContext.validationContext?.matchSubjectAltNames ?? [];
+      const peer = tlsSocket.getPeerX509Certificate();
+      if (matchers.length > 0 && (peer === undefined || !verifyPeerSan(peer, matchers))) {
+        this.stats.sslConnectionError.inc();
+        tlsSocket.destroy();
+        return;
+      }
+      this.stats.sslHandshake.inc();
+      if (info.serverName === '') info.serverName = (tlsSocket as { servername?: string | false }).servername || '';
+      built.filter.onConnection(tlsSocket, info, tlsSocket.alpnProtocol ?? false);
+    });
+  }
+}
+
+function buildChain(
+  chain: FilterChain,
+  ctx: NetworkFilterContext,
+  secrets: (name: string) => Secret | undefined,
+  listenerName: string,
+): BuiltChain {
+  const terminal = chain.filters[chain.filters.length - 1];
+  if (terminal === undefined) {
+    throw new TandemError('TANDEM_ERR_LISTENER_CONFIG', `listener "${listenerName}": filter chain "${chain.name}" has no filters`);
+  }
+  const ts = chain.transportSocket;
+  return {
+    chain,
+    filter: buildNetworkFilter(terminal, ctx),
+    tls: ts === undefined ? undefined : buildServerTlsOptions(ts, secrets),
+  };
+}
+
+function stripV4Mapped(addr: string): string {
+  return addr.startsWith('::ffff:') && addr.includes('.') ? addr.slice(7) : addr;
+}
+
+function noop(): void {}

@@ -1,0 +1,48 @@
+/**
+ * Network filters (the terminal filter of a filter chain: HTTP connection manager or TCP proxy)
+ * are factories registered by kind (STYLE rule 5). A factory builds its runtime once per filter
+ * chain; the listener then hands it each accepted (and, if configured, TLS-terminated) connection.
+ */
+import type net from 'node:net';
+import type { NetworkFilter } from '@tandem/api';
+import type { HttpConnectionManager, TcpProxy } from '@tandem/api';
+import type { DownstreamConnectionInfo } from '../http/request-head.ts';
+import type { StatsStore } from '../stats/stats.ts';
+import type { ClusterManager } from '../upstream/cluster-manager.ts';
+import type { Clock } from '../util/clock.ts';
+import type { RouteProvider } from '../router/route-provider.ts';
+import { TandemError } from '../util/errors.ts';
+
+export interface NetworkFilterContext {
+  readonly clusters: ClusterManager;
+  readonly stats: StatsStore;
+  readonly clock: Clock;
+  readonly routes: (config: HttpConnectionManager) => RouteProvider;
+}
+
+export interface NetworkFilterRuntime {
+  /** Serves one connection; `alpn` is the negotiated protocol when TLS was terminated. */
+  onConnection(socket: net.Socket, info: DownstreamConnectionInfo, alpn: string | false): void;
+  /** Stop keep-alive / tell peers to go away; connections finish what they are doing. */
+  drain(): void;
+}
+
+export interface NetworkFilterFactory<C> {
+  readonly kind: NetworkFilter['kind'];
+  build(config: C, ctx: NetworkFilterContext): NetworkFilterRuntime;
+}
+
+type AnyFactory = NetworkFilterFactory<HttpConnectionManager> | NetworkFilterFactory<TcpProxy>;
+const registry = new Map<string, AnyFactory>();
+
+export function registerNetworkFilter(factory: AnyFactory): void {
+  registry.set(factory.kind, factory);
+}
+
+export function buildNetworkFilter(filter: NetworkFilter, ctx: NetworkFilterContext): NetworkFilterRuntime {
+  const factory = registry.get(filter.kind);
+  if (factory === undefined) {
+    throw new TandemError('TANDEM_ERR_NETWORK_FILTER', `network filter "${filter.name}": no filter registered for ${filter.kind}`);
+  }
+  return (factory as NetworkFilterFactory<unknown>).build(filter.config, ctx);
+}

@@ -1,0 +1,140 @@
+/**
+ * `envoy.filters.network.tcp_proxy`: connects each downstream connection to a host of one cluster
+ * (or one of weighted clusters) and copies bytes both ways with backpressure and half-close,
+ * closing both sides after the idle timeout.
+ */
+import type net from 'node:net';
+import type { TcpProxy } from '@tandem/api';
+import type { Counter, Gauge } from '../stats/stats.ts';
+import type { ClusterRuntime } from '../upstream/cluster.ts';
+import type { ClusterManager } from '../upstream/cluster-manager.ts';
+import type { NetworkFilterFactory } from './network-filter.ts';
+
+interface TcpProxyStats {
+  downstreamCxTotal: Counter;
+  downstreamCxNoRoute: Counter;
+  idleTimeout: Counter;
+  upstreamFlushActive: Gauge;
+  downstreamCxRxBytesTotal: Counter;
+  downstreamCxTxBytesTotal: Counter;
+}
+
+export const tcpProxyFilter: NetworkFilterFactory<TcpProxy> = {
+  kind: 'tcp_proxy',
+  build(config, ctx) {
+    const scope = ctx.stats.scope(`tcp.${config.statPrefix}.`);
+    const stats: TcpProxyStats = {
+      downstreamCxTotal: scope.counter('downstream_cx_total'),
+      downstreamCxNoRoute: scope.counter('downstream_cx_no_route'),
+      idleTimeout: scope.counter('idle_timeout'),
+      upstreamFlushActive: scope.gauge('upstream_flush_active'),
+      downstreamCxRxBytesTotal: scope.counter('downstream_cx_rx_bytes_total'),
+      downstreamCxTxBytesTotal: scope.counter('downstream_cx_tx_bytes_total'),
+    };
+    const pick = buildClusterPicker(config);
+    return {
+      onConnection: (socket) => proxyConnection(socket, config, stats, ctx.clusters, pick()),
+      drain: () => {},
+    };
+  },
+};
+
+function buildClusterPicker(config: TcpProxy): () => string {
+  const spec = config.clusterSpecifier;
+  if (spec.kind === 'cluster') return () => spec.cluster;
+  const total = spec.clusters.reduce((s, c) => s + c.weight, 0);
+  return () => {
+    let r = Math.floor(Math.random() * total);
+    for (const c of spec.clusters) {
+      if (r < c.weight) return c.name;
+      r -= c.weight;
+    }
+    return spec.clusters[spec.clusters.length - 1]!.name;
+  };
+}
+
+function proxyConnection(
+  downstream: net.Socket,
+  config: TcpProxy,
+  stats: TcpProxyStats,
+  clusters: ClusterManager,
+  clusterName: string,
+): void {
+  stats.downstreamCxTotal.inc();
+  downstream.pause();
+  downstream.on('error', noop);
+  const cluster = clusters.get(clusterName);
+  if (cluster === undefined) {
+    stats.downstreamCxNoRoute.inc();
+    downstream.destroy();
+    return;
+  }
+  connectWithAttempts(cluster, config.maxConnectAttempts, downstream, (upstream) => splice(downstream, upstream, config, stats));
+}
+
+function connectWithAttempts(
+  cluster: ClusterRuntime,
+  attempts: number,
+  downstream: net.Socket,
+  onUp: (upstream: net.Socket) => void,
+): void {
+  const host = cluster.chooseHost(undefined);
+  if (host === undefined || downstream.destroyed) {
+    if (host === undefined) cluster.stats.upstreamCxNoneHealthy.inc();
+    downstream.destroy();
+    return;
+  }
+  cluster.stats.upstreamCxTotal.inc();
+  cluster.connectTcp(
+    host,
+    (upstream) => {
+      cluster.stats.upstreamCxActive.inc();
+      upstream.once('close', () => {
+        cluster.stats.upstreamCxActive.dec();
+        cluster.stats.upstreamCxDestroy.inc();
+      });
+      onUp(upstream);
+    },
+    (reason) => {
+      if (reason === 'connect-timeout') cluster.stats.upstreamCxConnectTimeout.inc();
+      else cluster.stats.upstreamCxConnectFail.inc();
+      if (attempts > 1) connectWithAttempts(cluster, attempts - 1, downstream, onUp);
+      else downstream.destroy();
+    },
+  );
+}
+
+function splice(downstream: net.Socket, upstream: net.Socket, config: TcpProxy, stats: TcpProxyStats): void {
+  upstream.on('error', noop);
+  if (downstream.destroyed) {
+    upstream.destroy();
+    return;
+  }
+  downstream.pipe(upstream);
+  upstream.pipe(downstream);
+  downstream.on('data', (d: Buffer) => stats.downstreamCxRxBytesTotal.add(d.length));
+  upstream.on('data', (d: Buffer) => stats.downstreamCxTxBytesTotal.add(d.length));
+  const closeBoth = (): void => {
+    downstream.destroy();
+    upstream.destroy();
+  };
+  downstream.once('close', () => (upstream.writableEnded ? upstream.destroySoon() : upstream.destroy()));
+  upstream.once('close', () => (downstream.writableEnded ? downstream.destroySoon() : downstream.destroy()));
+  if (config.idleTimeoutMs > 0) {
+    let lastActivity = Date.now();
+    const touch = (): void => {
+      lastActivity = Date.now();
+    };
+    downstream.on('data', touch);
+    upstream.on('data', touch);
+    downstream.setTimeout(config.idleTimeoutMs, () => {
+      if (Date.now() - lastActivity >= config.idleTimeoutMs) {
+        stats.idleTimeout.inc();
+        closeBoth();
+      }
+    });
+  }
+  downstream.resume();
+}
+
+function noop(): void {}

@@ -1,0 +1,66 @@
+/**
+ * All clusters by name. Static clusters come from the bootstrap; CDS/EDS will add, replace and
+ * update them through the same methods.
+ */
+import type tls from 'node:tls';
+import type { Cluster, ClusterLoadAssignment } from '@tandem/api';
+import type { StatsStore } from '../stats/stats.ts';
+import { ClusterRuntime } from './cluster.ts';
+
+/** Builds TLS options for a cluster's transport socket (secrets are resolved by the caller). */
+export type UpstreamTlsBuilder = (cluster: Cluster) => tls.ConnectionOptions | undefined;
+
+export class ClusterManager {
+  private readonly clusters = new Map<string, ClusterRuntime>();
+  private readonly stats: StatsStore;
+  private readonly buildTls: UpstreamTlsBuilder;
+
+  constructor(stats: StatsStore, buildTls: UpstreamTlsBuilder) {
+    this.stats = stats;
+    this.buildTls = buildTls;
+  }
+
+  get(name: string): ClusterRuntime | undefined {
+    return this.clusters.get(name);
+  }
+
+  all(): IterableIterator<ClusterRuntime> {
+    return this.clusters.values();
+  }
+
+  /** Adds or replaces a cluster; a replaced cluster's connections drain. */
+  addOrUpdate(config: Cluster): ClusterRuntime {
+    const runtime = new ClusterRuntime(config, this.stats.scope(''), this.buildTls(config));
+    const old = this.clusters.get(config.name);
+    this.clusters.set(config.name, runtime);
+    old?.shutdown();
+    return runtime;
+  }
+
+  remove(name: string): void {
+    const old = this.clusters.get(name);
+    this.clusters.delete(name);
+    old?.shutdown();
+  }
+
+  updateLoadAssignment(cla: ClusterLoadAssignment): boolean {
+    const c = this.clusters.get(cla.clusterName);
+    if (c === undefined) return false;
+    c.updateLoadAssignment(cla);
+    return true;
+  }
+
+  /** Resolves when every cluster has its first hosts. */
+  async whenInitialized(): Promise<void> {
+    await Promise.all([...this.clusters.values()].map((c) => c.whenInitialized()));
+  }
+
+  get initialized(): boolean {
+    for (const c of this.clusters.values()) if (!c.isInitialized) return false;
+    return true;
+  }
+
+  shutdown(): void {
+    for (const c of this.clusters.values()) c.shutdown();
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Envoy's per-cluster counters and gauges (`cluster.<name>.upstream_rq_total`, ...), resolved
+ * once when the cluster is built so the request path only bumps numbers.
+ */
+import type { Counter, Gauge, StatsScope } from '../stats/stats.ts';
+
+export class ClusterStats {
+  readonly upstreamCxTotal: Counter;
+  readonly upstreamCxActive: Gauge;
+  readonly upstreamCxHttp1Total: Counter;
+  readonly upstreamCxHttp2Total: Counter;
+  readonly upstreamCxConnectFail: Counter;
+  readonly upstreamCxConnectTimeout: Counter;
+  readonly upstreamCxDestroy: Counter;
+  readonly upstreamCxIdleTimeout: Counter;
+  readonly upstreamCxMaxRequests: Counter;
+  readonly upstreamCxReuse: Counter;
+  readonly upstreamRqTotal: Counter;
+  readonly upstreamRqActive: Gauge;
+  readonly upstreamRqPendingTotal: Counter;
+  readonly upstreamRqPendingActive: Gauge;
+  readonly upstreamRqPendingFailureEject: Counter;
+  readonly upstreamRqCancelled: Counter;
+  readonly upstreamRqTimeout: Counter;
+  readonly upstreamRqRxReset: Counter;
+  readonly upstreamRqTxReset: Counter;
+  readonly upstreamCxNoneHealthy: Counter;
+  readonly membershipTotal: Gauge;
+  readonly membershipHealthy: Gauge;
+  /** upstream_rq_1xx .. upstream_rq_5xx, indexed by class (1..5). */
+  readonly upstreamRqClass: Counter[];
+  private readonly scope: StatsScope;
+  private readonly byCode = new Map<number, Counter>();
+
+  constructor(scope: StatsScope) {
+    this.scope = scope;
+    this.upstreamCxTotal = scope.counter('upstream_cx_total');
+    this.upstreamCxActive = scope.gauge('upstream_cx_active');
+    this.upstreamCxHttp1Total = scope.counter('upstream_cx_http1_total');
+    this.upstreamCxHttp2Total = scope.counter('upstream_cx_http2_total');
+    this.upstreamCxConnectFail = scope.counter('upstream_cx_connect_fail');
+    this.upstreamCxConnectTimeout = scope.counter('upstream_cx_connect_timeout');
+    this.upstreamCxDestroy = scope.counter('upstream_cx_destroy');
+    this.upstreamCxIdleTimeout = scope.counter('upstream_cx_idle_timeout');
+    this.upstreamCxMaxRequests = scope.counter('upstream_cx_max_requests');
+    this.upstreamCxReuse = scope.counter('upstream_cx_pool_reuse');
+    this.upstreamRqTotal = scope.counter('upstream_rq_total');
+    this.upstreamRqActive = scope.gauge('upstream_rq_active');
+    this.upstreamRqPendingTotal = scope.counter('upstream_rq_pending_total');
+    this.upstreamRqPendingActive = scope.gauge('upstream_rq_pending_active');
+    this.upstreamRqPendingFailureEject = scope.counter('upstream_rq_pending_failure_eject');
+    this.upstreamRqCancelled = scope.counter('upstream_rq_cancelled');
+    this.upstreamRqTimeout = scope.counter('upstream_rq_timeout');
+    this.upstreamRqRxReset = scope.counter('upstream_rq_rx_reset');
+    this.upstreamRqTxReset = scope.counter('upstream_rq_tx_reset');
+    this.upstreamCxNoneHealthy = scope.counter('upstream_cx_none_healthy');
+    this.membershipTotal = scope.gauge('membership_total');
+    this.membershipHealthy = scope.gauge('membership_healthy');
+    this.upstreamRqClass = [0, 1, 2, 3, 4, 5].map((c) => scope.counter(`upstream_rq_${c}xx`));
+  }
+
+  /** Counts a completed upstream response by class and exact code. */
+  countResponse(status: number): void {
+    const cls = (status / 100) | 0;
+    if (cls >= 1 && cls <= 5) this.upstreamRqClass[cls]!.inc();
+    let c = this.byCode.get(status);
+    if (c === undefined) this.byCode.set(status, (c = this.scope.counter(`upstream_rq_${status}`)));
+    c.inc();
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * A cluster at run time: its hosts (static, from DNS, or from EDS), the load balancer built over
+ * them, a connection pool per host and protocol, and its stats. Host updates rebuild the load
+ * balancer and keep the pools of hosts that stay.
+ */
+import type tls from 'node:tls';
+import type { Cluster, ClusterLoadAssignment } from '@tandem/api';
+import type { StatsScope } from '../stats/stats.ts';
+import { ClusterStats } from './cluster-stats.ts';
+import { buildConnectionFactory, type ConnectionFactory } from './connection-factory.ts';
+import { DnsResolver } from './dns-resolver.ts';
+import { Host } from './host.ts';
+import { Http1Pool } from './http1/http1-pool.ts';
+import { Http2Pool } from './http2/http2-pool.ts';
+import type { LbContext, LoadBalancer } from './lb/load-balancer.ts';
+import { getLoadBalancerFactory } from './lb/lb-registry.ts';
+import { buildPrioritySet } from './lb/priority-set.ts';
+
+export type UpstreamProtocol = 'http1' | 'http2';
+
+export class ClusterRuntime {
+  readonly name: string;
+  readonly config: Cluster;
+  readonly stats: ClusterStats;
+  private readonly connect: ConnectionFactory;
+  private readonly tls: boolean;
+  private readonly random: () => number;
+  private hosts: Host[] = [];
+  private lb: LoadBalancer;
+  private dns: DnsResolver | undefined;
+  private initialized = false;
+  private readonly initWaiters: (() => void)[] = [];
+
+  constructor(config: Cluster, scope: StatsScope, tlsOptions: tls.ConnectionOptions | undefined, random = Math.random) {
+    this.name = config.name;
+    this.config = config;
+    this.stats = new ClusterStats(scope.scope(`cluster.${config.name}.`));
+    this.tls = tlsOptions !== undefined;
+    this.random = random;
+    this.connect = buildConnectionFactory({
+      clusterName: config.name,
+      connectTimeoutMs: config.connectTimeoutMs,
+      tls: tlsOptions,
+    });
+    this.lb = this.buildLb();
+    this.start();
+  }
+
+  /** Resolves once the cluster has its first set of hosts (DNS answered, or static). */
+  whenInitialized(): Promise<void> {
+    if (this.initialized) return Promise.resolve();
+    return new Promise((resolve) => this.initWaiters.push(resolve));
+  }
+
+  get isInitialized(): boolean {
+    return this.initialized;
+  }
+
+  get allHosts(): readonly Host[] {
+    return this.hosts;
+  }
+
+  chooseHost(ctx: LbContext | undefined): Host | undefined {
+    return this.lb.chooseHost(ctx);
+  }
+
+  /** The pool for `host`, created on first use. */
+  pool(host: Host, protocol: UpstreamProtocol): Http1Pool | Http2Pool {
+    if (protocol === 'http2') {
+      return (host.http2Pool ??= new Http2Pool(host, this.connect, this.stats, {
+        http2: this.config.http2,
+        tls: this.tls,
+        idleTimeoutMs: this.config.idleTimeoutMs,
+      }));
+    }
+    return (host.http1Pool ??= new Http1Pool(host, this.connect, this.stats, {
+      maxRequestsPerConnection: this.config.maxRequestsPerConnection,
+      idleTimeoutMs: this.config.idleTimeoutMs,
+    }));
+  }
+
+  /** Opens a raw transport connection to `host` (TCP proxy). */
+  connectTcp(host: Host, onConnected: Parameters<ConnectionFactory>[1], onFailed: Parameters<ConnectionFactory>[2]): void {
+    this.connect(host, onConnected, onFailed);
+  }
+
+  /** Replaces the endpoints (EDS). Hosts with the same address keep their pools. */
+  updateLoadAssignment(cla: ClusterLoadAssignment): void {
+    const next: Host[] = [];
+    for (const loc of cla.endpoints) {
+      for (const ep of loc.lbEndpoints) next.push(Host.fromEndpoint(ep, loc.locality, loc.priority));
+    }
+    this.setHosts(next, cla.overprovisioningFactor);
+    this.markInitialized();
+  }
+
+  /** Closes idle upstream connections and stops DNS refresh. */
+  shutdown(): void {
+    this.dns?.stop();
+    for (const h of this.hosts) {
+      h.http1Pool?.drain();
+      h.http2Pool?.drain();
+    }
+  }
+
+  // ------------------------------------------------------------ internals
+
+  private start(): void {
+    const c = this.config;
+    if (c.type === 'STATIC' && c.loadAssignment !== undefined) {
+      this.updateLoadAssignment(c.loadAssignment);
+    } else if ((c.type === 'STRICT_DNS' || c.type === 'LOGICAL_DNS') && c.loadAssignment !== undefined) {
+      this.dns = new DnsResolver(c, (hosts) => {
+        this.setHosts(hosts, c.loadAssignment!.overprovisioningFactor);
+        this.markInitialized();
+      });
+      this.dns.start();
+    } else {
+      // EDS without a management server yet, or no endpoints: an empty cluster is usable (503 UH).
+      this.markInitialized();
+    }
+  }
+
+  private setHosts(next: Host[], overprovisioningFactor: number): void {
+    const old = new Map(this.hosts.map((h) => [h.key + '#' + h.priority, h]));
+    const merged = next.map((h) => {
+      const prev = old.get(h.key + '#' + h.priority);
+      if (prev === undefined) return h;
+      old.delete(h.key + '#' + h.priority);
+      prev.weight = h.weight;
+      prev.healthy = h.healthy;
+      return prev;
+    });
+    for (const gone of old.values()) {
+      gone.http1Pool?.drain();
+      gone.http2Pool?.drain();
+    }
+    this.hosts = merged;
+    this.stats.membershipTotal.set(merged.length);
+    this.stats.membershipHealthy.set(merged.filter((h) => h.healthy).length);
+    this.lb = this.buildLb(overprovisioningFactor);
+  }
+
+  private buildLb(overprovisioningFactor = 140): LoadBalancer {
+    const set = buildPrioritySet(this.hosts, overprovisioningFactor);
+    return getLoadBalancerFactory(this.config.lbPolicy).create(set, this.config, this.random);
+  }
+
+  private markInitialized(): void {
+    if (this.initialized) return;
+    this.initialized = true;
+    for (const w of this.initWaiters.splice(0)) w();
+  }
+}

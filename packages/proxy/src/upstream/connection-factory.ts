@@ -1,0 +1,53 @@
+/**
+ * Opens transport connections to upstream hosts: plain TCP or TLS, with the cluster's connect
+ * timeout. Failures name the cluster and the endpoint.
+ */
+import net from 'node:net';
+import tls from 'node:tls';
+import type { Host } from './host.ts';
+
+export type ConnectFailure = 'connect-failure' | 'connect-timeout';
+
+export type ConnectionFactory = (
+  host: Host,
+  onConnected: (socket: net.Socket) => void,
+  onFailed: (reason: ConnectFailure, detail: string) => void,
+) => void;
+
+export interface ConnectionFactoryOptions {
+  clusterName: string;
+  connectTimeoutMs: number;
+  /** TLS options for tls.connect (from the cluster's UpstreamTlsContext); undefined for plain TCP. */
+  tls: tls.ConnectionOptions | undefined;
+}
+
+export function buildConnectionFactory(opts: ConnectionFactoryOptions): ConnectionFactory {
+  const { clusterName, connectTimeoutMs } = opts;
+  const tlsOptions = opts.tls;
+  return (host, onConnected, onFailed) => {
+    const socket =
+      tlsOptions === undefined
+        ? net.connect({ host: host.address, port: host.port, noDelay: true })
+        : tls.connect({ ...tlsOptions, host: host.address, port: host.port, noDelay: true });
+    let settled = false;
+    const fail = (reason: ConnectFailure, detail: string): void => {
+      if (settled) return;
+      settled = true;
+      socket.destroy();
+      onFailed(reason, `cluster "${clusterName}": endpoint ${host.key}: ${detail}`);
+    };
+    const timer =
+      connectTimeoutMs > 0
+        ? setTimeout(() => fail('connect-timeout', `connect timeout after ${connectTimeoutMs} ms`), connectTimeoutMs)
+        : undefined;
+    const onError = (err: NodeJS.ErrnoException): void => fail('connect-failure', `connect ${err.code ?? err.message}`);
+    socket.once('error', onError);
+    socket.once(tlsOptions === undefined ? 'connect' : 'secureConnect', () => {
+      if (settled) return;
+      settled = true;
+      if (timer !== undefined) clearTimeout(timer);
+      socket.removeListener('error', onError);
+      onConnected(socket);
+    });
+  };
+}

@@ -1,0 +1,154 @@
+/**
+ * Connection pool for HTTP/1.1 to one host: reuses idle keep-alive connections (most recently
+ * used first, so idle ones age out), opens new ones on demand, and queues requests while
+ * connections are being established.
+ */
+import type net from 'node:net';
+import type { PoolCallbacks, UpstreamResponseHandler } from '../../http/codec.ts';
+import type { ConnectionFactory } from '../connection-factory.ts';
+import type { Host } from '../host.ts';
+import type { ClusterStats } from '../cluster-stats.ts';
+import { Http1ClientConnection, type Http1ConnectionOwner } from './http1-client-connection.ts';
+
+export type PoolRequester = PoolCallbacks & UpstreamResponseHandler;
+
+export interface Http1PoolOptions {
+  /** 0 means unlimited. */
+  maxRequestsPerConnection: number;
+  /** Close a connection idle this long; 0 disables. */
+  idleTimeoutMs: number;
+}
+
+export class Http1Pool implements Http1ConnectionOwner {
+  readonly host: Host;
+  readonly hostKey: string;
+  private readonly connect: ConnectionFactory;
+  private readonly stats: ClusterStats;
+  private readonly options: Http1PoolOptions;
+  private readonly idle: Http1ClientConnection[] = [];
+  private readonly pending: PoolRequester[] = [];
+  private readonly all = new Set<Http1ClientConnection>();
+  private connecting = 0;
+  private draining = false;
+
+  constructor(host: Host, connect: ConnectionFactory, stats: ClusterStats, options: Http1PoolOptions) {
+    this.host = host;
+    this.hostKey = host.key;
+    this.connect = connect;
+    this.stats = stats;
+    this.options = options;
+  }
+
+  /** Number of open connections (idle + busy). */
+  get connectionCount(): number {
+    return this.all.size;
+  }
+
+  get pendingCount(): number {
+    return this.pending.length;
+  }
+
+  /** Asks for a connection; `onPoolReady` or `onPoolFailure` follows (maybe synchronously). */
+  newStream(requester: PoolRequester): void {
+    const conn = this.popIdle();
+    if (conn !== undefined) {
+      this.stats.upstreamCxReuse.inc();
+      return this.hand(conn, requester);
+    }
+    this.pending.push(requester);
+    this.stats.upstreamRqPendingTotal.inc();
+    this.stats.upstreamRqPendingActive.inc();
+    if (this.connecting < this.pending.length) this.openConnection();
+  }
+
+  /** Withdraws a request still waiting for a connection. */
+  cancel(requester: PoolRequester): void {
+    const i = this.pending.indexOf(requester);
+    if (i < 0) return;
+    this.pending.splice(i, 1);
+    this.stats.upstreamRqPendingActive.dec();
+    this.stats.upstreamRqCancelled.inc();
+  }
+
+  /** Closes idle connections now and busy ones when their exchange ends. */
+  drain(): void {
+    this.draining = true;
+    for (const c of this.idle) c.socket.end();
+    this.idle.length = 0;
+  }
+
+  // ------------------------------------------------------------ Http1ConnectionOwner
+
+  onConnectionReusable(conn: Http1ClientConnection): void {
+    const max = this.options.maxRequestsPerConnection;
+    if (this.draining || (max > 0 && conn.requestCount >= max)) {
+      if (max > 0 && conn.requestCount >= max) this.stats.upstreamCxMaxRequests.inc();
+      conn.socket.end();
+      return;
+    }
+    const next = this.pending.shift();
+    if (next !== undefined) {
+      this.stats.upstreamRqPendingActive.dec();
+      this.stats.upstreamCxReuse.inc();
+      return this.hand(conn, next);
+    }
+    this.idle.push(conn);
+  }
+
+  onConnectionClosed(conn: Http1ClientConnection): void {
+    if (!this.all.delete(conn)) return;
+    this.stats.upstreamCxActive.dec();
+    this.stats.upstreamCxDestroy.inc();
+    const i = this.idle.indexOf(conn);
+    if (i >= 0) this.idle.splice(i, 1);
+  }
+
+  // ------------------------------------------------------------ internals
+
+  private popIdle(): Http1ClientConnection | undefined {
+    let conn = this.idle.pop();
+    while (conn !== undefined && conn.closed) conn = this.idle.pop();
+    return conn;
+  }
+
+  private hand(conn: Http1ClientConnection, requester: PoolRequester): void {
+    conn.assign(requester);
+    requester.onPoolReady(conn);
+  }
+
+  private openConnection(): void {
+    this.connecting++;
+    this.stats.upstreamCxTotal.inc();
+    this.stats.upstreamCxHttp1Total.inc();
+    this.connect(this.host, this.onConnected, this.onConnectFailed);
+  }
+
+  private readonly onConnected = (socket: net.Socket): void => {
+    this.connecting--;
+    const conn = new Http1ClientConnection(this, socket);
+    this.all.add(conn);
+    this.stats.upstreamCxActive.inc();
+    if (this.options.idleTimeoutMs > 0) {
+      socket.setTimeout(this.options.idleTimeoutMs, () => {
+        if (!conn.busy) {
+          this.stats.upstreamCxIdleTimeout.inc();
+          socket.end();
+        }
+      });
+    }
+    this.onConnectionReusable(conn);
+  };
+
+  private readonly onConnectFailed = (reason: 'connect-failure' | 'connect-timeout', detail: string): void => {
+    this.connecting--;
+    if (reason === 'connect-timeout') this.stats.upstreamCxConnectTimeout.inc();
+    else this.stats.upstreamCxConnectFail.inc();
+    // Requests beyond the connections still being established have nothing left to wait for.
+    while (this.pending.length > this.connecting) {
+      const r = this.pending.shift()!;
+      this.stats.upstreamRqPendingActive.dec();
+      this.stats.upstreamRqPendingFailureEject.inc();
+      r.onPoolFailure(reason, detail);
+    }
+  };
+}
