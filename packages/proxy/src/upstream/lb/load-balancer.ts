@@ -1,5 +1,13 @@
-import type { Cluster } from '@tandem/api';
+import type { Cluster, Locality } from '@tandem/api';
 import type { Host } from '../host.ts';
+
+/** The hosts of one locality within one priority level, with the locality's weight (0 when unset). */
+export interface LocalityHosts {
+  readonly locality: Locality | undefined;
+  readonly weight: number;
+  readonly hosts: readonly Host[];
+  readonly healthyHosts: readonly Host[];
+}
 
 /**
  * The hosts of one priority level. `hosts` is every host; `healthyHosts` the subset a load
@@ -9,8 +17,8 @@ export interface HostSet {
   readonly priority: number;
   readonly hosts: readonly Host[];
   readonly healthyHosts: readonly Host[];
-  /** Hosts grouped by locality, with the locality's weight (0 when unset). */
-  readonly localities: readonly { weight: number; hosts: readonly Host[]; healthyHosts: readonly Host[] }[];
+  /** Hosts grouped by locality, in order of first appearance. */
+  readonly localities: readonly LocalityHosts[];
 }
 
 /** All priority levels of a cluster; index = priority. Replaced wholesale on update. */
@@ -31,9 +39,18 @@ export interface LoadBalancer {
   chooseHost(ctx: LbContext | undefined): Host | undefined;
 }
 
+/** Counters a balancer bumps (Envoy's `lb_*` cluster stats); `Counter` from stats.ts fits. */
+export interface LbStats {
+  /** Picks made from a priority level in panic mode (Envoy: `lb_healthy_panic`). */
+  readonly healthyPanic: { inc(): void };
+}
+
 /** Registered by LB policy name (STYLE rule 5). */
 export interface LoadBalancerFactory {
   readonly policy: Cluster['lbPolicy'];
-  /** Builds a balancer over one snapshot of the priority set; rebuilt when the set changes. */
-  create(set: PrioritySet, cluster: Cluster, random: () => number): LoadBalancer;
+  /**
+   * Builds a balancer over one snapshot of the priority set; rebuilt when the set changes
+   * (hosts, health or weights). `random` returns a float in [0, 1).
+   */
+  create(set: PrioritySet, cluster: Cluster, random: () => number, stats?: LbStats): LoadBalancer;
 }
