@@ -7,8 +7,9 @@ import { httpConnectionManagerFilter } from './network/hcm-filter.ts';
 import { registerNetworkFilter } from './network/network-filter.ts';
 import { tcpProxyFilter } from './network/tcp-proxy.ts';
 import { routerFilter } from './router/router-filter.ts';
-import './upstream/lb/builtin.ts';
+import { registerBuiltinLoadBalancers } from './upstream/lb/builtin.ts';
 
 registerNetworkFilter(httpConnectionManagerFilter);
 registerNetworkFilter(tcpProxyFilter);
 registerHttpFilter(routerFilter);
+registerBuiltinLoadBalancers();

@@ -1,12 +1,82 @@
+/**
+ * `tandem proxy --config FILE`: runs the sidecar proxy from an Envoy v3 bootstrap. Invalid config
+ * prints one line per problem (field path and reason) and exits 1; no stack traces.
+ */
+import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { parseBootstrapText, validateBootstrap } from '@tandem/api';
+import { ProxyServer } from '@tandem/proxy';
+
+export const EXIT_CONFIG = 1;
+export const EXIT_RUNTIME = 2;
+
+interface ProxyFlags {
+  config: string;
+  drainTimeS: string;
+}
 
 export function addProxyCommand(program: Command): void {
   program
     .command('proxy')
     .description('Run the sidecar proxy from an Envoy v3 bootstrap (YAML or JSON).')
     .requiredOption('-c, --config <file>', 'Envoy v3 bootstrap file (YAML or JSON)')
-    .action(() => {
-      process.stderr.write('tandem proxy: not built yet\n');
-      process.exitCode = 1;
+    .option('--drain-time-s <seconds>', 'on SIGTERM, how long in-flight requests may take to finish', '5')
+    .addHelpText('after', '\nSupported bootstrap fields: docs/bootstrap-subset.md\nExit codes: 0 clean exit, 1 invalid config, 2 runtime failure (e.g. port in use).')
+    .action(async (flags: ProxyFlags) => {
+      process.exitCode = await runProxy(flags);
     });
+}
+
+async function runProxy(flags: ProxyFlags): Promise<number> {
+  const loaded = await loadBootstrap(flags.config);
+  if (loaded === undefined) return EXIT_CONFIG;
+  const drainTimeMs = Number(flags.drainTimeS) * 1000;
+  if (!Number.isFinite(drainTimeMs) || drainTimeMs < 0) {
+    process.stderr.write(`tandem proxy: --drain-time-s must be a non-negative number, got "${flags.drainTimeS}"\n`);
+    return EXIT_CONFIG;
+  }
+  let done: (code: number) => void = () => {};
+  const exited = new Promise<number>((resolve) => (done = resolve));
+  let server: ProxyServer;
+  try {
+    server = new ProxyServer({ ...loaded, drainTimeMs, onExit: () => done(0) });
+    await server.start();
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    process.stderr.write(`tandem proxy: ${e.message}${e.code ? ` (${e.code})` : ''}\n`);
+    return e.code === 'TANDEM_ERR_ROUTE_CONFIG' || e.code === 'TANDEM_ERR_TLS_CONFIG' ? EXIT_CONFIG : EXIT_RUNTIME;
+  }
+  for (const l of server.listeners()) process.stderr.write(`tandem proxy: listener "${l.name}" on ${l.address}:${l.port}\n`);
+  if (server.adminPort > 0) process.stderr.write(`tandem proxy: admin on port ${server.adminPort}\n`);
+  const onSignal = (sig: string): void => {
+    process.stderr.write(`tandem proxy: ${sig}: draining for up to ${drainTimeMs / 1000}s\n`);
+    void server.stop().then(() => done(0));
+  };
+  process.once('SIGTERM', () => onSignal('SIGTERM'));
+  process.once('SIGINT', () => onSignal('SIGINT'));
+  const code = await exited;
+  process.exit(code);
+}
+
+async function loadBootstrap(file: string) {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    process.stderr.write(`tandem proxy: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`);
+    return undefined;
+  }
+  const parsed = parseBootstrapText(text, file);
+  if (!parsed.ok) {
+    for (const e of parsed.errors) process.stderr.write(`${file}: ${e.path ? `${e.path}: ` : ''}${e.message}\n`);
+    return undefined;
+  }
+  const result = validateBootstrap(parsed.value);
+  if (!result.ok) {
+    for (const e of result.errors) process.stderr.write(`${file}: ${e.path}: ${e.message}\n`);
+    process.stderr.write(`tandem proxy: ${result.errors.length} error(s) in ${file}; not starting\n`);
+    return undefined;
+  }
+  for (const w of result.warnings) process.stderr.write(`${file}: warning: ${w.path}: ${w.message}\n`);
+  return { bootstrap: result.bootstrap, raw: parsed.value as Record<string, unknown> };
 }

@@ -56,6 +56,8 @@ export interface UpstreamRequest {
   readDisable(disable: boolean): void;
   /** `address:port` of the upstream host, for logs and headers. */
   readonly hostKey: string;
+  /** The request went out on a kept-alive connection that had carried earlier requests. */
+  readonly reusedConnection: boolean;
 }
 
 /** What a connection pool tells the requester once a connection is available (or not). */

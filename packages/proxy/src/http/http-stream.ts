@@ -162,6 +162,11 @@ export class HttpStream {
     this.encodeData(bytes, true);
   }
 
+  /** An upgraded (101) exchange's tunnel closed: the exchange is over. */
+  onTunnelClosed(): void {
+    this.finish();
+  }
+
   private finish(): void {
     if (this.responseComplete) return;
     this.responseComplete = true;

@@ -25,6 +25,7 @@ export class ClusterStats {
   readonly upstreamRqRxReset: Counter;
   readonly upstreamRqTxReset: Counter;
   readonly upstreamCxNoneHealthy: Counter;
+  readonly lbHealthyPanic: Counter;
   readonly membershipTotal: Gauge;
   readonly membershipHealthy: Gauge;
   /** upstream_rq_1xx .. upstream_rq_5xx, indexed by class (1..5). */
@@ -54,6 +55,7 @@ export class ClusterStats {
     this.upstreamRqRxReset = scope.counter('upstream_rq_rx_reset');
     this.upstreamRqTxReset = scope.counter('upstream_rq_tx_reset');
     this.upstreamCxNoneHealthy = scope.counter('upstream_cx_none_healthy');
+    this.lbHealthyPanic = scope.counter('lb_healthy_panic');
     this.membershipTotal = scope.gauge('membership_total');
     this.membershipHealthy = scope.gauge('membership_healthy');
     this.upstreamRqClass = [0, 1, 2, 3, 4, 5].map((c) => scope.counter(`upstream_rq_${c}xx`));

@@ -14,7 +14,9 @@ import { Http1Pool } from './http1/http1-pool.ts';
 import { Http2Pool } from './http2/http2-pool.ts';
 import type { LbContext, LoadBalancer } from './lb/load-balancer.ts';
 import { getLoadBalancerFactory } from './lb/lb-registry.ts';
-import { buildPrioritySet } from './lb/priority-set.ts';
+import { buildPrioritySet, localityWeightsOf } from './lb/priority-set.ts';
+import { TandemError } from '../util/errors.ts';
+import type { Counter } from '../stats/stats.ts';
 
 export type UpstreamProtocol = 'http1' | 'http2';
 
@@ -30,6 +32,8 @@ export class ClusterRuntime {
   private dns: DnsResolver | undefined;
   private initialized = false;
   private readonly initWaiters: (() => void)[] = [];
+  private localityWeights: ReadonlyMap<string, number> | undefined;
+  private readonly lbStats: { healthyPanic: Counter };
 
   constructor(config: Cluster, scope: StatsScope, tlsOptions: tls.ConnectionOptions | undefined, random = Math.random) {
     this.name = config.name;
@@ -42,6 +46,7 @@ export class ClusterRuntime {
       connectTimeoutMs: config.connectTimeoutMs,
       tls: tlsOptions,
     });
+    this.lbStats = { healthyPanic: this.stats.lbHealthyPanic };
     this.lb = this.buildLb();
     this.start();
   }
@@ -90,6 +95,7 @@ export class ClusterRuntime {
     for (const loc of cla.endpoints) {
       for (const ep of loc.lbEndpoints) next.push(Host.fromEndpoint(ep, loc.locality, loc.priority));
     }
+    this.localityWeights = localityWeightsOf(cla);
     this.setHosts(next, cla.overprovisioningFactor);
     this.markInitialized();
   }
@@ -142,8 +148,12 @@ export class ClusterRuntime {
   }
 
   private buildLb(overprovisioningFactor = 140): LoadBalancer {
-    const set = buildPrioritySet(this.hosts, overprovisioningFactor);
-    return getLoadBalancerFactory(this.config.lbPolicy).create(set, this.config, this.random);
+    const set = buildPrioritySet(this.hosts, overprovisioningFactor, this.localityWeights);
+    const factory = getLoadBalancerFactory(this.config.lbPolicy);
+    if (factory === undefined) {
+      throw new TandemError('TANDEM_ERR_LB_CONFIG', `cluster "${this.name}": no load balancer for ${this.config.lbPolicy}`);
+    }
+    return factory.create(set, this.config, this.random, this.lbStats);
   }
 
   private markInitialized(): void {

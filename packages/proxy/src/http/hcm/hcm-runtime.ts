@@ -101,7 +101,9 @@ export class HcmRuntime {
 
   /** Response rules every response gets, local or proxied. */
   decorateResponse(stream: HttpStream, headers: HeaderMap): void {
-    removeHopByHop(headers, stream.responseStatus === 101);
+    const upgraded = stream.responseStatus === 101;
+    removeHopByHop(headers, upgraded);
+    if (upgraded) headers.set('connection', 'upgrade');
     const t = this.config.serverHeaderTransformation;
     if (t === 'OVERWRITE') headers.set('server', this.config.serverName);
     else if (t === 'APPEND_IF_ABSENT' && !headers.has('server')) headers.add('server', this.config.serverName);

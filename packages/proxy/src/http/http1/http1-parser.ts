@@ -97,7 +97,6 @@ export class Http1Parser {
 
   /** Feeds bytes; throws ParseError on malformed input (the connection must then be closed). */
   execute(data: Buffer): void {
-    if (this.state === State.Detached) throw new ParseError('TANDEM_ERR_HTTP1_DETACHED', 'parser is detached', 400);
     if (this.pending !== undefined) {
       data = Buffer.concat([this.pending, data]);
       this.pending = undefined;

@@ -30,6 +30,8 @@ export class Http1ServerConnection implements Http1ParserHandler, ResponseEncode
   private trailersOk = false;
   private readPaused = false;
   private closed = false;
+  /** After a protocol error: bytes are read and dropped until the lingering close ends. */
+  private discarding = false;
   private requestTimer: NodeJS.Timeout | undefined = undefined;
   private idleSinceMs: number;
 
@@ -68,6 +70,7 @@ export class Http1ServerConnection implements Http1ParserHandler, ResponseEncode
   // ------------------------------------------------------------ socket events
 
   private readonly onData = (data: Buffer): void => {
+    if (this.discarding) return;
     try {
       this.parser.execute(data);
     } catch (err) {
@@ -160,6 +163,10 @@ export class Http1ServerConnection implements Http1ParserHandler, ResponseEncode
   // ------------------------------------------------------------ ResponseEncoder
 
   encodeHeaders(status: number, headers: HeaderMap, endStream: boolean): void {
+    if (status === 101) {
+      this.socket.write(serializeFields(headers, statusLine(101)) + '\r\n', 'latin1');
+      return;
+    }
     const noBody = this.isHeadRequest || status === 204 || status === 304 || status < 200;
     if (!noBody) {
       if (headers.has('content-length')) {
@@ -236,6 +243,7 @@ export class Http1ServerConnection implements Http1ParserHandler, ResponseEncode
     s.removeListener('end', this.onEnd);
     s.removeListener('timeout', this.onTimeout);
     s.setTimeout(0);
+    this.stream = undefined;
     this.parser.detach();
     return { socket: s, rest: this.parser.takeRemaining() };
   }
@@ -286,7 +294,7 @@ export class Http1ServerConnection implements Http1ParserHandler, ResponseEncode
   private onParseError(err: unknown): void {
     if (!(err instanceof ParseError)) throw err;
     this.hcm.stats.downstreamCxProtocolError.inc();
-    this.parser.detach();
+    this.lingerThenClose();
     if (this.stream !== undefined && !this.stream.responseStarted) {
       this.keepAlive = false;
       this.stream.sendLocalReply(err.status, err.message, 'DPE');
@@ -302,8 +310,21 @@ export class Http1ServerConnection implements Http1ParserHandler, ResponseEncode
     this.hcm.countRawReply(status);
     const body = `${message}\n`;
     const head = `${statusLine(status)}content-length: ${body.length}\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\n`;
-    this.parser.detach();
+    this.lingerThenClose();
     this.socket.end(head + body, 'latin1');
+  }
+
+  /**
+   * Stops parsing but keeps reading (and dropping) what the client still sends for up to
+   * delayed_close_timeout, so that closing with unread bytes does not reset the connection before
+   * the client has read our error response.
+   */
+  private lingerThenClose(): void {
+    if (this.discarding) return;
+    this.discarding = true;
+    this.parser.detach();
+    const ms = this.hcm.config.delayedCloseTimeoutMs;
+    setTimeout(destroySocket, ms > 0 ? ms : 1000, this.socket).unref();
   }
 
   private abortStream(): void {
@@ -318,7 +339,7 @@ export class Http1ServerConnection implements Http1ParserHandler, ResponseEncode
     this.idleSinceMs = this.hcm.clock.nowMs();
     if (!this.keepAlive || !this.requestEnded) {
       this.clearRequestTimer();
-      this.parser.detach();
+      this.lingerThenClose();
       this.socket.end();
       return;
     }
@@ -340,6 +361,10 @@ export class Http1ServerConnection implements Http1ParserHandler, ResponseEncode
 
 function onRequestTimeout(conn: Http1ServerConnection): void {
   conn.requestTimedOut();
+}
+
+function destroySocket(socket: net.Socket): void {
+  socket.destroy();
 }
 
 function uncork(socket: net.Socket): void {

@@ -53,6 +53,10 @@ export class Http1ClientConnection implements Http1ParserHandler, UpstreamReques
     socket.on('error', this.onError);
   }
 
+  get reusedConnection(): boolean {
+    return this.requestCount > 1;
+  }
+
   get busy(): boolean {
     return this.handler !== undefined;
   }

@@ -12,6 +12,7 @@ const EMPTY = Buffer.alloc(0);
 
 export class Http2UpstreamRequest implements UpstreamRequest {
   readonly hostKey: string;
+  readonly reusedConnection = false;
   private readonly session: http2.ClientHttp2Session;
   private readonly handler: UpstreamResponseHandler;
   private stream: http2.ClientHttp2Stream | undefined;

@@ -1,0 +1,1 @@
+export { ProxyServer, type ProxyOptions } from './proxy-server.ts';
