@@ -68,41 +68,32 @@ function translateRe2(pattern: string, at: ConfigPath): Translation {
   let inClass = false;
   while (i < pattern.length) {
     const ch = pattern[i]!;
-    if (ch === '\\') {
-      const [text, next] = translateEscape(pattern, i, inClass, at);
-      out += text;
-      i = next;
-    } else if (inClass) {
-      if (ch === '[' && pattern[i + 1] === ':') {
-        const [text, next] = translatePosixClass(pattern, i, at);
-        out += text;
-        i = next;
-        continue;
-      }
-      if (ch === ']') inClass = false;
-      out += ch;
-      i++;
-    } else if (ch === '[') {
-      inClass = true;
-      out += ch;
-      i++;
-      // A `]` right after `[` or `[^` is a literal in RE2; JS needs it escaped.
-      if (pattern[i] === '^') out += pattern[i++];
-      if (pattern[i] === ']') {
-        out += '\\]';
-        i++;
-      }
-    } else if (ch === '(' && pattern[i + 1] === '?') {
-      const [text, next] = translateGroupOpen(pattern, i, at);
-      out += text;
-      i = next;
-    } else {
-      out += ch;
-      i++;
-    }
+    let piece: [string, number];
+    if (ch === '\\') piece = translateEscape(pattern, i, inClass, at);
+    else if (inClass)
+      piece = ch === '[' && pattern[i + 1] === ':' ? translatePosixClass(pattern, i, at) : [ch, i + 1];
+    else if (ch === '[') piece = openClass(pattern, i);
+    else if (ch === '(' && pattern[i + 1] === '?') piece = translateGroupOpen(pattern, i, at);
+    else piece = [ch, i + 1];
+    if (ch === '[' && !inClass) inClass = true;
+    else if (ch === ']' && inClass) inClass = false;
+    out += piece[0];
+    i = piece[1];
   }
   if (inClass) throw at.error(`invalid regex ${JSON.stringify(pattern)}: missing ]`);
   return { source: out, flags };
+}
+
+/** `[`, `[^`: a `]` right after them is a literal in RE2, which JS needs escaped. */
+function openClass(p: string, i: number): [string, number] {
+  let text = '[';
+  let next = i + 1;
+  if (p[next] === '^') text += p[next++];
+  if (p[next] === ']') {
+    text += '\\]';
+    next++;
+  }
+  return [text, next];
 }
 
 function translateGroupOpen(p: string, i: number, at: ConfigPath): [string, number] {
