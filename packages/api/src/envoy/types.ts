@@ -235,6 +235,13 @@ export interface RouteConfiguration {
   virtualHosts: VirtualHost[];
   headers: HeaderMutations;
   mostSpecificHeaderMutationsWins: boolean;
+  /**
+   * Envoy's `ignore_port_in_host_matching`: drop any `:port` from the authority before matching
+   * virtual host domains. Optional; absent means false (Envoy's default: the port stays part of it).
+   */
+  ignorePortInHostMatching?: boolean;
+  /** Envoy's `max_direct_response_body_size_bytes`. Optional; absent means 4096. */
+  maxDirectResponseBodySizeBytes?: number;
 }
 
 export interface HeaderMutations {

@@ -1,0 +1,95 @@
+import type { RouteAction } from '@tandem/api';
+import type { RequestHead } from '../http/request-head.ts';
+import { type ClusterChoice, type ClusterPicker, compileClusterPicker } from './cluster-picker.ts';
+import { type CompiledHashPolicy, compileHashPolicy } from './hash-policy.ts';
+import type { CompiledPathMatcher } from './path-matcher.ts';
+import { compilePathRewrite, type PathRewriter } from './path-rewrite.ts';
+import { readFirstRequestHeader } from './request-header-value.ts';
+import type { ConfigPath } from './route-config-error.ts';
+
+/** Header Envoy sets to the pre-rewrite `:path` when a route rewrites the path. */
+export const ORIGINAL_PATH_HEADER = 'x-envoy-original-path';
+
+/**
+ * A compiled `RouteAction`: everything the router reads to forward a request upstream.
+ */
+export class CompiledRouteAction {
+  readonly kind = 'route';
+  readonly cluster: ClusterPicker;
+  /**
+   * Status for a cluster that does not exist or a `cluster_header` that is missing: Envoy's
+   * `cluster_not_found_response_code` default, 503 (response flag NC).
+   */
+  readonly clusterNotFoundStatus = 503;
+  readonly pathRewriter: PathRewriter | undefined;
+  /** `host_rewrite_literal`, or undefined. */
+  readonly hostRewriteLiteral: string | undefined;
+  /** `host_rewrite_header` (lower-case), or undefined. */
+  readonly hostRewriteHeader: string | undefined;
+  /**
+   * `auto_host_rewrite`: once a host is chosen, the router sets the authority to the host's
+   * hostname (`Host.hostname`) when that is non-empty.
+   */
+  readonly autoHostRewrite: boolean;
+  /** Route timeout; 0 disables. */
+  readonly timeoutMs: number;
+  readonly idleTimeoutMs: number | undefined;
+  readonly maxStreamDurationMs: number | undefined;
+  readonly grpcTimeoutHeaderMaxMs: number | undefined;
+  readonly hashPolicy: CompiledHashPolicy | undefined;
+  /** Per-route upgrade overrides, keyed by lower-case upgrade type (e.g. `websocket`). */
+  readonly upgrades: ReadonlyMap<string, boolean>;
+
+  constructor(a: RouteAction, matcher: CompiledPathMatcher, at: ConfigPath) {
+    this.cluster = compileClusterPicker(a.cluster, at.at('cluster'));
+    this.pathRewriter = compilePathRewrite(matcher, a.prefixRewrite, a.regexRewrite, at);
+    const hr = a.hostRewrite;
+    this.hostRewriteLiteral = hr?.kind === 'literal' && hr.value !== '' ? hr.value : undefined;
+    this.hostRewriteHeader = hr?.kind === 'header' && hr.header !== '' ? hr.header.toLowerCase() : undefined;
+    this.autoHostRewrite = hr?.kind === 'auto';
+    this.timeoutMs = a.timeoutMs;
+    this.idleTimeoutMs = a.idleTimeoutMs;
+    this.maxStreamDurationMs = a.maxStreamDurationMs;
+    this.grpcTimeoutHeaderMaxMs = a.grpcTimeoutHeaderMaxMs;
+    this.hashPolicy = compileHashPolicy(a.hashPolicy, at.at('hashPolicy'));
+    this.upgrades = compileUpgrades(a.upgradeConfigs, at.at('upgradeConfigs'));
+  }
+
+  /** The cluster for this request (see `ClusterPicker.pick`). */
+  pickCluster(head: RequestHead, randomUint: number): ClusterChoice | undefined {
+    return this.cluster.pick(head, randomUint);
+  }
+
+  /** Applies `host_rewrite_literal` / `host_rewrite_header` to `head.authority`. */
+  rewriteHost(head: RequestHead): void {
+    if (this.hostRewriteLiteral !== undefined) {
+      head.authority = this.hostRewriteLiteral;
+    } else if (this.hostRewriteHeader !== undefined) {
+      const v = readFirstRequestHeader(head, this.hostRewriteHeader);
+      if (v !== undefined && v !== '') head.authority = v;
+    }
+  }
+
+  /**
+   * Applies `prefix_rewrite` / `regex_rewrite` to `head.path`, recording the original path in
+   * `x-envoy-original-path` unless `suppressEnvoyHeaders`.
+   */
+  rewritePath(head: RequestHead, suppressEnvoyHeaders: boolean): void {
+    if (this.pathRewriter === undefined) return;
+    if (!suppressEnvoyHeaders) head.headers.set(ORIGINAL_PATH_HEADER, head.path);
+    head.path = this.pathRewriter.rewrite(head.path);
+  }
+}
+
+function compileUpgrades(
+  configs: RouteAction['upgradeConfigs'],
+  at: ConfigPath,
+): ReadonlyMap<string, boolean> {
+  const map = new Map<string, boolean>();
+  configs.forEach((u, i) => {
+    const type = u.upgradeType.toLowerCase();
+    if (map.has(type)) throw at.at(i).at('upgradeType').error(`duplicate upgrade ${u.upgradeType}`);
+    map.set(type, u.enabled);
+  });
+  return map;
+}
