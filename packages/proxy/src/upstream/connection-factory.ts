@@ -28,7 +28,8 @@ export function buildConnectionFactory(opts: ConnectionFactoryOptions): Connecti
     const socket =
       tlsOptions === undefined
         ? net.connect({ host: host.address, port: host.port, noDelay: true })
-        : tls.connect({ ...tlsOptions, host: host.address, port: host.port, noDelay: true });
+        : tls.connect({ ...tlsOptions, host: host.address, port: host.port });
+    socket.setNoDelay(true);
     let settled = false;
     const fail = (reason: ConnectFailure, detail: string): void => {
       if (settled) return;

@@ -4,18 +4,19 @@
  */
 import { ParseError } from './parse-error.ts';
 
-const enum S {
-  Size = 0,
-  SizeWs = 1,
-  Ext = 2,
-  SizeLf = 3,
-  Data = 4,
-  DataCr = 5,
-  DataLf = 6,
-  Trailer = 7,
-  TrailerLf = 8,
-  Done = 9,
-}
+const S = {
+  Size: 0,
+  SizeWs: 1,
+  Ext: 2,
+  SizeLf: 3,
+  Data: 4,
+  DataCr: 5,
+  DataLf: 6,
+  Trailer: 7,
+  TrailerLf: 8,
+  Done: 9,
+} as const;
+type S = (typeof S)[keyof typeof S];
 
 /** 12 hex digits: 256 TiB, far beyond any body and well inside a double's exact range. */
 const MAX_SIZE_DIGITS = 12;
@@ -27,7 +28,7 @@ export interface ChunkSink {
 }
 
 export class ChunkedDecoder {
-  private state = S.Size;
+  private state: S = S.Size;
   private size = 0;
   private digits = 0;
   private trailerLine = '';

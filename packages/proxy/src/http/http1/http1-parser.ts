@@ -10,13 +10,15 @@
 import { ParseError } from './parse-error.ts';
 import { ChunkedDecoder } from './chunked-decoder.ts';
 
-export const enum BodyKind {
-  None = 0,
-  ContentLength = 1,
-  Chunked = 2,
+/** How a message body is delimited. */
+export const BodyKind = {
+  None: 0,
+  ContentLength: 1,
+  Chunked: 2,
   /** Response body delimited by connection close. */
-  UntilClose = 3,
-}
+  UntilClose: 3,
+} as const;
+export type BodyKind = (typeof BodyKind)[keyof typeof BodyKind];
 
 export interface MessageHead {
   /** Request: method. Response: '' */
@@ -56,13 +58,14 @@ export interface Http1ParserOptions {
   maxHeaderCount: number;
 }
 
-const enum State {
-  Head = 0,
-  Body = 1,
-  Done = 2,
+const State = {
+  Head: 0,
+  Body: 1,
+  Done: 2,
   /** After an upgrade (or a failed parse): bytes are no longer HTTP. */
-  Detached = 3,
-}
+  Detached: 3,
+} as const;
+type State = (typeof State)[keyof typeof State];
 
 const CRLFCRLF = Buffer.from('\r\n\r\n', 'latin1');
 /** Control characters forbidden anywhere in a head (CR/LF are checked as line breaks, HTAB is fine). */
@@ -75,10 +78,10 @@ export class Http1Parser {
   readonly isRequest: boolean;
   private readonly options: Http1ParserOptions;
   private readonly handler: Http1ParserHandler;
-  private state = State.Head;
+  private state: State = State.Head;
   private pending: Buffer | undefined;
   private paused = false;
-  private bodyKind = BodyKind.None;
+  private bodyKind: BodyKind = BodyKind.None;
   private remaining = 0;
   private readonly chunked = new ChunkedDecoder();
   /** For responses: the request was HEAD, so the response has no body whatever it says. */
@@ -181,7 +184,7 @@ export class Http1Parser {
       return -1;
     }
     if (end - off > this.options.maxHeaderBytes) throw headersTooLarge();
-    const text = data.latin1Slice(off, end);
+    const text = data.toString('latin1', off, end);
     const head = this.isRequest ? this.parseRequestText(text) : this.parseResponseText(text);
     this.beginBody(head);
     const cont = this.handler.onHead(head);

@@ -1,0 +1,90 @@
+/**
+ * Real backends for tests, on 127.0.0.1 port 0. The echo backend answers with what it received
+ * (method, url, headers, body size) so tests can assert on what the proxy forwarded; a few paths
+ * shape the response: /status/N, /delay/MS, /bytes/N, /close (drops the connection).
+ */
+import http from 'node:http';
+import http2 from 'node:http2';
+import type net from 'node:net';
+
+export interface SeenRequest {
+  method: string;
+  url: string;
+  headers: http.IncomingHttpHeaders;
+  bodyBytes: number;
+  httpVersion: string;
+}
+
+export interface Backend {
+  port: number;
+  name: string;
+  seen: SeenRequest[];
+  close(): Promise<void>;
+}
+
+export async function startEchoBackend(name = 'echo'): Promise<Backend> {
+  const seen: SeenRequest[] = [];
+  const server = http.createServer((req, res) => handle(name, seen, req, res));
+  server.keepAliveTimeout = 30000;
+  return listen(server, name, seen);
+}
+
+/** HTTP/2 cleartext (h2c prior knowledge) echo backend. */
+export async function startH2Backend(name = 'h2echo'): Promise<Backend> {
+  const seen: SeenRequest[] = [];
+  const server = http2.createServer((req, res) =>
+    handle(name, seen, req as unknown as http.IncomingMessage, res as unknown as http.ServerResponse),
+  );
+  return listen(server as unknown as http.Server, name, seen);
+}
+
+function handle(name: string, seen: SeenRequest[], req: http.IncomingMessage, res: http.ServerResponse): void {
+  let bodyBytes = 0;
+  req.on('data', (d: Buffer) => (bodyBytes += d.length));
+  req.on('end', () => {
+    const url = req.url ?? '/';
+    seen.push({ method: req.method ?? '', url, headers: req.headers, bodyBytes, httpVersion: req.httpVersion });
+    const path = url.split('?')[0]!;
+    if (path === '/close') return void req.socket.destroy();
+    const status = /^\/status\/(\d{3})/.exec(path);
+    if (status) {
+      res.writeHead(Number(status[1]), { 'content-type': 'text/plain', 'x-backend': name });
+      return void res.end(`status ${status[1]}\n`);
+    }
+    const bytes = /^\/bytes\/(\d+)/.exec(path);
+    if (bytes) {
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'x-backend': name });
+      return void res.end(Buffer.alloc(Number(bytes[1]), 97));
+    }
+    const delay = /^\/delay\/(\d+)/.exec(path);
+    const respond = (): void => {
+      const body = JSON.stringify({ backend: name, method: req.method, url, headers: req.headers, bodyBytes });
+      res.writeHead(200, { 'content-type': 'application/json', 'x-backend': name, 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+    };
+    if (delay) setTimeout(respond, Number(delay[1]));
+    else respond();
+  });
+}
+
+function listen(server: http.Server, name: string, seen: SeenRequest[]): Promise<Backend> {
+  const sockets = new Set<net.Socket>();
+  server.on('connection', (s: net.Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      resolve({
+        port: (server.address() as net.AddressInfo).port,
+        name,
+        seen,
+        close: () =>
+          new Promise<void>((r) => {
+            for (const s of sockets) s.destroy();
+            server.close(() => r());
+          }),
+      });
+    });
+  });
+}
