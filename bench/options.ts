@@ -32,7 +32,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --rates <list>        open-loop rates in requests/s (default 1000,5000)
   --connections <n>     wrk connections (default 32)
   --no-pin              do not pin with taskset
-  --nice <n>            run every process under nice -n <n> (e.g. -10 as root on a shared machine)
+  --nice=<n>            run every process under nice -n <n> (e.g. --nice=-10 as root on a shared machine)
   --out <dir>           where the JSON goes (default <repo>/.bench)
 
   TANDEM_ROOT=<dir>     Tandem checkout whose packages/cli/bin/tandem.js is benchmarked (default: this repo)`;

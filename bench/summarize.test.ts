@@ -98,6 +98,15 @@ describe('summarize', () => {
     assert.deepEqual(verdicts, ['FAIL', 'FAIL', 'PASS']);
   });
 
+  it('counts added latency below zero as zero in ratios', () => {
+    const faster = rounds.map((r) =>
+      r.target === 'tandem' ? round('tandem', r.round, { p50: 10, p99: 50, cpu: 5 }) : r,
+    );
+    const tandem = summarize(targets, faster, [1000])[1];
+    assert.ok((tandem.rates['1000'].addedP99Us ?? 0) < 0);
+    assert.equal(tandem.vsHaproxy.addedP99, 0);
+  });
+
   it('reports a target that never started as skipped, with its error', () => {
     const failed: TargetRound = { target: 'tandem', round: 1, failedAt: 'start', error: 'exited (code 1)' };
     const summaries = summarize(targets, [...rounds.filter((r) => r.target !== 'tandem'), failed], [1000]);

@@ -130,7 +130,9 @@ function ratios(summary: TargetSummary, baseline: TargetSummary | undefined, rat
   const baseAdded = baseline.rates[rate]?.addedP99Us ?? null;
   return {
     cpuPerRequest: ratio(summary.cpuUsPerRequest, baseline.cpuUsPerRequest),
-    addedP99: mineAdded === null || baseAdded === null || baseAdded <= 0 ? null : mineAdded / baseAdded,
+    // Added latency at or below zero is within noise: it counts as zero, and a baseline of zero has no ratio.
+    addedP99:
+      mineAdded === null || baseAdded === null || baseAdded <= 0 ? null : Math.max(0, mineAdded) / baseAdded,
   };
 }
 
