@@ -1,0 +1,24 @@
+import type { BenchOptions } from '../options.ts';
+import type { Tools } from '../tools.ts';
+import { directTarget } from './direct.ts';
+import { haproxyTarget } from './haproxy.ts';
+import { nginxProxyTarget } from './nginx-proxy.ts';
+import { tandemTarget } from './tandem.ts';
+import type { Target } from './target.ts';
+
+export interface TargetVersions {
+  haproxy: string;
+  nginx: string;
+  tandem: string;
+}
+
+/** The selected targets, in the order of the first round: direct, Tandem, HAProxy, nginx. */
+export function buildTargets(tools: Tools, versions: TargetVersions, options: BenchOptions): Target[] {
+  const all: Target[] = [
+    directTarget(),
+    tandemTarget(options.tandemRoot, versions.tandem === 'unknown' ? 'Tandem' : `Tandem ${versions.tandem}`),
+    haproxyTarget(tools.haproxy, versions.haproxy),
+    nginxProxyTarget(tools.nginx, versions.nginx),
+  ];
+  return all.filter((target) => options.targets.includes(target.name));
+}
