@@ -44,11 +44,8 @@ export function addFilterChain(root: DestinationPortLevel, chain: FilterChain): 
       const transports = getOrCreate(names, name, () => new Map());
       const alpns = getOrCreate(transports, keys.transportProtocol, () => new Map());
       for (const alpn of keys.applicationProtocols) {
-        addSource(
-          getOrCreate(alpns, alpn, () => new CidrTable()),
-          keys,
-          chain,
-        );
+        const sources: SourceIpLevel = getOrCreate(alpns, alpn, () => new CidrTable());
+        addSource(sources, keys, chain);
       }
     }
   }
