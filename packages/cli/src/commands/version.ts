@@ -1,5 +1,5 @@
-import type { Command } from 'commander';
 import { TANDEM_VERSION } from '@tandem/api';
+import type { Command } from 'commander';
 
 export function addVersionCommand(program: Command): void {
   program

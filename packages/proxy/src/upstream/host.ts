@@ -21,7 +21,13 @@ export class Host {
   constructor(
     address: string,
     port: number,
-    opts: { weight?: number; healthy?: boolean; locality?: Locality; priority?: number; hostname?: string } = {},
+    opts: {
+      weight?: number;
+      healthy?: boolean;
+      locality?: Locality;
+      priority?: number;
+      hostname?: string;
+    } = {},
   ) {
     this.address = address;
     this.port = port;
@@ -36,7 +42,8 @@ export class Host {
   static fromEndpoint(ep: LbEndpoint, locality: Locality | undefined, priority: number): Host {
     return new Host(ep.address.address, ep.address.portValue, {
       weight: ep.loadBalancingWeight,
-      healthy: ep.healthStatus !== 'UNHEALTHY' && ep.healthStatus !== 'DRAINING' && ep.healthStatus !== 'TIMEOUT',
+      healthy:
+        ep.healthStatus !== 'UNHEALTHY' && ep.healthStatus !== 'DRAINING' && ep.healthStatus !== 'TIMEOUT',
       locality,
       priority,
       hostname: ep.hostname,
