@@ -12,7 +12,7 @@ import { ListenerRuntime } from './listener/listener-runtime.ts';
 import { compileRouteConfiguration } from './router/route-table.ts';
 import { type RouteProvider, StaticRouteProvider, DynamicRouteProvider } from './router/route-provider.ts';
 import { StatsStore } from './stats/stats.ts';
-import { buildClientTlsOptions } from './tls/tls-context.ts';
+import { buildClientTlsOptions } from './tls/client-tls-options.ts';
 import { ClusterManager } from './upstream/cluster-manager.ts';
 import { type Clock, systemClock } from './util/clock.ts';
 

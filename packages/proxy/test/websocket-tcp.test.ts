@@ -13,12 +13,12 @@ import { type RunningProxy, startProxy } from './helpers/start-proxy.ts';
 
 function listenWs(): Promise<{ wss: WebSocketServer; port: number }> {
   return new Promise((resolve) => {
-    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 }, () =>
+    const wss: WebSocketServer = new WebSocketServer({ host: '127.0.0.1', port: 0 }, () =>
       resolve({ wss, port: (wss.address() as net.AddressInfo).port }),
     );
-    wss.on('connection', (ws, req) => {
+    wss.on('connection', (ws: WebSocket, req: { url?: string }) => {
       ws.send(`hello ${req.url}`);
-      ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
+      ws.on('message', (data: Buffer, isBinary: boolean) => ws.send(data, { binary: isBinary }));
     });
   });
 }

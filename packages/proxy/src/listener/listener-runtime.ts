@@ -9,15 +9,16 @@ import type { FilterChain, Listener, Secret } from '@tandem/api';
 import type { DownstreamConnectionInfo } from '../http/request-head.ts';
 import { buildNetworkFilter, type NetworkFilterContext, type NetworkFilterRuntime } from '../network/network-filter.ts';
 import type { Counter, Gauge } from '../stats/stats.ts';
-import { buildServerTlsOptions, verifyPeerSan } from '../tls/tls-context.ts';
+import { buildServerTlsOptions, type ServerTlsOptions } from '../tls/server-tls-options.ts';
 import { TandemError } from '../util/errors.ts';
-import { inspectClientHello, inspectHttp } from './client-hello.ts';
+import { inspectClientHello } from './client-hello.ts';
+import { inspectHttp } from './http-inspector.ts';
 import { compileFilterChainMatcher } from './filter-chain-matcher.ts';
 
 interface BuiltChain {
   readonly chain: FilterChain;
   readonly filter: NetworkFilterRuntime;
-  readonly tls: tls.TLSSocketOptions | undefined;
+  readonly tls: ServerTlsOptions | undefined;
 }
 
 interface ListenerStats {
@@ -30,6 +31,7 @@ interface ListenerStats {
 }
 
 const MAX_INSPECT_BYTES = 64 * 1024;
+const NOT_TLS = { kind: 'not-tls' } as const;
 
 export class ListenerRuntime {
   readonly config: Listener;
@@ -132,16 +134,21 @@ export class ListenerRuntime {
         : undefined;
     const onData = (data: Buffer): void => {
       seen = seen === undefined ? data : Buffer.concat([seen, data]);
-      const hello = inspectClientHello(seen);
-      if (hello.kind === 'need-more' && seen.length < MAX_INSPECT_BYTES) return;
+      const hello = this.matcher.needsTlsInspection ? inspectClientHello(seen) : NOT_TLS;
+      const http = hello.kind === 'not-tls' && this.matcher.needsHttpInspection ? inspectHttp(seen) : undefined;
+      const needMore = hello.kind === 'need-more' || http?.kind === 'need-more';
+      if (needMore && seen.length < MAX_INSPECT_BYTES) return;
       socket.removeListener('data', onData);
       if (timer !== undefined) clearTimeout(timer);
+      if (hello.kind === 'error') {
+        this.stats.downstreamListenerFilterError.inc();
+        return void socket.destroy();
+      }
       if (hello.kind === 'tls') {
         info.serverName = hello.serverName;
         return this.resume(socket, seen, info, 'tls', hello.alpn);
       }
-      const http = this.matcher.needsHttpInspection ? inspectHttp(seen) : undefined;
-      const protocols = http !== undefined && http.kind === 'http' ? http.protocols : [];
+      const protocols = http !== undefined && http.kind === 'http' ? http.applicationProtocols : [];
       this.resume(socket, seen, info, 'raw_buffer', protocols);
     };
     socket.on('data', onData);
@@ -190,9 +197,7 @@ export class ListenerRuntime {
       tlsSocket.destroy();
     });
     tlsSocket.once('secure', () => {
-      const matchers = built.chain.transportSocket?.commonTlsContext.validationContext?.matchSubjectAltNames ?? [];
-      const peer = tlsSocket.getPeerX509Certificate();
-      if (matchers.length > 0 && (peer === undefined || !verifyPeerSan(peer, matchers))) {
+      if (built.tls!.verifyPeer(tlsSocket) !== undefined) {
         this.stats.sslConnectionError.inc();
         tlsSocket.destroy();
         return;
