@@ -150,7 +150,9 @@ export type Secret =
 
 export interface TcpProxy {
   statPrefix: string;
-  clusterSpecifier: { kind: 'cluster'; cluster: string } | { kind: 'weightedClusters'; clusters: WeightedTcpCluster[] };
+  clusterSpecifier:
+    | { kind: 'cluster'; cluster: string }
+    | { kind: 'weightedClusters'; clusters: WeightedTcpCluster[] };
   idleTimeoutMs: number;
   maxConnectAttempts: number;
 }
@@ -163,7 +165,9 @@ export interface WeightedTcpCluster {
 export interface HttpConnectionManager {
   statPrefix: string;
   codecType: 'AUTO' | 'HTTP1' | 'HTTP2';
-  routeSpecifier: { kind: 'routeConfig'; routeConfig: RouteConfiguration } | { kind: 'rds'; routeConfigName: string };
+  routeSpecifier:
+    | { kind: 'routeConfig'; routeConfig: RouteConfiguration }
+    | { kind: 'rds'; routeConfigName: string };
   httpFilters: HttpFilter[];
   /** Default 60, max 8192 (Envoy's limits). */
   maxRequestHeadersKb: number;
@@ -243,7 +247,11 @@ export interface HeaderMutations {
 export interface HeaderValueOption {
   key: string;
   value: string;
-  appendAction: 'APPEND_IF_EXISTS_OR_ADD' | 'ADD_IF_ABSENT' | 'OVERWRITE_IF_EXISTS_OR_ADD' | 'OVERWRITE_IF_EXISTS';
+  appendAction:
+    | 'APPEND_IF_EXISTS_OR_ADD'
+    | 'ADD_IF_ABSENT'
+    | 'OVERWRITE_IF_EXISTS_OR_ADD'
+    | 'OVERWRITE_IF_EXISTS';
   keepEmptyValue: boolean;
 }
 
