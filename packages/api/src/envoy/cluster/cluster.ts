@@ -21,7 +21,7 @@ import {
 import { clusterLoadAssignment } from './load-assignment.ts';
 import { typedExtensionProtocolOptions } from './upstream-http-options.ts';
 
-const later = (what: string) => unsupported(`${what} arrive with traffic management`, { planned: true });
+const later = (note: string) => unsupported(note, { planned: true });
 const lbConfig = { oneof: 'lb_config' };
 const discovery = { oneof: 'cluster_discovery_type' };
 const deprecatedProtocol = { deprecated: true, note: `prefer typed_extension_protocol_options` };
@@ -63,9 +63,9 @@ export const clusterFields = {
   load_assignment: optional(clusterLoadAssignment, {
     note: 'required for STATIC (may be empty), STRICT_DNS and LOGICAL_DNS',
   }),
-  health_checks: later('active health checks'),
+  health_checks: later('active health checks arrive with traffic management'),
   max_requests_per_connection: optional(wrapper('UInt32Value', uint32()), deprecatedProtocol),
-  circuit_breakers: later('circuit breakers'),
+  circuit_breakers: later('circuit breakers arrive with traffic management'),
   upstream_http_protocol_options: unsupported('auto SNI and SAN validation are not available', {
     deprecated: true,
   }),
@@ -89,7 +89,7 @@ export const clusterFields = {
   dns_resolution_config: unsupported('the system resolver is used'),
   typed_dns_resolver_config: unsupported('the system resolver is used'),
   wait_for_warm_on_init: ignored('clusters are ready once their endpoints are known'),
-  outlier_detection: later('outlier detection'),
+  outlier_detection: later('outlier detection arrives with traffic management'),
   cleanup_interval: ignored('stale hosts are removed at once'),
   upstream_bind_config: unsupported(),
   lb_subset_config: unsupported('subset load balancing is not available'),

@@ -23,14 +23,20 @@ function readInteger(raw: unknown, typeName: string, ctx: ValidationContext): nu
   return value;
 }
 
-function checkRange(value: number, options: RangeOptions, ctx: ValidationContext): boolean {
+/** Reports `value` outside `options`; a bound equal to `unbounded` (the type's own limit) is not mentioned. */
+function checkRange(
+  value: number,
+  options: RangeOptions,
+  ctx: ValidationContext,
+  unbounded = Infinity,
+): boolean {
   const { min, max } = options;
   const low = min !== undefined && value < min;
   const high = max !== undefined && value > max;
   if (!low && !high) return true;
   const why = options.why === undefined ? '' : ` (${options.why})`;
   let bound: string;
-  if (min !== undefined && max !== undefined) bound = `between ${min} and ${max}`;
+  if (min !== undefined && max !== undefined && max !== unbounded) bound = `between ${min} and ${max}`;
   else bound = low ? `at least ${min}` : `at most ${max}`;
   ctx.error(ConfigIssueCode.range, `must be ${bound}${why}, got ${value}`);
   return false;
@@ -57,7 +63,7 @@ function integer(
     parse(raw, ctx) {
       const value = readInteger(raw, typeName, ctx);
       if (value === undefined) return undefined;
-      return checkRange(value, bounds, ctx) ? value : undefined;
+      return checkRange(value, bounds, ctx, naturalMax) ? value : undefined;
     },
     show: String,
   };

@@ -21,13 +21,12 @@ function syntaxError(fileName: string, error: Positioned): ConfigIssue {
  * and column; a file must hold exactly one document.
  */
 export function parseConfigText(text: string, fileName: string): ConfigTextResult {
+  const empty: ConfigTextResult = {
+    ok: false,
+    errors: [{ path: fileName, message: 'the file holds no configuration', code: ConfigIssueCode.syntax }],
+  };
   const documents = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: true });
-  if (!Array.isArray(documents) || documents.length === 0) {
-    return {
-      ok: false,
-      errors: [{ path: fileName, message: 'the file holds no configuration', code: ConfigIssueCode.syntax }],
-    };
-  }
+  if (!Array.isArray(documents) || documents.length === 0) return empty;
   const errors = documents.flatMap((document) =>
     document.errors.map((error) => syntaxError(fileName, error)),
   );
@@ -39,7 +38,8 @@ export function parseConfigText(text: string, fileName: string): ConfigTextResul
     return { ok: false, errors: [{ path: fileName, message, code: ConfigIssueCode.syntax }] };
   }
   try {
-    return { ok: true, value: documents[0]!.toJS({ maxAliasCount: 1000 }) };
+    const value: unknown = documents[0]!.toJS({ maxAliasCount: 1000 });
+    return value === null || value === undefined ? empty : { ok: true, value };
   } catch (error) {
     return { ok: false, errors: [syntaxError(fileName, error as Positioned)] };
   }
