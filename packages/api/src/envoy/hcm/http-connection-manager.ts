@@ -1,0 +1,157 @@
+import {
+  DEFAULT_DOWNSTREAM_LIMITS,
+  type DownstreamHttpLimits,
+  downstreamHttpProtocolOptions,
+} from '../core/common-http-protocol-options.ts';
+import { DEFAULT_HTTP1_OPTIONS, http1ProtocolOptions } from '../core/http1-protocol-options.ts';
+import { DEFAULT_HTTP2_OPTIONS, http2ProtocolOptions } from '../core/http2-protocol-options.ts';
+import { routeConfiguration } from '../route/route-configuration.ts';
+import { duration } from '../schema/duration.ts';
+import { enumOf } from '../schema/enum.ts';
+import { ignored, optional, repeated, required, unsupported, withDefault } from '../schema/fields.ts';
+import { type FieldValues, message } from '../schema/message.ts';
+import { uint32 } from '../schema/numbers.ts';
+import { bool, nonEmptyStr, str } from '../schema/scalars.ts';
+import { boolValue, wrapper } from '../schema/wrappers.ts';
+import type { HttpConnectionManager } from '../types.ts';
+import { checkHttpFilterChain } from './check-http-filter-chain.ts';
+import { hcmUpgradeConfig } from './hcm-upgrade-config.ts';
+import { httpFilter } from './http-filter.ts';
+import { rds } from './rds.ts';
+
+const route = { oneof: 'route_specifier' };
+const accessLog = ignored('access logging is not implemented yet');
+const tracing = ignored('tracing is not implemented yet');
+
+const fields = {
+  codec_type: withDefault(
+    enumOf('CodecType', { AUTO: 0, HTTP1: 1, HTTP2: 2, HTTP3: 3 }, ['AUTO', 'HTTP1', 'HTTP2']),
+    'AUTO',
+  ),
+  stat_prefix: required(nonEmptyStr),
+  rds: optional(rds, { ...route, note: 'route configuration over ADS' }),
+  route_config: optional(routeConfiguration, route),
+  scoped_routes: unsupported(undefined, route),
+  http_filters: repeated(httpFilter, { note: 'must end with the router' }),
+  add_user_agent: unsupported(),
+  tracing,
+  common_http_protocol_options: withDefault(downstreamHttpProtocolOptions, DEFAULT_DOWNSTREAM_LIMITS),
+  http1_safe_max_connection_duration: unsupported(),
+  http_protocol_options: withDefault(http1ProtocolOptions, DEFAULT_HTTP1_OPTIONS),
+  http2_protocol_options: withDefault(http2ProtocolOptions, DEFAULT_HTTP2_OPTIONS),
+  http3_protocol_options: unsupported('HTTP/3 is not available'),
+  server_name: withDefault(str, 'envoy'),
+  server_header_transformation: withDefault(
+    enumOf('ServerHeaderTransformation', { OVERWRITE: 0, APPEND_IF_ABSENT: 1, PASS_THROUGH: 2 }),
+    'OVERWRITE',
+  ),
+  scheme_header_transformation: unsupported(),
+  max_request_headers_kb: withDefault(wrapper('UInt32Value', uint32({ min: 1, max: 8192 })), 60),
+  stream_idle_timeout: withDefault(duration(), 300_000, { note: '0s disables' }),
+  request_timeout: withDefault(duration(), 0, { note: '0s: disabled' }),
+  request_headers_timeout: withDefault(duration(), 0, { note: '0s: disabled' }),
+  drain_timeout: withDefault(duration(), 5000),
+  delayed_close_timeout: withDefault(duration(), 1000, { note: '0s disables' }),
+  access_log: accessLog,
+  access_log_flush_interval: accessLog,
+  flush_access_log_on_new_request: accessLog,
+  access_log_options: accessLog,
+  use_remote_address: withDefault(boolValue, false),
+  xff_num_trusted_hops: withDefault(uint32(), 0),
+  original_ip_detection_extensions: unsupported(),
+  early_header_mutation_extensions: unsupported(),
+  internal_address_config: unsupported(),
+  skip_xff_append: withDefault(bool, false),
+  via: unsupported(),
+  generate_request_id: withDefault(boolValue, true),
+  preserve_external_request_id: withDefault(bool, false),
+  always_set_request_id_in_response: unsupported(),
+  forward_client_cert_details: unsupported('XFCC handling comes with mTLS', { planned: true }),
+  set_current_client_cert_details: unsupported('XFCC handling comes with mTLS', { planned: true }),
+  proxy_100_continue: unsupported(),
+  represent_ipv4_remote_address_as_ipv4_mapped_ipv6: unsupported(),
+  upgrade_configs: repeated(hcmUpgradeConfig),
+  normalize_path: withDefault(boolValue, false),
+  merge_slashes: withDefault(bool, false),
+  path_with_escaped_slashes_action: withDefault(
+    enumOf(
+      'PathWithEscapedSlashesAction',
+      {
+        IMPLEMENTATION_SPECIFIC_DEFAULT: 0,
+        KEEP_UNCHANGED: 1,
+        REJECT_REQUEST: 2,
+        UNESCAPE_AND_REDIRECT: 3,
+        UNESCAPE_AND_FORWARD: 4,
+      },
+      ['IMPLEMENTATION_SPECIFIC_DEFAULT', 'KEEP_UNCHANGED'],
+    ),
+    'IMPLEMENTATION_SPECIFIC_DEFAULT',
+    { note: 'escaped slashes are kept as they are' },
+  ),
+  request_id_extension: unsupported(),
+  local_reply_config: unsupported(),
+  strip_matching_host_port: unsupported(undefined, { oneof: 'strip_port_mode' }),
+  strip_any_host_port: unsupported(undefined, { oneof: 'strip_port_mode' }),
+  stream_error_on_invalid_http_message: unsupported(),
+  path_normalization_options: unsupported(),
+  strip_trailing_host_dot: unsupported(),
+  proxy_status_config: unsupported(),
+  typed_header_validation_config: unsupported(),
+  append_x_forwarded_port: unsupported(),
+  append_local_overload: unsupported(),
+  add_proxy_protocol_connection_state: unsupported(),
+};
+
+/** envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager. */
+export const httpConnectionManager = message({
+  name: 'envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager',
+  fields,
+  oneofs: { route_specifier: { required: true }, strip_port_mode: {} },
+  build: (v, ctx): HttpConnectionManager | undefined => {
+    const httpFilters = checkHttpFilterChain(v.http_filters, ctx.field('http_filters'));
+    if (httpFilters === undefined) return undefined;
+    return { ...basics(v), ...limits(v.common_http_protocol_options), httpFilters };
+  },
+});
+
+type Values = FieldValues<typeof fields>;
+
+function basics(v: Values): Omit<HttpConnectionManager, keyof DownstreamHttpLimits | 'httpFilters'> {
+  return {
+    statPrefix: v.stat_prefix,
+    codecType: v.codec_type,
+    routeSpecifier:
+      v.route_config !== undefined
+        ? { kind: 'routeConfig', routeConfig: v.route_config }
+        : { kind: 'rds', routeConfigName: v.rds ?? '' },
+    maxRequestHeadersKb: v.max_request_headers_kb,
+    requestTimeoutMs: v.request_timeout,
+    requestHeadersTimeoutMs: v.request_headers_timeout,
+    streamIdleTimeoutMs: v.stream_idle_timeout,
+    useRemoteAddress: v.use_remote_address,
+    xffNumTrustedHops: v.xff_num_trusted_hops,
+    skipXffAppend: v.skip_xff_append,
+    generateRequestId: v.generate_request_id,
+    preserveExternalRequestId: v.preserve_external_request_id,
+    serverName: v.server_name,
+    serverHeaderTransformation: v.server_header_transformation,
+    upgradeConfigs: v.upgrade_configs,
+    normalizePath: v.normalize_path,
+    mergeSlashes: v.merge_slashes,
+    http1: v.http_protocol_options,
+    http2: v.http2_protocol_options,
+    drainTimeoutMs: v.drain_timeout,
+    delayedCloseTimeoutMs: v.delayed_close_timeout,
+  };
+}
+
+function limits(common: DownstreamHttpLimits): DownstreamHttpLimits {
+  return {
+    idleTimeoutMs: common.idleTimeoutMs,
+    maxConnectionDurationMs: common.maxConnectionDurationMs,
+    maxHeadersCount: common.maxHeadersCount,
+    maxStreamDurationMs: common.maxStreamDurationMs,
+    headersWithUnderscoresAction: common.headersWithUnderscoresAction,
+    maxRequestsPerConnection: common.maxRequestsPerConnection,
+  };
+}

@@ -1,0 +1,50 @@
+import { httpConnectionManager } from '../hcm/http-connection-manager.ts';
+import { httpFilters } from '../hcm/http-filter-registry.ts';
+import { ROUTER_NAME, ROUTER_TYPE_URL, routerSchema } from '../hcm/router.ts';
+import { httpInspector, listenerFilters, originalDst, tlsInspector } from '../listener/listener-filter.ts';
+import { networkFilters } from '../listener/network-filter.ts';
+import { emptyMessage } from '../schema/empty-message.ts';
+import { mapMessage } from '../schema/message.ts';
+import { tcpProxy } from '../tcp/tcp-proxy.ts';
+import { downstreamTlsContext, upstreamTlsContext } from '../tls/tls-contexts.ts';
+import { downstreamTransportSockets, upstreamTransportSockets } from '../tls/transport-socket.ts';
+
+const TYPE = 'type.googleapis.com/';
+const HCM = 'envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager';
+const TCP_PROXY = 'envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy';
+const TLS = 'envoy.extensions.transport_sockets.tls.v3';
+const RAW_BUFFER = 'envoy.extensions.transport_sockets.raw_buffer.v3.RawBuffer';
+
+const rawBuffer = mapMessage(emptyMessage(RAW_BUFFER, 'Plaintext: no TLS.'), () => undefined);
+
+let registered = false;
+
+/**
+ * Registers every extension Tandem ships with (network filters, the router, listener filters, transport
+ * sockets). All extensions are listed here, in one place; entry points call this before validating.
+ */
+export function ensureBuiltinExtensions(): void {
+  if (registered) return;
+  registered = true;
+  networkFilters.register(
+    TYPE + HCM,
+    mapMessage(httpConnectionManager, (config) => ({ kind: 'http_connection_manager' as const, config })),
+    { names: ['envoy.filters.network.http_connection_manager'], terminal: true },
+  );
+  networkFilters.register(
+    TYPE + TCP_PROXY,
+    mapMessage(tcpProxy, (config) => ({ kind: 'tcp_proxy' as const, config })),
+    { names: ['envoy.filters.network.tcp_proxy'], terminal: true },
+  );
+  httpFilters.register(ROUTER_TYPE_URL, routerSchema, { names: [ROUTER_NAME], terminal: true });
+  const listenerFilter = (name: string) => ({ names: [`envoy.filters.listener.${name}`] });
+  listenerFilters.register(`${TYPE}${tlsInspector.name}`, tlsInspector, listenerFilter('tls_inspector'));
+  listenerFilters.register(`${TYPE}${httpInspector.name}`, httpInspector, listenerFilter('http_inspector'));
+  listenerFilters.register(`${TYPE}${originalDst.name}`, originalDst, listenerFilter('original_dst'));
+  const tls = { names: ['envoy.transport_sockets.tls'] };
+  const plain = { names: ['envoy.transport_sockets.raw_buffer'] };
+  downstreamTransportSockets.register(`${TYPE}${TLS}.DownstreamTlsContext`, downstreamTlsContext, tls);
+  downstreamTransportSockets.register(TYPE + RAW_BUFFER, rawBuffer, plain);
+  upstreamTransportSockets.register(`${TYPE}${TLS}.UpstreamTlsContext`, upstreamTlsContext, tls);
+  upstreamTransportSockets.register(TYPE + RAW_BUFFER, rawBuffer, plain);
+}
