@@ -129,7 +129,7 @@ describe('routing through the proxy', () => {
   it('splits traffic by weight within statistical tolerance', async () => {
     const n = 400;
     const urls = Array.from({ length: n }, () => `${base}/split`);
-    const r = await run('curl', ['-sS', '--max-time', '30', '--parallel', '--parallel-max', '16', ...urls.flatMap((u) => ['-o', '/dev/stdout', u])]);
+    const r = await run('curl', ['-sS', '--max-time', '30', '--parallel', '--parallel-max', '16', ...urls]);
     const hits = { a: 0, b: 0 };
     for (const m of r.stdout.matchAll(/"backend":"(a|b)"/g)) hits[m[1] as 'a' | 'b']++;
     assert.equal(hits.a + hits.b, n);

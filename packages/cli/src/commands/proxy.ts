@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { parseBootstrapText, validateBootstrap } from '@tandem/api';
+import { formatConfigIssue, parseConfigText, validateBootstrap } from '@tandem/api';
 import { ProxyServer } from '@tandem/proxy';
 
 export const EXIT_CONFIG = 1;
@@ -66,17 +66,17 @@ async function loadBootstrap(file: string) {
     process.stderr.write(`tandem proxy: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`);
     return undefined;
   }
-  const parsed = parseBootstrapText(text, file);
+  const parsed = parseConfigText(text, file);
   if (!parsed.ok) {
-    for (const e of parsed.errors) process.stderr.write(`${file}: ${e.path ? `${e.path}: ` : ''}${e.message}\n`);
+    for (const e of parsed.errors) process.stderr.write(`${formatConfigIssue(e)}\n`);
     return undefined;
   }
   const result = validateBootstrap(parsed.value);
   if (!result.ok) {
-    for (const e of result.errors) process.stderr.write(`${file}: ${e.path}: ${e.message}\n`);
+    for (const e of result.errors) process.stderr.write(`${file}: ${formatConfigIssue(e)}\n`);
     process.stderr.write(`tandem proxy: ${result.errors.length} error(s) in ${file}; not starting\n`);
     return undefined;
   }
-  for (const w of result.warnings) process.stderr.write(`${file}: warning: ${w.path}: ${w.message}\n`);
+  for (const w of result.warnings) process.stderr.write(`${file}: warning: ${formatConfigIssue(w)}\n`);
   return { bootstrap: result.bootstrap, raw: parsed.value as Record<string, unknown> };
 }

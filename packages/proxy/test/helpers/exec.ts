@@ -24,7 +24,8 @@ export function run(
       clearTimeout(timer);
       reject(e);
     });
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
+      if (signal) err.push(Buffer.from(`[killed by ${signal}]`));
       clearTimeout(timer);
       const stdoutBytes = Buffer.concat(out);
       resolve({ code, stdout: stdoutBytes.toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), stdoutBytes });
@@ -34,21 +35,27 @@ export function run(
   });
 }
 
-/** curl with `-s -S` and a per-request time bound; returns status, headers and body. */
+/**
+ * curl with `-sS`, a time bound and `-D -` (response heads first on stdout, then the body);
+ * returns the final status, its headers and the body.
+ */
 export async function curl(args: string[]): Promise<{ status: number; headers: Record<string, string[]>; body: string; raw: ExecResult }> {
-  const r = await run('curl', ['-sS', '--max-time', '15', '-D', '/dev/stderr', ...args]);
-  const headers: Record<string, string[]> = {};
+  const r = await run('curl', ['-sS', '--max-time', '15', '-D', '-', ...args]);
+  let rest = r.stdoutBytes.toString('latin1');
   let status = 0;
-  // -D /dev/stderr writes every response head (interim ones too); keep the last.
-  for (const line of r.stderr.split(/\r?\n/)) {
-    const m = /^HTTP\/[0-9.]+ (\d{3})/.exec(line);
-    if (m) {
-      status = Number(m[1]);
-      for (const k of Object.keys(headers)) delete headers[k];
-      continue;
+  const headers: Record<string, string[]> = {};
+  // Every head (interim 1xx ones too) comes before the body; keep the last.
+  while (/^HTTP\/[0-9.]+ \d{3}/.test(rest)) {
+    const end = rest.indexOf('\r\n\r\n');
+    const head = end < 0 ? rest : rest.slice(0, end);
+    rest = end < 0 ? '' : rest.slice(end + 4);
+    const lines = head.split('\r\n');
+    status = Number(lines[0]!.split(' ')[1]);
+    for (const k of Object.keys(headers)) delete headers[k];
+    for (const line of lines.slice(1)) {
+      const i = line.indexOf(':');
+      if (i > 0) (headers[line.slice(0, i).toLowerCase()] ??= []).push(line.slice(i + 1).trim());
     }
-    const i = line.indexOf(':');
-    if (i > 0 && status > 0) (headers[line.slice(0, i).toLowerCase()] ??= []).push(line.slice(i + 1).trim());
   }
-  return { status, headers, body: r.stdout, raw: r };
+  return { status, headers, body: Buffer.from(rest, 'latin1').toString('utf8'), raw: r };
 }

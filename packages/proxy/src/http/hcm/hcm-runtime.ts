@@ -121,9 +121,10 @@ export class HcmRuntime {
     this.stats.countResponse(status);
   }
 
-  onConnectionClosed(conn: Http1ServerConnection | net.Socket): void {
+  /** A downstream connection closed; `conn` is set for HTTP/1 connections. */
+  onConnectionClosed(conn: Http1ServerConnection | undefined): void {
     this.stats.downstreamCxActive.dec();
-    if (conn instanceof Http1ServerConnection) this.http1Connections.delete(conn);
+    if (conn !== undefined) this.http1Connections.delete(conn);
   }
 
   /** Stops keep-alive: HTTP/1 connections close after their current response, HTTP/2 gets GOAWAY. */
@@ -203,7 +204,7 @@ export class HcmRuntime {
         this.serveHttp1(socket, info, seen);
       }
     };
-    const onClose = (): void => this.onConnectionClosed(socket);
+    const onClose = (): void => this.onConnectionClosed(undefined);
     socket.on('data', onData);
     socket.on('close', onClose);
     socket.on('error', noop);

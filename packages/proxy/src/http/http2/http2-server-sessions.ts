@@ -12,7 +12,7 @@ import { Http2ResponseEncoder } from './http2-response-encoder.ts';
 const kInfo = Symbol('tandem.connInfo');
 const EMPTY = Buffer.alloc(0);
 
-type InfoSocket = net.Socket & { [kInfo]?: DownstreamConnectionInfo };
+type WithInfo = { [kInfo]?: DownstreamConnectionInfo };
 
 export class Http2ServerSessions {
   private readonly hcm: HcmRuntime;
@@ -36,7 +36,7 @@ export class Http2ServerSessions {
   }
 
   serve(socket: net.Socket, info: DownstreamConnectionInfo): void {
-    (socket as InfoSocket)[kInfo] = info;
+    (socket as net.Socket & WithInfo)[kInfo] = info;
     this.server.emit('connection', socket);
   }
 
@@ -47,7 +47,9 @@ export class Http2ServerSessions {
 
   private onSession(session: http2.ServerHttp2Session): void {
     this.sessions.add(session);
-    const socket = session.socket as net.Socket;
+    // Read the connection info while the session is bound to its socket; afterwards the socket
+    // proxy throws on access.
+    (session as http2.ServerHttp2Session & WithInfo)[kInfo] = (session.socket as net.Socket & WithInfo)[kInfo];
     const window = this.hcm.config.http2.initialConnectionWindowSize;
     session.on('connect', () => {
       if (window > 65535) session.setLocalWindowSize(Math.min(window, 2 ** 31 - 1));
@@ -55,15 +57,14 @@ export class Http2ServerSessions {
     session.on('error', noop);
     session.on('close', () => {
       this.sessions.delete(session);
-      this.hcm.onConnectionClosed(socket);
+      this.hcm.onConnectionClosed(undefined);
     });
     const idle = this.hcm.config.idleTimeoutMs;
     if (idle > 0) session.setTimeout(idle, () => session.close());
   }
 
   private onStream(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, flags: number): void {
-    const socket = stream.session?.socket as InfoSocket | undefined;
-    const info = socket?.[kInfo];
+    const info = (stream.session as (http2.ServerHttp2Session & WithInfo) | undefined)?.[kInfo];
     if (info === undefined) return void stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR);
     const head = toRequestHead(headers, info);
     const encoder = new Http2ResponseEncoder(stream, head.headers.get('te') === 'trailers');
