@@ -47,34 +47,33 @@ export function buildCluster(v: Values, ctx: ValidationContext): Cluster | undef
 
 /** Endpoint rules per discovery type (Envoy's cluster factories enforce the same). */
 function checkDiscovery(v: Values, ctx: ValidationContext): void {
-  const assignment = v.load_assignment;
-  const at = ctx.field('load_assignment');
-  if (v.type === 'EDS') {
-    if (v.eds_cluster_config === undefined) {
-      ctx
-        .field('eds_cluster_config')
-        .error(ConfigIssueCode.required, 'an EDS cluster needs eds_cluster_config');
-    } else {
-      const service = v.eds_cluster_config.serviceName || v.name;
-      ctx
-        .field('eds_cluster_config')
-        .field('eds_config')
-        .reference('ads_resource', service, `endpoints for EDS cluster "${v.name}"`);
-    }
-    if (assignment !== undefined)
-      at.error(ConfigIssueCode.invalid, 'an EDS cluster gets its endpoints from EDS; remove load_assignment');
-    return;
+  if (v.type === 'EDS') checkEds(v, ctx);
+  else if (v.type === 'STATIC') checkStatic(v, ctx.field('load_assignment'));
+  else checkDns(v, ctx.field('load_assignment'));
+}
+
+function checkEds(v: Values, ctx: ValidationContext): void {
+  const config = ctx.field('eds_cluster_config');
+  if (v.eds_cluster_config === undefined) {
+    config.error(ConfigIssueCode.required, 'an EDS cluster needs eds_cluster_config');
+  } else {
+    const service = v.eds_cluster_config.serviceName || v.name;
+    config.field('eds_config').reference('ads_resource', service, `endpoints for EDS cluster "${v.name}"`);
   }
-  if (v.type === 'STATIC') {
-    if (assignment !== undefined)
-      requireIpEndpoints(
-        assignment,
-        at,
-        'a STATIC cluster needs IP addresses (use STRICT_DNS or LOGICAL_DNS for hostnames)',
-      );
-    return;
+  if (v.load_assignment !== undefined) {
+    const message = 'an EDS cluster gets its endpoints from EDS; remove load_assignment';
+    ctx.field('load_assignment').error(ConfigIssueCode.invalid, message);
   }
-  if (assignment === undefined) {
+}
+
+function checkStatic(v: Values, at: ValidationContext): void {
+  if (v.load_assignment === undefined) return;
+  const why = 'a STATIC cluster needs IP addresses (use STRICT_DNS or LOGICAL_DNS for hostnames)';
+  requireIpEndpoints(v.load_assignment, at, why);
+}
+
+function checkDns(v: Values, at: ValidationContext): void {
+  if (v.load_assignment === undefined) {
     at.error(
       ConfigIssueCode.required,
       `a ${v.type} cluster needs load_assignment with the hostnames to resolve`,
@@ -82,7 +81,7 @@ function checkDiscovery(v: Values, ctx: ValidationContext): void {
     return;
   }
   let count = 0;
-  forEachEndpoint(assignment, at, () => count++);
+  forEachEndpoint(v.load_assignment, at, () => count++);
   if (v.type === 'LOGICAL_DNS' && count !== 1) {
     at.error(ConfigIssueCode.invalid, `a LOGICAL_DNS cluster needs exactly one endpoint, got ${count}`);
   }

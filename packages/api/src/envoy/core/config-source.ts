@@ -8,7 +8,7 @@ export interface ConfigSourceSpec {
   readonly kind: 'ads';
 }
 
-const adsOnly = 'Tandem fetches dynamic resources over ADS only (`ads: {}`)';
+const adsOnly = 'Tandem fetches dynamic resources over ADS only (`ads: {}` or `self: {}`)';
 
 export const configSource = message({
   name: 'envoy.config.core.v3.ConfigSource',
@@ -20,7 +20,10 @@ export const configSource = message({
     ads: optional(emptyMessage('envoy.config.core.v3.AggregatedConfigSource'), {
       oneof: 'config_source_specifier',
     }),
-    self: unsupported(adsOnly, { oneof: 'config_source_specifier' }),
+    self: optional(emptyMessage('envoy.config.core.v3.SelfConfigSource'), {
+      oneof: 'config_source_specifier',
+      note: 'the server that sent the resource: the ADS server',
+    }),
     initial_fetch_timeout: ignored('Tandem waits for the first response without a deadline'),
     resource_api_version: withDefault(
       enumOf('ApiVersion', { AUTO: 0, V2: 1, V3: 2 }, ['AUTO', 'V3']),

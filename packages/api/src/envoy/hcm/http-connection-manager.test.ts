@@ -111,7 +111,7 @@ describe('HttpConnectionManager', () => {
     assert.deepEqual(issues(file), [
       [
         `${AT}.rds.config_source.path`,
-        'listener "l": "path" is not supported by Tandem: Tandem fetches dynamic resources over ADS only (`ads: {}`)',
+        'listener "l": "path" is not supported by Tandem: Tandem fetches dynamic resources over ADS only (`ads: {}` or `self: {}`)',
       ],
     ]);
   });

@@ -1,19 +1,24 @@
 import { ConfigIssueCode } from '../issue-codes.ts';
 import type { Reference, ValidationContext } from '../schema/validation-context.ts';
 
+export interface ReferenceOptions {
+  /** Whether the config sets up ADS; until `dynamic_resources` is supported, it never does. */
+  readonly adsConfigured: boolean;
+}
+
 /**
  * Resolves the names one static resource uses for another: clusters named by routes and tcp_proxy, secrets
- * named by TLS contexts. Things that would come over ADS are errors while the bootstrap cannot configure
- * ADS. Errors go to each reference's own path.
+ * named by TLS contexts. Things that would come over ADS are errors unless ADS is configured. Errors go to
+ * each reference's own path.
  */
-export function checkReferences(ctx: ValidationContext): void {
+export function checkReferences(ctx: ValidationContext, options: ReferenceOptions): void {
   for (const ref of ctx.references) {
     if (ref.kind === 'cluster') checkCluster(ref, ctx);
     else if (ref.kind === 'tls_certificate_secret')
       checkSecret(ref, ctx, 'tls_certificate', 'validation_context');
     else if (ref.kind === 'validation_context_secret')
       checkSecret(ref, ctx, 'validation_context', 'tls_certificate');
-    else if (ref.kind === 'ads_resource') {
+    else if (ref.kind === 'ads_resource' && !options.adsConfigured) {
       const message = `${ref.what} would come over ADS, but dynamic_resources is not supported yet; define it in static_resources`;
       ref.ctx.error(ConfigIssueCode.unsupported, message);
     }

@@ -23,7 +23,7 @@ export function validateBootstrap(raw: unknown): BootstrapValidation {
   ensureBuiltinExtensions();
   const ctx = ValidationContext.root();
   const value = bootstrap.parse(raw, ctx);
-  checkReferences(ctx);
+  checkReferences(ctx, { adsConfigured: false });
   const warnings = [...ctx.warnings];
   if (ctx.errorCount > 0 || value === undefined) return { ok: false, errors: [...ctx.errors], warnings };
   return { ok: true, bootstrap: value, warnings };
