@@ -7,7 +7,11 @@ http
     let bytes = 0;
     req.on('data', (d) => (bytes += d.length));
     req.on('end', () => {
-      const body = JSON.stringify({ method: req.method, url: req.url, headers: req.headers, bodyBytes: bytes }, null, 2);
+      const body = JSON.stringify(
+        { method: req.method, url: req.url, headers: req.headers, bodyBytes: bytes },
+        null,
+        2,
+      );
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(`${body}\n`);
     });

@@ -1,1 +1,1 @@
-export { ProxyServer, type ProxyOptions } from './proxy-server.ts';
+export { type ProxyOptions, ProxyServer } from './proxy-server.ts';

@@ -6,11 +6,11 @@
 import type { Bootstrap, HttpConnectionManager, Secret } from '@tandem/api';
 import { TANDEM_VERSION } from '@tandem/api';
 import './builtin.ts';
-import { AdminServer } from './admin/admin-server.ts';
 import type { AdminTarget, ListenerInfo, ServerState } from './admin/admin-handler.ts';
+import { AdminServer } from './admin/admin-server.ts';
 import { ListenerRuntime } from './listener/listener-runtime.ts';
+import { DynamicRouteProvider, type RouteProvider, StaticRouteProvider } from './router/route-provider.ts';
 import { compileRouteConfiguration } from './router/route-table.ts';
-import { type RouteProvider, StaticRouteProvider, DynamicRouteProvider } from './router/route-provider.ts';
 import { StatsStore } from './stats/stats.ts';
 import { buildClientTlsOptions } from './tls/client-tls-options.ts';
 import { ClusterManager } from './upstream/cluster-manager.ts';
@@ -120,7 +120,11 @@ export class ProxyServer implements AdminTarget {
   }
 
   listeners(): ListenerInfo[] {
-    return this.listenerRuntimes.map((l) => ({ name: l.config.name, address: l.config.address.address, port: l.port }));
+    return this.listenerRuntimes.map((l) => ({
+      name: l.config.name,
+      address: l.config.address.address,
+      port: l.port,
+    }));
   }
 
   rawConfig(): Record<string, unknown> {
@@ -144,9 +148,11 @@ export class ProxyServer implements AdminTarget {
 
   private routeProvider(hcm: HttpConnectionManager): RouteProvider {
     const spec = hcm.routeSpecifier;
-    if (spec.kind === 'routeConfig') return new StaticRouteProvider(compileRouteConfiguration(spec.routeConfig));
+    if (spec.kind === 'routeConfig')
+      return new StaticRouteProvider(compileRouteConfiguration(spec.routeConfig));
     let p = this.rdsProviders.get(spec.routeConfigName);
-    if (p === undefined) this.rdsProviders.set(spec.routeConfigName, (p = new DynamicRouteProvider(spec.routeConfigName)));
+    if (p === undefined)
+      this.rdsProviders.set(spec.routeConfigName, (p = new DynamicRouteProvider(spec.routeConfigName)));
     return p;
   }
 

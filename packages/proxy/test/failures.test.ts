@@ -16,7 +16,9 @@ import { type RunningProxy, startProxy } from './helpers/start-proxy.ts';
 function blackHole(): Promise<{ server: net.Server; port: number }> {
   return new Promise((resolve) => {
     const server = net.createServer((s) => s.on('error', () => {}));
-    server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as net.AddressInfo).port }));
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ server, port: (server.address() as net.AddressInfo).port }),
+    );
   });
 }
 
@@ -80,7 +82,12 @@ describe('failure handling', () => {
           staticCluster('hole', [hole.port]),
           staticCluster('dead', [dead]),
           staticCluster('stale', [stale.port]),
-          { name: 'empty', type: 'STATIC', connect_timeout: '1s', load_assignment: { cluster_name: 'empty', endpoints: [] } },
+          {
+            name: 'empty',
+            type: 'STATIC',
+            connect_timeout: '1s',
+            load_assignment: { cluster_name: 'empty', endpoints: [] },
+          },
         ],
       ),
     );
@@ -98,7 +105,9 @@ describe('failure handling', () => {
     const r = await curl([`${base}/slow`]);
     assert.equal(r.status, 504);
     assert.equal(r.body, 'upstream request timeout');
-    const stats = await curl([`http://127.0.0.1:${proxy.adminPort}/stats?filter=cluster.hole.upstream_rq_timeout`]);
+    const stats = await curl([
+      `http://127.0.0.1:${proxy.adminPort}/stats?filter=cluster.hole.upstream_rq_timeout`,
+    ]);
     assert.match(stats.body, /cluster\.hole\.upstream_rq_timeout: 1/);
   });
 
@@ -134,7 +143,15 @@ describe('failure handling', () => {
 
   it('handles Expect: 100-continue and chunked uploads', async () => {
     const body = 'x'.repeat(5000);
-    const r = await curl(['-H', 'expect: 100-continue', '-H', 'transfer-encoding: chunked', '--data-binary', body, `${base}/upload`]);
+    const r = await curl([
+      '-H',
+      'expect: 100-continue',
+      '-H',
+      'transfer-encoding: chunked',
+      '--data-binary',
+      body,
+      `${base}/upload`,
+    ]);
     assert.equal(r.status, 200);
     const got = JSON.parse(r.body);
     assert.equal(got.bodyBytes, 5000);
@@ -145,6 +162,7 @@ describe('failure handling', () => {
     const r = await curl(['-I', `${base}/bytes/1234`]);
     assert.equal(r.status, 200);
     assert.equal(r.headers['content-length']?.[0], '1234');
+    assert.equal(r.body, '');
   });
 
   it('retries transparently when a kept-alive upstream connection was closed by the peer', async () => {
@@ -158,10 +176,14 @@ describe('failure handling', () => {
 
   it('reuses upstream connections (keep-alive)', async () => {
     await curl([`${base}/`]);
-    const before = await curl([`http://127.0.0.1:${proxy.adminPort}/stats?filter=cluster.echo.upstream_cx_total`]);
+    const before = await curl([
+      `http://127.0.0.1:${proxy.adminPort}/stats?filter=cluster.echo.upstream_cx_total`,
+    ]);
     const n0 = Number(/: (\d+)/.exec(before.body)?.[1]);
     for (let i = 0; i < 5; i++) await curl([`${base}/`]);
-    const afterStats = await curl([`http://127.0.0.1:${proxy.adminPort}/stats?filter=cluster.echo.upstream_cx_total`]);
+    const afterStats = await curl([
+      `http://127.0.0.1:${proxy.adminPort}/stats?filter=cluster.echo.upstream_cx_total`,
+    ]);
     assert.equal(Number(/: (\d+)/.exec(afterStats.body)?.[1]), n0);
   });
 });

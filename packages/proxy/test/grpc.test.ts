@@ -10,7 +10,10 @@ import * as protoLoader from '@grpc/proto-loader';
 import { bootstrap, hcm, listener, routeConfig, staticCluster } from './helpers/bootstrap.ts';
 import { type RunningProxy, startProxy } from './helpers/start-proxy.ts';
 
-const def = protoLoader.loadSync(path.join(import.meta.dirname, 'fixtures/echo.proto'), { longs: Number });
+const def = protoLoader.loadSync(path.join(import.meta.dirname, 'fixtures/echo.proto'), {
+  longs: Number,
+  keepCase: true,
+});
 const proto = grpc.loadPackageDefinition(def) as unknown as {
   tandem: { test: { Echo: grpc.ServiceClientConstructor } };
 };
@@ -22,7 +25,7 @@ interface EchoRequest {
 }
 
 function startServer(): Promise<{ server: grpc.Server; port: number }> {
-  const server = new grpc.Server();
+  const server = new grpc.Server({ 'grpc.max_receive_message_length': 64 * 1024 * 1024 });
   server.addService(Echo.service, {
     Say: (call: grpc.ServerUnaryCall<EchoRequest, unknown>, cb: grpc.sendUnaryData<unknown>) => {
       const md = new grpc.Metadata();
@@ -30,7 +33,9 @@ function startServer(): Promise<{ server: grpc.Server; port: number }> {
       cb(null, { text: `echo: ${call.request.text}`, payload_bytes: call.request.payload?.length ?? 0 }, md);
     },
     Chat: (call: grpc.ServerDuplexStream<EchoRequest, unknown>) => {
-      call.on('data', (m: EchoRequest) => call.write({ text: `chat: ${m.text}`, payload_bytes: m.payload?.length ?? 0 }));
+      call.on('data', (m: EchoRequest) =>
+        call.write({ text: `chat: ${m.text}`, payload_bytes: m.payload?.length ?? 0 }),
+      );
       call.on('end', () => call.end());
     },
     Fail: (_call: grpc.ServerUnaryCall<EchoRequest, unknown>, cb: grpc.sendUnaryData<unknown>) => {
@@ -53,12 +58,14 @@ describe('gRPC through the proxy', () => {
 
   before(async () => {
     backend = await startServer();
-    const h2 = { typed_extension_protocol_options: {
-      'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': {
-        '@type': 'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions',
-        explicit_http_config: { http2_protocol_options: {} },
+    const h2 = {
+      typed_extension_protocol_options: {
+        'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': {
+          '@type': 'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions',
+          explicit_http_config: { http2_protocol_options: {} },
+        },
       },
-    } };
+    };
     const rc = routeConfig([{ match: { prefix: '/', grpc: {} }, route: { cluster: 'grpc', timeout: '0s' } }]);
     proxy = await startProxy(
       bootstrap([listener('ingress', [{ filters: [hcm(rc)] }])], [staticCluster('grpc', [backend.port], h2)]),
@@ -78,7 +85,9 @@ describe('gRPC through the proxy', () => {
   it('makes a unary call and receives trailing metadata', async () => {
     let trailers: grpc.Metadata | undefined;
     const reply = await new Promise<{ text: string }>((resolve, reject) => {
-      const call = client.Say({ text: 'hi' }, (err: Error | null, r: { text: string }) => (err ? reject(err) : resolve(r))) as grpc.ClientUnaryCall;
+      const call = client.Say({ text: 'hi' }, (err: Error | null, r: { text: string }) =>
+        err ? reject(err) : resolve(r),
+      ) as grpc.ClientUnaryCall;
       call.on('status', (s: grpc.StatusObject) => (trailers = s.metadata));
     });
     assert.equal(reply.text, 'echo: hi');
@@ -88,7 +97,9 @@ describe('gRPC through the proxy', () => {
   it('carries large messages (8 MiB) both ways', async () => {
     const payload = Buffer.alloc(8 * 1024 * 1024, 7);
     const reply = await new Promise<{ payload_bytes: number }>((resolve, reject) =>
-      client.Say({ text: 'big', payload }, (err: Error | null, r: { payload_bytes: number }) => (err ? reject(err) : resolve(r))),
+      client.Say({ text: 'big', payload }, (err: Error | null, r: { payload_bytes: number }) =>
+        err ? reject(err) : resolve(r),
+      ),
     );
     assert.equal(reply.payload_bytes, payload.length);
   });

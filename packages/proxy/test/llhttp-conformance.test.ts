@@ -70,7 +70,10 @@ describe('llhttp request cases against the proxy', () => {
         `backend received ${forwarded} request(s); llhttp completed only ${c.completedBeforeError} before the error`,
       );
       const rejected = statuses.slice(c.completedBeforeError).some((s) => s >= 400);
-      assert.ok(rejected || closed, `no error status and connection not closed; got ${JSON.stringify(text.slice(0, 200))}`);
+      assert.ok(
+        rejected || closed,
+        `no error status and connection not closed; got ${JSON.stringify(text.slice(0, 200))}`,
+      );
       const ok = await curl([`http://127.0.0.1:${proxy.port()}/still-serving`]);
       assert.equal(ok.status, 200);
     });

@@ -21,21 +21,39 @@ describe('routing through the proxy', () => {
     const routes = [
       { match: { path: '/healthz' }, direct_response: { status: 200, body: { inline_string: 'ok\n' } } },
       { match: { prefix: '/old/' }, redirect: { prefix_rewrite: '/new/', response_code: 'FOUND' } },
-      { match: { prefix: '/header', headers: [{ name: 'x-canary', string_match: { exact: 'yes' } }] }, route: { cluster: 'b' } },
-      { match: { prefix: '/query', query_parameters: [{ name: 'v', string_match: { exact: '2' } }] }, route: { cluster: 'b' } },
+      {
+        match: { prefix: '/header', headers: [{ name: 'x-canary', string_match: { exact: 'yes' } }] },
+        route: { cluster: 'b' },
+      },
+      {
+        match: { prefix: '/query', query_parameters: [{ name: 'v', string_match: { exact: '2' } }] },
+        route: { cluster: 'b' },
+      },
       { match: { prefix: '/api/' }, route: { cluster: 'a', prefix_rewrite: '/v1/' } },
       {
         match: { safe_regex: { regex: '/users/([0-9]+)/profile' } },
-        route: { cluster: 'a', regex_rewrite: { pattern: { regex: '^/users/([0-9]+)/profile$' }, substitution: '/profiles/\\1' } },
+        route: {
+          cluster: 'a',
+          regex_rewrite: { pattern: { regex: '^/users/([0-9]+)/profile$' }, substitution: '/profiles/\\1' },
+        },
       },
       {
         match: { prefix: '/split' },
-        route: { weighted_clusters: { clusters: [{ name: 'a', weight: 80 }, { name: 'b', weight: 20 }] } },
+        route: {
+          weighted_clusters: {
+            clusters: [
+              { name: 'a', weight: 80 },
+              { name: 'b', weight: 20 },
+            ],
+          },
+        },
       },
       {
         match: { prefix: '/headers' },
         route: { cluster: 'a', host_rewrite_literal: 'rewritten.example' },
-        request_headers_to_add: [{ header: { key: 'x-route', value: 'r1' }, append_action: 'OVERWRITE_IF_EXISTS_OR_ADD' }],
+        request_headers_to_add: [
+          { header: { key: 'x-route', value: 'r1' }, append_action: 'OVERWRITE_IF_EXISTS_OR_ADD' },
+        ],
         request_headers_to_remove: ['x-remove-me'],
         response_headers_to_add: [{ header: { key: 'x-resp-route', value: 'yes' } }],
         response_headers_to_remove: ['x-backend'],
@@ -45,7 +63,9 @@ describe('routing through the proxy', () => {
     ];
     const rc = routeConfig(routes, {
       response_headers_to_add: [{ header: { key: 'x-rc', value: 'rc' } }],
-      request_headers_to_add: [{ header: { key: 'x-route', value: 'rc-level' }, append_action: 'ADD_IF_ABSENT' }],
+      request_headers_to_add: [
+        { header: { key: 'x-route', value: 'rc-level' }, append_action: 'ADD_IF_ABSENT' },
+      ],
     });
     proxy = await startProxy(
       bootstrap(
@@ -116,7 +136,15 @@ describe('routing through the proxy', () => {
   });
 
   it('sets x-forwarded-for, x-forwarded-proto and x-request-id, and strips hop-by-hop headers', async () => {
-    const r = await curl(['-H', 'connection: keep-alive, x-private', '-H', 'x-private: secret', '-H', 'keep-alive: 5', `${base}/`]);
+    const r = await curl([
+      '-H',
+      'connection: keep-alive, x-private',
+      '-H',
+      'x-private: secret',
+      '-H',
+      'keep-alive: 5',
+      `${base}/`,
+    ]);
     const h = JSON.parse(r.body).headers;
     assert.equal(h['x-forwarded-for'], '127.0.0.1');
     assert.equal(h['x-forwarded-proto'], 'http');
@@ -147,7 +175,9 @@ describe('routing through the proxy', () => {
   });
 
   it('serves nghttp', async () => {
-    const r = await run('nghttp', ['-n', '-s', '-H', 'x-canary: yes', `${base}/header`], { timeoutMs: 10000 });
+    const r = await run('nghttp', ['-n', '-s', '-H', 'x-canary: yes', `${base}/header`], {
+      timeoutMs: 10000,
+    });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(b.seen.at(-1)?.url, '/header');
     const r2 = await run('nghttp', [`${base}/healthz`], { timeoutMs: 10000 });
@@ -157,7 +187,11 @@ describe('routing through the proxy', () => {
   it('returns 404 when no route matches', async () => {
     const p = await startProxy(
       bootstrap(
-        [listener('l', [{ filters: [hcm(routeConfig([{ match: { prefix: '/only' }, route: { cluster: 'a' } }]))] }])],
+        [
+          listener('l', [
+            { filters: [hcm(routeConfig([{ match: { prefix: '/only' }, route: { cluster: 'a' } }]))] },
+          ]),
+        ],
         [staticCluster('a', [a.port])],
       ),
     );

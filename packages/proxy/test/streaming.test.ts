@@ -4,7 +4,7 @@
  * started.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type net from 'node:net';
 import os from 'node:os';
@@ -61,7 +61,12 @@ describe('1 GiB streams through the proxy with flat memory', () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'tandem-stream-'));
     const rc = routeConfig([{ match: { prefix: '/' }, route: { cluster: 'b', timeout: '0s' } }]);
     const file = path.join(dir, 'bootstrap.json');
-    writeFileSync(file, JSON.stringify(bootstrap([listener('l', [{ filters: [hcm(rc)] }])], [staticCluster('b', [backend.port])])));
+    writeFileSync(
+      file,
+      JSON.stringify(
+        bootstrap([listener('l', [{ filters: [hcm(rc)] }])], [staticCluster('b', [backend.port])]),
+      ),
+    );
     proxy = await spawnProxy(file);
     // Warm up (code paths compiled, pools created) before taking the baseline.
     await run('curl', ['-sS', '-o', '/dev/null', `http://127.0.0.1:${proxy.ports.get('l')}/warm`]);
@@ -80,7 +85,9 @@ describe('1 GiB streams through the proxy with flat memory', () => {
 
   it('uploads 1 GiB (chunked, from curl -T -)', async () => {
     const url = `http://127.0.0.1:${proxy.ports.get('l')}/upload`;
-    const r = await run('sh', ['-c', `head -c ${GIB} /dev/zero | curl -sS --max-time 120 -T - ${url}`], { timeoutMs: 130000 });
+    const r = await run('sh', ['-c', `head -c ${GIB} /dev/zero | curl -sS --max-time 120 -T - ${url}`], {
+      timeoutMs: 130000,
+    });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout.trim(), `got ${GIB}`);
     assert.equal(backend.uploaded(), GIB);
@@ -88,7 +95,11 @@ describe('1 GiB streams through the proxy with flat memory', () => {
 
   it('downloads 1 GiB', async () => {
     const url = `http://127.0.0.1:${proxy.ports.get('l')}/download`;
-    const r = await run('curl', ['-sS', '--max-time', '120', '-o', '/dev/null', '-w', '%{size_download}', url], { timeoutMs: 130000 });
+    const r = await run(
+      'curl',
+      ['-sS', '--max-time', '120', '-o', '/dev/null', '-w', '%{size_download}', url],
+      { timeoutMs: 130000 },
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.equal(Number(r.stdout), GIB);
   });
@@ -96,6 +107,9 @@ describe('1 GiB streams through the proxy with flat memory', () => {
   it('kept RSS growth under 64 MB', () => {
     peak = Math.max(peak, rssBytes(proxy.pid));
     const growthMb = (peak - baseline) / (1024 * 1024);
-    assert.ok(growthMb < 64, `RSS grew by ${growthMb.toFixed(1)} MB (baseline ${(baseline / 1048576).toFixed(1)} MB)`);
+    assert.ok(
+      growthMb < 64,
+      `RSS grew by ${growthMb.toFixed(1)} MB (baseline ${(baseline / 1048576).toFixed(1)} MB)`,
+    );
   });
 });

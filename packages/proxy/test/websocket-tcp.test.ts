@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { WebSocket, WebSocketServer } from 'ws';
-import { TCP_PROXY_TYPE, bootstrap, hcm, listener, routeConfig, staticCluster } from './helpers/bootstrap.ts';
+import { bootstrap, hcm, listener, routeConfig, staticCluster, TCP_PROXY_TYPE } from './helpers/bootstrap.ts';
 import { curl } from './helpers/exec.ts';
 import { type RunningProxy, startProxy } from './helpers/start-proxy.ts';
 
@@ -31,7 +31,9 @@ function startTcpEcho(tag: string): Promise<{ server: net.Server; port: number }
       // Echo everything after the client half-closes, proving FIN crosses the proxy.
       s.on('end', () => s.end(`${tag}:${Buffer.concat(chunks).toString()}`));
     });
-    server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as net.AddressInfo).port }));
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ server, port: (server.address() as net.AddressInfo).port }),
+    );
   });
 }
 
@@ -56,18 +58,35 @@ describe('WebSocket and TCP through the proxy', () => {
     t1 = await startTcpEcho('t1');
     t2 = await startTcpEcho('t2');
     const rc = routeConfig([
-      { match: { prefix: '/no-upgrade' }, route: { cluster: 'ws', upgrade_configs: [{ upgrade_type: 'websocket', enabled: false }] } },
+      {
+        match: { prefix: '/no-upgrade' },
+        route: { cluster: 'ws', upgrade_configs: [{ upgrade_type: 'websocket', enabled: false }] },
+      },
       { match: { prefix: '/' }, route: { cluster: 'ws' } },
     ]);
     const tcp = (spec: Record<string, unknown>) => ({
-      filters: [{ name: 'envoy.filters.network.tcp_proxy', typed_config: { '@type': TCP_PROXY_TYPE, stat_prefix: 'tcp', ...spec } }],
+      filters: [
+        {
+          name: 'envoy.filters.network.tcp_proxy',
+          typed_config: { '@type': TCP_PROXY_TYPE, stat_prefix: 'tcp', ...spec },
+        },
+      ],
     });
     proxy = await startProxy(
       bootstrap(
         [
           listener('http', [{ filters: [hcm(rc, { upgrade_configs: [{ upgrade_type: 'websocket' }] })] }]),
           listener('tcp', [tcp({ cluster: 't1' })]),
-          listener('tcp-weighted', [tcp({ weighted_clusters: { clusters: [{ name: 't1', weight: 1 }, { name: 't2', weight: 1 }] } })]),
+          listener('tcp-weighted', [
+            tcp({
+              weighted_clusters: {
+                clusters: [
+                  { name: 't1', weight: 1 },
+                  { name: 't2', weight: 1 },
+                ],
+              },
+            }),
+          ]),
         ],
         [staticCluster('ws', [ws.port]), staticCluster('t1', [t1.port]), staticCluster('t2', [t2.port])],
       ),
@@ -100,8 +119,17 @@ describe('WebSocket and TCP through the proxy', () => {
   });
 
   it('refuses an upgrade on a route that disables it', async () => {
-    const r = await curl(['-H', 'connection: upgrade', '-H', 'upgrade: websocket', '-H', 'sec-websocket-version: 13',
-      '-H', 'sec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==', `http://127.0.0.1:${proxy.port('http')}/no-upgrade`]);
+    const r = await curl([
+      '-H',
+      'connection: upgrade',
+      '-H',
+      'upgrade: websocket',
+      '-H',
+      'sec-websocket-version: 13',
+      '-H',
+      'sec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==',
+      `http://127.0.0.1:${proxy.port('http')}/no-upgrade`,
+    ]);
     assert.equal(r.status, 403);
   });
 
@@ -111,7 +139,8 @@ describe('WebSocket and TCP through the proxy', () => {
 
   it('spreads TCP connections over weighted clusters', async () => {
     const seen = new Set<string>();
-    for (let i = 0; i < 40 && seen.size < 2; i++) seen.add((await tcpRoundTrip(proxy.port('tcp-weighted'), 'x')).split(':')[0]!);
+    for (let i = 0; i < 40 && seen.size < 2; i++)
+      seen.add((await tcpRoundTrip(proxy.port('tcp-weighted'), 'x')).split(':')[0]!);
     assert.deepEqual([...seen].sort(), ['t1', 't2']);
   });
 

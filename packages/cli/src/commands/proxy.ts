@@ -3,9 +3,9 @@
  * prints one line per problem (field path and reason) and exits 1; no stack traces.
  */
 import { readFile } from 'node:fs/promises';
-import type { Command } from 'commander';
 import { formatConfigIssue, parseConfigText, validateBootstrap } from '@tandem/api';
 import { ProxyServer } from '@tandem/proxy';
+import type { Command } from 'commander';
 
 export const EXIT_CONFIG = 1;
 export const EXIT_RUNTIME = 2;
@@ -21,7 +21,10 @@ export function addProxyCommand(program: Command): void {
     .description('Run the sidecar proxy from an Envoy v3 bootstrap (YAML or JSON).')
     .requiredOption('-c, --config <file>', 'Envoy v3 bootstrap file (YAML or JSON)')
     .option('--drain-time-s <seconds>', 'on SIGTERM, how long in-flight requests may take to finish', '5')
-    .addHelpText('after', '\nSupported bootstrap fields: docs/bootstrap-subset.md\nExit codes: 0 clean exit, 1 invalid config, 2 runtime failure (e.g. port in use).')
+    .addHelpText(
+      'after',
+      '\nSupported bootstrap fields: docs/bootstrap-subset.md\nExit codes: 0 clean exit, 1 invalid config, 2 runtime failure (e.g. port in use).',
+    )
     .action(async (flags: ProxyFlags) => {
       process.exitCode = await runProxy(flags);
     });
@@ -32,7 +35,9 @@ async function runProxy(flags: ProxyFlags): Promise<number> {
   if (loaded === undefined) return EXIT_CONFIG;
   const drainTimeMs = Number(flags.drainTimeS) * 1000;
   if (!Number.isFinite(drainTimeMs) || drainTimeMs < 0) {
-    process.stderr.write(`tandem proxy: --drain-time-s must be a non-negative number, got "${flags.drainTimeS}"\n`);
+    process.stderr.write(
+      `tandem proxy: --drain-time-s must be a non-negative number, got "${flags.drainTimeS}"\n`,
+    );
     return EXIT_CONFIG;
   }
   let done: (code: number) => void = () => {};
@@ -44,16 +49,25 @@ async function runProxy(flags: ProxyFlags): Promise<number> {
   } catch (err) {
     const e = err as Error & { code?: string };
     process.stderr.write(`tandem proxy: ${e.message}${e.code ? ` (${e.code})` : ''}\n`);
-    return e.code === 'TANDEM_ERR_ROUTE_CONFIG' || e.code === 'TANDEM_ERR_TLS_CONFIG' ? EXIT_CONFIG : EXIT_RUNTIME;
+    return e.code === 'TANDEM_ERR_ROUTE_CONFIG' || e.code === 'TANDEM_ERR_TLS_CONFIG'
+      ? EXIT_CONFIG
+      : EXIT_RUNTIME;
   }
-  for (const l of server.listeners()) process.stderr.write(`tandem proxy: listener "${l.name}" on ${l.address}:${l.port}\n`);
+  for (const l of server.listeners())
+    process.stderr.write(`tandem proxy: listener "${l.name}" on ${l.address}:${l.port}\n`);
   if (server.adminPort > 0) process.stderr.write(`tandem proxy: admin on port ${server.adminPort}\n`);
+  let signalled = false;
   const onSignal = (sig: string): void => {
+    if (signalled) {
+      process.stderr.write(`tandem proxy: ${sig} again: exiting now\n`);
+      return done(0);
+    }
+    signalled = true;
     process.stderr.write(`tandem proxy: ${sig}: draining for up to ${drainTimeMs / 1000}s\n`);
     void server.stop().then(() => done(0));
   };
-  process.once('SIGTERM', () => onSignal('SIGTERM'));
-  process.once('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
   const code = await exited;
   process.exit(code);
 }
@@ -63,7 +77,9 @@ async function loadBootstrap(file: string) {
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    process.stderr.write(`tandem proxy: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`);
+    process.stderr.write(
+      `tandem proxy: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`,
+    );
     return undefined;
   }
   const parsed = parseConfigText(text, file);

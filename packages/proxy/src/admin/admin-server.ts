@@ -29,7 +29,11 @@ function buildHandlers(): AdminHandler[] {
     { path: '/config_dump', help: 'dump current config, xDS-shaped', handle: configDumpHandler },
     { path: '/clusters', help: 'upstream cluster status (?format=json)', handle: clustersHandler },
     { path: '/listeners', help: 'print listener info (?format=json)', handle: listenersHandler },
-    { path: '/stats', help: 'print server stats (?format=json, ?filter=REGEX, ?usedonly)', handle: statsHandler },
+    {
+      path: '/stats',
+      help: 'print server stats (?format=json, ?filter=REGEX, ?usedonly)',
+      handle: statsHandler,
+    },
     {
       path: '/drain_listeners',
       help: 'stop accepting, drain existing connections (POST)',
@@ -84,9 +88,16 @@ export class AdminServer {
   listen(address: string, port: number): Promise<number> {
     return new Promise((resolve, reject) => {
       this.server.once('error', (err: NodeJS.ErrnoException) =>
-        reject(new TandemError('TANDEM_ERR_ADMIN_BIND', `admin: cannot bind ${address}:${port}: ${err.code ?? err.message}`)),
+        reject(
+          new TandemError(
+            'TANDEM_ERR_ADMIN_BIND',
+            `admin: cannot bind ${address}:${port}: ${err.code ?? err.message}`,
+          ),
+        ),
       );
-      this.server.listen({ host: address, port }, () => resolve((this.server.address() as net.AddressInfo).port));
+      this.server.listen({ host: address, port }, () =>
+        resolve((this.server.address() as net.AddressInfo).port),
+      );
     });
   }
 
@@ -103,7 +114,12 @@ export class AdminServer {
     };
     if (url.pathname === '/' || url.pathname === '/help') return send(this.help());
     const h = this.handlers.get(url.pathname);
-    if (h === undefined) return send({ status: 404, contentType: 'text/plain', body: `invalid path. admin commands are:\n${this.help().body}` });
+    if (h === undefined)
+      return send({
+        status: 404,
+        contentType: 'text/plain',
+        body: `invalid path. admin commands are:\n${this.help().body}`,
+      });
     if (h.mutates && req.method !== 'POST') {
       return send({ status: 405, contentType: 'text/plain', body: 'This endpoint requires POST.\n' });
     }

@@ -18,7 +18,10 @@ export function clustersHandler(t: AdminTarget, q: URLSearchParams): AdminRespon
           health_status: { eds_health_status: h.healthy ? 'HEALTHY' : 'UNHEALTHY' },
           stats: [
             { name: 'rq_active', value: h.activeRequests },
-            { name: 'cx_active', value: (h.http1Pool?.connectionCount ?? 0) + (h.http2Pool?.connectionCount ?? 0) },
+            {
+              name: 'cx_active',
+              value: (h.http1Pool?.connectionCount ?? 0) + (h.http2Pool?.connectionCount ?? 0),
+            },
           ],
         })),
       })),

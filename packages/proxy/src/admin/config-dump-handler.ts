@@ -15,12 +15,17 @@ export function configDumpHandler(t: AdminTarget, q: URLSearchParams): AdminResp
   const configs = [
     { '@type': `${T}BootstrapConfigDump`, bootstrap: raw },
     { '@type': `${T}ListenersConfigDump`, static_listeners: listeners.map((l) => ({ listener: l })) },
-    { '@type': `${T}ClustersConfigDump`, static_clusters: (sr['clusters'] ?? []).map((c) => ({ cluster: c })) },
+    {
+      '@type': `${T}ClustersConfigDump`,
+      static_clusters: (sr['clusters'] ?? []).map((c) => ({ cluster: c })),
+    },
     { '@type': `${T}RoutesConfigDump`, static_route_configs: routes.map((r) => ({ route_config: r })) },
     { '@type': `${T}SecretsConfigDump`, static_secrets: (sr['secrets'] ?? []).map((s) => ({ secret: s })) },
   ];
   const only = q.get('resource');
-  const body = only ? { configs: configs.filter((c) => c['@type'].toLowerCase().includes(only.toLowerCase())) } : { configs };
+  const body = only
+    ? { configs: configs.filter((c) => c['@type'].toLowerCase().includes(only.toLowerCase())) }
+    : { configs };
   return { status: 200, contentType: 'application/json', body: `${JSON.stringify(body, null, 2)}\n` };
 }
 

@@ -12,5 +12,9 @@ export function listenersHandler(t: AdminTarget, q: URLSearchParams): AdminRespo
     };
     return { status: 200, contentType: 'application/json', body: `${JSON.stringify(body, null, 2)}\n` };
   }
-  return { status: 200, contentType: 'text/plain', body: list.map((l) => `${l.name}::${l.address}:${l.port}\n`).join('') };
+  return {
+    status: 200,
+    contentType: 'text/plain',
+    body: list.map((l) => `${l.name}::${l.address}:${l.port}\n`).join(''),
+  };
 }

@@ -4,8 +4,8 @@
  * one handler when its config is built, and refuses a chain whose last filter is not terminal.
  */
 import type { HttpFilter } from '@tandem/api';
-import type { ClusterManager } from '../upstream/cluster-manager.ts';
 import type { StatsScope } from '../stats/stats.ts';
+import type { ClusterManager } from '../upstream/cluster-manager.ts';
 import type { Clock } from '../util/clock.ts';
 import { TandemError } from '../util/errors.ts';
 import type { HttpStream } from './http-stream.ts';
@@ -37,16 +37,23 @@ export function buildHttpFilterChain(filters: readonly HttpFilter[], ctx: HttpFi
   const factories = filters.map((f) => {
     const factory = registry.get(f.typeUrl);
     if (factory === undefined) {
-      throw new TandemError('TANDEM_ERR_HTTP_FILTER', `http filter "${f.name}": no filter registered for ${f.typeUrl}`);
+      throw new TandemError(
+        'TANDEM_ERR_HTTP_FILTER',
+        `http filter "${f.name}": no filter registered for ${f.typeUrl}`,
+      );
     }
     return factory;
   });
   const last = factories[factories.length - 1];
   if (last === undefined || !last.terminal) {
-    throw new TandemError('TANDEM_ERR_HTTP_FILTER', 'http filter chain must end with a terminal filter (the router)');
+    throw new TandemError(
+      'TANDEM_ERR_HTTP_FILTER',
+      'http filter chain must end with a terminal filter (the router)',
+    );
   }
   let handler: HttpHandler = unreachable;
-  for (let i = factories.length - 1; i >= 0; i--) handler = factories[i]!.build(filters[i]!.config, ctx)(handler);
+  for (let i = factories.length - 1; i >= 0; i--)
+    handler = factories[i]!.build(filters[i]!.config, ctx)(handler);
   return handler;
 }
 

@@ -7,9 +7,9 @@
  * held here, with downstream reading paused past a limit, so nothing is lost while a filter waits.
  */
 import type { ResponseEncoder } from './codec.ts';
+import type { HcmRuntime } from './hcm/hcm-runtime.ts';
 import { HeaderMap } from './header-map.ts';
 import type { DownstreamConnectionInfo, RequestHead } from './request-head.ts';
-import type { HcmRuntime } from './hcm/hcm-runtime.ts';
 
 /** Whoever consumes the request body (normally the router). */
 export interface RequestBodySink {
@@ -100,7 +100,10 @@ export class HttpStream {
     if (held !== undefined) {
       this.held = undefined;
       for (let i = 0; i < held.length; i++) {
-        sink.onRequestData(held[i]!, this.heldEnd && this.heldTrailers === undefined && i === held.length - 1);
+        sink.onRequestData(
+          held[i]!,
+          this.heldEnd && this.heldTrailers === undefined && i === held.length - 1,
+        );
       }
     } else if (this.heldEnd && this.heldTrailers === undefined) {
       sink.onRequestData(EMPTY, true);

@@ -7,18 +7,24 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { FilterChain, Listener, Secret } from '@tandem/api';
 import type { DownstreamConnectionInfo } from '../http/request-head.ts';
-import { buildNetworkFilter, type NetworkFilterContext, type NetworkFilterRuntime } from '../network/network-filter.ts';
+import {
+  buildNetworkFilter,
+  type NetworkFilterContext,
+  type NetworkFilterRuntime,
+} from '../network/network-filter.ts';
 import type { Counter, Gauge } from '../stats/stats.ts';
 import { buildServerTlsOptions, type ServerTlsOptions } from '../tls/server-tls-options.ts';
 import { TandemError } from '../util/errors.ts';
 import { inspectClientHello } from './client-hello.ts';
-import { inspectHttp } from './http-inspector.ts';
 import { compileFilterChainMatcher } from './filter-chain-matcher.ts';
+import { inspectHttp } from './http-inspector.ts';
 
 interface BuiltChain {
   readonly chain: FilterChain;
   readonly filter: NetworkFilterRuntime;
   readonly tls: ServerTlsOptions | undefined;
+  /** Terminates TLS for this chain (never listens itself; accepted sockets are handed to it). */
+  readonly tlsServer: tls.Server | undefined;
 }
 
 interface ListenerStats {
@@ -40,13 +46,17 @@ export class ListenerRuntime {
   private readonly matcher: ReturnType<typeof compileFilterChainMatcher>;
   private readonly stats: ListenerStats;
   private readonly sockets = new Set<net.Socket>();
+  /** Connection info of sockets in a TLS handshake, by `remoteAddress:remotePort`. */
+  private readonly handshaking = new Map<string, DownstreamConnectionInfo>();
   private boundPort = 0;
 
   constructor(config: Listener, ctx: NetworkFilterContext, secrets: (name: string) => Secret | undefined) {
     this.config = config;
     this.matcher = compileFilterChainMatcher(config);
-    const all = config.defaultFilterChain ? [...config.filterChains, config.defaultFilterChain] : config.filterChains;
-    for (const chain of all) this.chains.set(chain, buildChain(chain, ctx, secrets, config.name));
+    const all = config.defaultFilterChain
+      ? [...config.filterChains, config.defaultFilterChain]
+      : config.filterChains;
+    for (const chain of all) this.chains.set(chain, this.buildChain(chain, ctx, secrets));
     const scope = ctx.stats.scope(`listener.${config.address.address}_${config.address.portValue}.`);
     this.stats = {
       downstreamCxTotal: scope.counter('downstream_cx_total'),
@@ -127,7 +137,8 @@ export class ListenerRuntime {
       timeoutMs > 0
         ? setTimeout(() => {
             socket.removeListener('data', onData);
-            if (this.config.continueOnListenerFiltersTimeout) return this.resume(socket, seen, info, 'raw_buffer', []);
+            if (this.config.continueOnListenerFiltersTimeout)
+              return this.resume(socket, seen, info, 'raw_buffer', []);
             this.stats.downstreamListenerFilterError.inc();
             socket.destroy();
           }, timeoutMs)
@@ -135,7 +146,8 @@ export class ListenerRuntime {
     const onData = (data: Buffer): void => {
       seen = seen === undefined ? data : Buffer.concat([seen, data]);
       const hello = this.matcher.needsTlsInspection ? inspectClientHello(seen) : NOT_TLS;
-      const http = hello.kind === 'not-tls' && this.matcher.needsHttpInspection ? inspectHttp(seen) : undefined;
+      const http =
+        hello.kind === 'not-tls' && this.matcher.needsHttpInspection ? inspectHttp(seen) : undefined;
       const needMore = hello.kind === 'need-more' || http?.kind === 'need-more';
       if (needMore && seen.length < MAX_INSPECT_BYTES) return;
       socket.removeListener('data', onData);
@@ -166,7 +178,12 @@ export class ListenerRuntime {
     this.dispatch(socket, info, transport, alpn);
   }
 
-  private dispatch(socket: net.Socket, info: DownstreamConnectionInfo, transport: string, alpn: string[]): void {
+  private dispatch(
+    socket: net.Socket,
+    info: DownstreamConnectionInfo,
+    transport: string,
+    alpn: string[],
+  ): void {
     const chain = this.matcher.match({
       destinationPort: info.localPort,
       destinationIp: info.localAddress,
@@ -190,41 +207,86 @@ export class ListenerRuntime {
   }
 
   private terminateTls(socket: net.Socket, info: DownstreamConnectionInfo, built: BuiltChain): void {
-    const tlsSocket = new tls.TLSSocket(socket, built.tls);
     info.tls = true;
-    tlsSocket.on('error', () => {
+    this.handshaking.set(`${socket.remoteAddress}:${socket.remotePort}`, info);
+    built.tlsServer!.emit('connection', socket);
+  }
+
+  private onSecureConnection(tlsSocket: tls.TLSSocket, built: BuiltChain): void {
+    const key = `${tlsSocket.remoteAddress}:${tlsSocket.remotePort}`;
+    const info = this.handshaking.get(key);
+    this.handshaking.delete(key);
+    tlsSocket.on('error', noop);
+    if (info === undefined || built.tls!.verifyPeer(tlsSocket) !== undefined) {
       this.stats.sslConnectionError.inc();
       tlsSocket.destroy();
+      return;
+    }
+    this.stats.sslHandshake.inc();
+    if (info.serverName === '')
+      info.serverName = (tlsSocket as { servername?: string | false }).servername || '';
+    built.filter.onConnection(tlsSocket, info, tlsSocket.alpnProtocol ?? false);
+  }
+
+  private buildChain(
+    chain: FilterChain,
+    ctx: NetworkFilterContext,
+    secrets: (name: string) => Secret | undefined,
+  ): BuiltChain {
+    const terminal = chain.filters[chain.filters.length - 1];
+    if (terminal === undefined) {
+      throw new TandemError(
+        'TANDEM_ERR_LISTENER_CONFIG',
+        `listener "${this.config.name}": filter chain "${chain.name}" has no filters`,
+      );
+    }
+    const ts = chain.transportSocket;
+    const target = `listener "${this.config.name}" filter chain "${chain.name}"`;
+    const serverTls = ts === undefined ? undefined : buildServerTlsOptions(ts, secrets, { target });
+    const built: BuiltChain = {
+      chain,
+      filter: buildNetworkFilter(terminal, ctx),
+      tls: serverTls,
+      tlsServer: serverTls === undefined ? undefined : this.buildTlsServer(serverTls),
+    };
+    built.tlsServer?.on('secureConnection', (s: tls.TLSSocket) => this.onSecureConnection(s, built));
+    return built;
+  }
+
+  /**
+   * A tls.Server per TLS filter chain does the handshake (HTTP/2 over a hand-made TLSSocket does
+   * not start on Node 20; over a tls.Server's socket it does). It never listens.
+   */
+  private buildTlsServer(opts: ServerTlsOptions): tls.Server {
+    const server = tls.createServer({
+      ALPNProtocols: opts.ALPNProtocols,
+      requestCert: opts.requestCert,
+      rejectUnauthorized: opts.rejectUnauthorized,
+      SNICallback: (_name, cb) => cb(null, opts.secureContext),
     });
-    tlsSocket.once('secure', () => {
-      if (built.tls!.verifyPeer(tlsSocket) !== undefined) {
-        this.stats.sslConnectionError.inc();
-        tlsSocket.destroy();
-        return;
-      }
-      this.stats.sslHandshake.inc();
-      if (info.serverName === '') info.serverName = (tlsSocket as { servername?: string | false }).servername || '';
-      built.filter.onConnection(tlsSocket, info, tlsSocket.alpnProtocol ?? false);
+    useDefaultContext(server, opts.secureContext);
+    server.on('tlsClientError', (_err, socket) => {
+      this.handshaking.delete(`${socket.remoteAddress}:${socket.remotePort}`);
+      this.stats.sslConnectionError.inc();
+      socket.destroy();
     });
+    return server;
   }
 }
 
-function buildChain(
-  chain: FilterChain,
-  ctx: NetworkFilterContext,
-  secrets: (name: string) => Secret | undefined,
-  listenerName: string,
-): BuiltChain {
-  const terminal = chain.filters[chain.filters.length - 1];
-  if (terminal === undefined) {
-    throw new TandemError('TANDEM_ERR_LISTENER_CONFIG', `listener "${listenerName}": filter chain "${chain.name}" has no filters`);
+/**
+ * Clients that send no SNI get the server's default credentials. tls.Server only builds those
+ * from PEM options; the filter chain's context is already built, so it is installed directly.
+ */
+function useDefaultContext(server: tls.Server, context: tls.SecureContext): void {
+  const s = server as unknown as { _sharedCreds?: tls.SecureContext };
+  if (!('_sharedCreds' in s)) {
+    throw new TandemError(
+      'TANDEM_ERR_TLS_RUNTIME',
+      'this Node.js version has no tls.Server default context to set',
+    );
   }
-  const ts = chain.transportSocket;
-  return {
-    chain,
-    filter: buildNetworkFilter(terminal, ctx),
-    tls: ts === undefined ? undefined : buildServerTlsOptions(ts, secrets),
-  };
+  s._sharedCreds = context;
 }
 
 function stripV4Mapped(addr: string): string {

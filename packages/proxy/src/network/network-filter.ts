@@ -4,13 +4,12 @@
  * chain; the listener then hands it each accepted (and, if configured, TLS-terminated) connection.
  */
 import type net from 'node:net';
-import type { NetworkFilter } from '@tandem/api';
-import type { HttpConnectionManager, TcpProxy } from '@tandem/api';
+import type { HttpConnectionManager, NetworkFilter, TcpProxy } from '@tandem/api';
 import type { DownstreamConnectionInfo } from '../http/request-head.ts';
+import type { RouteProvider } from '../router/route-provider.ts';
 import type { StatsStore } from '../stats/stats.ts';
 import type { ClusterManager } from '../upstream/cluster-manager.ts';
 import type { Clock } from '../util/clock.ts';
-import type { RouteProvider } from '../router/route-provider.ts';
 import { TandemError } from '../util/errors.ts';
 
 export interface NetworkFilterContext {
@@ -42,7 +41,10 @@ export function registerNetworkFilter(factory: AnyFactory): void {
 export function buildNetworkFilter(filter: NetworkFilter, ctx: NetworkFilterContext): NetworkFilterRuntime {
   const factory = registry.get(filter.kind);
   if (factory === undefined) {
-    throw new TandemError('TANDEM_ERR_NETWORK_FILTER', `network filter "${filter.name}": no filter registered for ${filter.kind}`);
+    throw new TandemError(
+      'TANDEM_ERR_NETWORK_FILTER',
+      `network filter "${filter.name}": no filter registered for ${filter.kind}`,
+    );
   }
   return (factory as NetworkFilterFactory<unknown>).build(filter.config, ctx);
 }

@@ -69,7 +69,9 @@ function proxyConnection(
     downstream.destroy();
     return;
   }
-  connectWithAttempts(cluster, config.maxConnectAttempts, downstream, (upstream) => splice(downstream, upstream, config, stats));
+  connectWithAttempts(cluster, config.maxConnectAttempts, downstream, (upstream) =>
+    splice(downstream, upstream, config, stats),
+  );
 }
 
 function connectWithAttempts(

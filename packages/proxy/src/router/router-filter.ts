@@ -3,8 +3,9 @@
  * and direct responses itself, and forwards everything else upstream through an
  * `UpstreamExchange`.
  */
-import type { HttpFilterFactory, HttpHandler } from '../http/http-filter.ts';
+
 import { HeaderMap } from '../http/header-map.ts';
+import type { HttpFilterFactory, HttpHandler } from '../http/http-filter.ts';
 import type { HttpStream } from '../http/http-stream.ts';
 import { applyResponseHeaderMutations } from './apply-header-mutations.ts';
 import type { HeaderFormatContext } from './header-formatter.ts';
@@ -57,7 +58,8 @@ function sendDirectResponse(
     headers.add('content-length', '0');
   }
   applyResponseHeaderMutations(route, headers, localContext(stream));
-  if (body === undefined || stream.head.method === 'HEAD') return stream.encodeHeaders(action.status, headers, true);
+  if (body === undefined || stream.head.method === 'HEAD')
+    return stream.encodeHeaders(action.status, headers, true);
   stream.encodeHeaders(action.status, headers, false);
   stream.encodeData(Buffer.from(body.buffer, body.byteOffset, body.byteLength), true);
 }

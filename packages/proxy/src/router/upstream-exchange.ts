@@ -8,7 +8,12 @@
  * header-format context), so forwarding allocates nothing else.
  */
 import type net from 'node:net';
-import type { PoolCallbacks, UpstreamRequest, UpstreamResetReason, UpstreamResponseHandler } from '../http/codec.ts';
+import type {
+  PoolCallbacks,
+  UpstreamRequest,
+  UpstreamResetReason,
+  UpstreamResponseHandler,
+} from '../http/codec.ts';
 import type { HeaderMap } from '../http/header-map.ts';
 import type { HttpStream, RequestBodySink } from '../http/http-stream.ts';
 import type { DownstreamConnectionInfo, RequestHead } from '../http/request-head.ts';
@@ -24,10 +29,11 @@ import type { CompiledRouteAction } from './route-action.ts';
 import type { CompiledRoute } from './route-entry.ts';
 import { spliceUpgrade } from './upgrade-tunnel.ts';
 
-const EMPTY = Buffer.alloc(0);
 const CONNECT_FAILURE_BODY = 'upstream connect error or disconnect/reset before headers. reset reason: ';
 
-export class UpstreamExchange implements RequestBodySink, PoolCallbacks, UpstreamResponseHandler, HeaderFormatContext {
+export class UpstreamExchange
+  implements RequestBodySink, PoolCallbacks, UpstreamResponseHandler, HeaderFormatContext
+{
   readonly stream: HttpStream;
   readonly route: CompiledRoute;
   readonly action: CompiledRouteAction;
@@ -251,7 +257,8 @@ export class UpstreamExchange implements RequestBodySink, PoolCallbacks, Upstrea
    */
   private retryStaleConnection(reason: UpstreamResetReason): boolean {
     const up = this.upstream;
-    if (reason !== 'remote-reset' || up === undefined || !up.reusedConnection || this.stream.responseStarted) return false;
+    if (reason !== 'remote-reset' || up === undefined || !up.reusedConnection || this.stream.responseStarted)
+      return false;
     if (!this.canRetryStale() || !this.requestEndSent) return false;
     this.staleRetried = true;
     this.upstream = undefined;
@@ -274,12 +281,17 @@ export class UpstreamExchange implements RequestBodySink, PoolCallbacks, Upstrea
     if (reason === 'connect-failure' || reason === 'connect-timeout') {
       return stream.sendLocalReply(503, `${CONNECT_FAILURE_BODY}connection failure (${detail})`, flag);
     }
-    stream.sendLocalReply(status, `${CONNECT_FAILURE_BODY}${reason === 'protocol-error' ? 'protocol error' : 'remote reset'}`, flag);
+    stream.sendLocalReply(
+      status,
+      `${CONNECT_FAILURE_BODY}${reason === 'protocol-error' ? 'protocol error' : 'remote reset'}`,
+      flag,
+    );
   }
 
   private startTimer(): void {
     const ms = this.action.timeoutMs;
-    if (ms > 0 && this.timer === undefined && !this.finished) this.timer = setTimeout(onRouteTimeout, ms, this);
+    if (ms > 0 && this.timer === undefined && !this.finished)
+      this.timer = setTimeout(onRouteTimeout, ms, this);
   }
 
   private clearTimer(): void {

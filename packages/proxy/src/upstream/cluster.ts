@@ -5,18 +5,17 @@
  */
 import type tls from 'node:tls';
 import type { Cluster, ClusterLoadAssignment } from '@tandem/api';
-import type { StatsScope } from '../stats/stats.ts';
+import type { Counter, StatsScope } from '../stats/stats.ts';
+import { TandemError } from '../util/errors.ts';
 import { ClusterStats } from './cluster-stats.ts';
 import { buildConnectionFactory, type ConnectionFactory } from './connection-factory.ts';
 import { DnsResolver } from './dns-resolver.ts';
 import { Host } from './host.ts';
 import { Http1Pool } from './http1/http1-pool.ts';
 import { Http2Pool } from './http2/http2-pool.ts';
-import type { LbContext, LoadBalancer } from './lb/load-balancer.ts';
 import { getLoadBalancerFactory } from './lb/lb-registry.ts';
+import type { LbContext, LoadBalancer } from './lb/load-balancer.ts';
 import { buildPrioritySet, localityWeightsOf } from './lb/priority-set.ts';
-import { TandemError } from '../util/errors.ts';
-import type { Counter } from '../stats/stats.ts';
 
 export type UpstreamProtocol = 'http1' | 'http2';
 
@@ -35,7 +34,12 @@ export class ClusterRuntime {
   private localityWeights: ReadonlyMap<string, number> | undefined;
   private readonly lbStats: { healthyPanic: Counter };
 
-  constructor(config: Cluster, scope: StatsScope, tlsOptions: tls.ConnectionOptions | undefined, random = Math.random) {
+  constructor(
+    config: Cluster,
+    scope: StatsScope,
+    tlsOptions: tls.ConnectionOptions | undefined,
+    random = Math.random,
+  ) {
     this.name = config.name;
     this.config = config;
     this.stats = new ClusterStats(scope.scope(`cluster.${config.name}.`));
@@ -85,7 +89,11 @@ export class ClusterRuntime {
   }
 
   /** Opens a raw transport connection to `host` (TCP proxy). */
-  connectTcp(host: Host, onConnected: Parameters<ConnectionFactory>[1], onFailed: Parameters<ConnectionFactory>[2]): void {
+  connectTcp(
+    host: Host,
+    onConnected: Parameters<ConnectionFactory>[1],
+    onFailed: Parameters<ConnectionFactory>[2],
+  ): void {
     this.connect(host, onConnected, onFailed);
   }
 
@@ -151,7 +159,10 @@ export class ClusterRuntime {
     const set = buildPrioritySet(this.hosts, overprovisioningFactor, this.localityWeights);
     const factory = getLoadBalancerFactory(this.config.lbPolicy);
     if (factory === undefined) {
-      throw new TandemError('TANDEM_ERR_LB_CONFIG', `cluster "${this.name}": no load balancer for ${this.config.lbPolicy}`);
+      throw new TandemError(
+        'TANDEM_ERR_LB_CONFIG',
+        `cluster "${this.name}": no load balancer for ${this.config.lbPolicy}`,
+      );
     }
     return factory.create(set, this.config, this.random, this.lbStats);
   }

@@ -39,9 +39,13 @@ export function buildConnectionFactory(opts: ConnectionFactoryOptions): Connecti
     };
     const timer =
       connectTimeoutMs > 0
-        ? setTimeout(() => fail('connect-timeout', `connect timeout after ${connectTimeoutMs} ms`), connectTimeoutMs)
+        ? setTimeout(
+            () => fail('connect-timeout', `connect timeout after ${connectTimeoutMs} ms`),
+            connectTimeoutMs,
+          )
         : undefined;
-    const onError = (err: NodeJS.ErrnoException): void => fail('connect-failure', `connect ${err.code ?? err.message}`);
+    const onError = (err: NodeJS.ErrnoException): void =>
+      fail('connect-failure', `connect ${err.code ?? err.message}`);
     socket.once('error', onError);
     socket.once(tlsOptions === undefined ? 'connect' : 'secureConnect', () => {
       if (settled) return;

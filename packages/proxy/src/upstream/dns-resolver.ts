@@ -65,7 +65,10 @@ export class DnsResolver {
   private async lookup(name: string): Promise<string[] | undefined> {
     if (net.isIP(name) !== 0) return [name];
     try {
-      const res = await dns.promises.lookup(name, { all: true, family: familyOf(this.cluster.dnsLookupFamily) });
+      const res = await dns.promises.lookup(name, {
+        all: true,
+        family: familyOf(this.cluster.dnsLookupFamily),
+      });
       const addrs = res.map((r) => r.address);
       if (this.cluster.dnsLookupFamily === 'V4_PREFERRED') addrs.sort((a, b) => net.isIP(a) - net.isIP(b));
       return addrs;

@@ -38,12 +38,23 @@ export async function startH2Backend(name = 'h2echo'): Promise<Backend> {
   return listen(server as unknown as http.Server, name, seen);
 }
 
-function handle(name: string, seen: SeenRequest[], req: http.IncomingMessage, res: http.ServerResponse): void {
+function handle(
+  name: string,
+  seen: SeenRequest[],
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+): void {
   let bodyBytes = 0;
   req.on('data', (d: Buffer) => (bodyBytes += d.length));
   req.on('end', () => {
     const url = req.url ?? '/';
-    seen.push({ method: req.method ?? '', url, headers: req.headers, bodyBytes, httpVersion: req.httpVersion });
+    seen.push({
+      method: req.method ?? '',
+      url,
+      headers: req.headers,
+      bodyBytes,
+      httpVersion: req.httpVersion,
+    });
     const path = url.split('?')[0]!;
     if (path === '/close') return void req.socket.destroy();
     const status = /^\/status\/(\d{3})/.exec(path);
@@ -53,13 +64,28 @@ function handle(name: string, seen: SeenRequest[], req: http.IncomingMessage, re
     }
     const bytes = /^\/bytes\/(\d+)/.exec(path);
     if (bytes) {
-      res.writeHead(200, { 'content-type': 'application/octet-stream', 'x-backend': name });
-      return void res.end(Buffer.alloc(Number(bytes[1]), 97));
+      const n = Number(bytes[1]);
+      res.writeHead(200, {
+        'content-type': 'application/octet-stream',
+        'content-length': n,
+        'x-backend': name,
+      });
+      return void res.end(Buffer.alloc(n, 97));
     }
     const delay = /^\/delay\/(\d+)/.exec(path);
     const respond = (): void => {
-      const body = JSON.stringify({ backend: name, method: req.method, url, headers: req.headers, bodyBytes });
-      res.writeHead(200, { 'content-type': 'application/json', 'x-backend': name, 'content-length': Buffer.byteLength(body) });
+      const body = JSON.stringify({
+        backend: name,
+        method: req.method,
+        url,
+        headers: req.headers,
+        bodyBytes,
+      });
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'x-backend': name,
+        'content-length': Buffer.byteLength(body),
+      });
       res.end(body);
     };
     if (delay) setTimeout(respond, Number(delay[1]));

@@ -3,7 +3,8 @@
  * port 0, STATIC clusters pointing at test backends. Tests go through the same validation as the
  * CLI.
  */
-export const HCM_TYPE = 'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager';
+export const HCM_TYPE =
+  'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager';
 export const ROUTER_TYPE = 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Router';
 export const TCP_PROXY_TYPE = 'type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy';
 
@@ -18,7 +19,11 @@ export function staticCluster(name: string, ports: number[], extra: Json = {}): 
     load_assignment: {
       cluster_name: name,
       endpoints: [
-        { lb_endpoints: ports.map((p) => ({ endpoint: { address: { socket_address: { address: '127.0.0.1', port_value: p } } } })) },
+        {
+          lb_endpoints: ports.map((p) => ({
+            endpoint: { address: { socket_address: { address: '127.0.0.1', port_value: p } } },
+          })),
+        },
       ],
     },
     ...extra,

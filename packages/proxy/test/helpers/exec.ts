@@ -28,7 +28,12 @@ export function run(
       if (signal) err.push(Buffer.from(`[killed by ${signal}]`));
       clearTimeout(timer);
       const stdoutBytes = Buffer.concat(out);
-      resolve({ code, stdout: stdoutBytes.toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), stdoutBytes });
+      resolve({
+        code,
+        stdout: stdoutBytes.toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        stdoutBytes,
+      });
     });
     if (opts.input !== undefined) child.stdin.end(opts.input);
     else child.stdin.end();
@@ -39,8 +44,12 @@ export function run(
  * curl with `-sS`, a time bound and `-D -` (response heads first on stdout, then the body);
  * returns the final status, its headers and the body.
  */
-export async function curl(args: string[]): Promise<{ status: number; headers: Record<string, string[]>; body: string; raw: ExecResult }> {
-  const r = await run('curl', ['-sS', '--max-time', '15', '-D', '-', ...args]);
+export async function curl(
+  args: string[],
+): Promise<{ status: number; headers: Record<string, string[]>; body: string; raw: ExecResult }> {
+  // -I already prints the head on stdout; -D - would print it twice.
+  const dump = args.includes('-I') || args.includes('--head') ? [] : ['-D', '-'];
+  const r = await run('curl', ['-sS', '--max-time', '15', ...dump, ...args]);
   let rest = r.stdoutBytes.toString('latin1');
   let status = 0;
   const headers: Record<string, string[]> = {};

@@ -18,12 +18,17 @@ export interface LlhttpCase {
   completedBeforeError: number;
 }
 
-export const LLHTTP_DIR = path.resolve(import.meta.dirname, '../../../../../shared/testdata/http1/llhttp-tests');
+export const LLHTTP_DIR = path.resolve(
+  import.meta.dirname,
+  '../../../../../shared/testdata/http1/llhttp-tests',
+);
 
 export function loadLlhttpCases(kind: 'request' | 'response'): LlhttpCase[] {
   const dir = path.join(LLHTTP_DIR, kind);
   const out: LlhttpCase[] = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.md')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.md'))
+    .sort()) {
     out.push(...parseFile(file, readFileSync(path.join(dir, file), 'utf8')));
   }
   return out;
@@ -31,7 +36,9 @@ export function loadLlhttpCases(kind: 'request' | 'response'): LlhttpCase[] {
 
 function parseFile(file: string, text: string): LlhttpCase[] {
   const cases: LlhttpCase[] = [];
-  const re = /(#+) ([^\n]*)\n+<!-- meta=(\{[^\n]*\}) -->\n```http\n([\s\S]*?)\n```\n+```log\n([\s\S]*?)\n```/g;
+  // A case: heading, meta comment, an http block, optional prose, then its log block.
+  const re =
+    /(#+) ([^\n]*)\n+<!-- meta=(\{[^\n]*\}) -->\n```http\n([\s\S]*?)\n```\n[^`]*```log\n([\s\S]*?)\n```/g;
   for (const m of text.matchAll(re)) {
     const meta = JSON.parse(m[3]!) as { type: string };
     const log = m[5]!;

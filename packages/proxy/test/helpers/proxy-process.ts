@@ -13,6 +13,9 @@ export interface ProxyProcess {
   ports: Map<string, number>;
   adminPort: number;
   stderr: () => string;
+  /** Resolves with the exit code once the process has exited (by itself or after a signal). */
+  exited: Promise<number | null>;
+  /** Sends SIGTERM (if still running) and waits for the exit. */
   stop(): Promise<number | null>;
 }
 
@@ -22,6 +25,7 @@ export function spawnProxy(configPath: string, extraArgs: string[] = []): Promis
   });
   let err = '';
   const ports = new Map<string, number>();
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -39,12 +43,11 @@ export function spawnProxy(configPath: string, extraArgs: string[] = []): Promis
           ports,
           adminPort: Number(admin[1]),
           stderr: () => err,
-          stop: () =>
-            new Promise((r) => {
-              if (child.exitCode !== null) return r(child.exitCode);
-              child.once('exit', (code) => r(code));
-              child.kill('SIGTERM');
-            }),
+          exited,
+          stop: () => {
+            if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+            return exited;
+          },
         });
       }
     });

@@ -14,7 +14,8 @@ export interface RunningProxy {
 
 export async function startProxy(raw: Record<string, unknown>): Promise<RunningProxy> {
   const result = validateBootstrap(raw);
-  if (!result.ok) throw new Error(`invalid test bootstrap:\n${result.errors.map(formatConfigIssue).join('\n')}`);
+  if (!result.ok)
+    throw new Error(`invalid test bootstrap:\n${result.errors.map(formatConfigIssue).join('\n')}`);
   const server = new ProxyServer({ bootstrap: result.bootstrap, raw, log: () => {}, drainTimeMs: 1000 });
   await server.start();
   const first = server.listeners()[0]?.name ?? '';

@@ -6,18 +6,18 @@
 import { randomUUID } from 'node:crypto';
 import type net from 'node:net';
 import type { HttpConnectionManager } from '@tandem/api';
+import type { RouteProvider } from '../../router/route-provider.ts';
 import type { StatsStore } from '../../stats/stats.ts';
 import type { ClusterManager } from '../../upstream/cluster-manager.ts';
 import type { Clock } from '../../util/clock.ts';
 import type { ResponseEncoder } from '../codec.ts';
 import type { HeaderMap } from '../header-map.ts';
 import { removeHopByHop } from '../hop-by-hop.ts';
-import { Http1ServerConnection } from '../http1/http1-server-connection.ts';
-import { Http2ServerSessions } from '../http2/http2-server-sessions.ts';
 import { buildHttpFilterChain, type HttpHandler } from '../http-filter.ts';
 import { HttpStream } from '../http-stream.ts';
+import { Http1ServerConnection } from '../http1/http1-server-connection.ts';
+import { Http2ServerSessions } from '../http2/http2-server-sessions.ts';
 import type { DownstreamConnectionInfo, RequestHead } from '../request-head.ts';
-import type { RouteProvider } from '../../router/route-provider.ts';
 import { HcmStats } from './hcm-stats.ts';
 
 export interface HcmContext {
@@ -62,7 +62,8 @@ export class HcmRuntime {
     this.stats.downstreamCxActive.inc();
     const codec = this.config.codecType;
     if (codec === 'HTTP2' || alpn === 'h2') return this.serveHttp2(socket, info);
-    if (codec === 'HTTP1' || alpn === 'http/1.1' || alpn === 'http/1.0') return this.serveHttp1(socket, info, undefined);
+    if (codec === 'HTTP1' || alpn === 'http/1.1' || alpn === 'http/1.0')
+      return this.serveHttp1(socket, info, undefined);
     this.sniff(socket, info);
   }
 
@@ -106,7 +107,8 @@ export class HcmRuntime {
     if (upgraded) headers.set('connection', 'upgrade');
     const t = this.config.serverHeaderTransformation;
     if (t === 'OVERWRITE') headers.set('server', this.config.serverName);
-    else if (t === 'APPEND_IF_ABSENT' && !headers.has('server')) headers.add('server', this.config.serverName);
+    else if (t === 'APPEND_IF_ABSENT' && !headers.has('server'))
+      headers.add('server', this.config.serverName);
   }
 
   onStreamComplete(stream: HttpStream): void {

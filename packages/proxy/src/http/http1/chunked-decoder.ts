@@ -22,6 +22,10 @@ type S = (typeof S)[keyof typeof S];
 const MAX_SIZE_DIGITS = 12;
 const MAX_TRAILER_BYTES = 64 * 1024;
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const MAX_EXT_BYTES = 4096;
+/** RFC 9112 chunk-ext: *( BWS ";" BWS name [ BWS "=" BWS ( token / quoted-string ) ] ). */
+const CHUNK_EXT =
+  /^(?:[ \t]*;[ \t]*[!#$%&'*+\-.^_`|~0-9A-Za-z]+(?:[ \t]*=[ \t]*(?:[!#$%&'*+\-.^_`|~0-9A-Za-z]+|"(?:[^"\\]|\\.)*"))?)*[ \t]*$/;
 
 export interface ChunkSink {
   onBody(chunk: Buffer): void;
@@ -32,6 +36,7 @@ export class ChunkedDecoder {
   private size = 0;
   private digits = 0;
   private trailerLine = '';
+  private ext = '';
   private trailerBytes = 0;
   private trailers: string[] | undefined;
 
@@ -78,11 +83,17 @@ export class ChunkedDecoder {
         return this.sizeChar(c, isRequest);
       case S.SizeWs:
         if (c === 32 || c === 9) return;
-        if (c === 59) return void (this.state = S.Ext);
+        if (c === 59) return this.beginExt();
         throw fail(isRequest, 'invalid chunk size line');
       case S.Ext:
-        if (c === 13) return void (this.state = S.SizeLf);
-        if ((c < 32 && c !== 9) || c === 127) throw fail(isRequest, 'invalid chunk extension');
+        if (c === 13) {
+          if (!CHUNK_EXT.test(this.ext)) throw fail(isRequest, 'invalid chunk extension');
+          return void (this.state = S.SizeLf);
+        }
+        if ((c < 32 && c !== 9) || c === 127 || this.ext.length >= MAX_EXT_BYTES) {
+          throw fail(isRequest, 'invalid chunk extension');
+        }
+        this.ext += String.fromCharCode(c);
         return;
       case S.SizeLf:
         if (c !== 10) throw fail(isRequest, 'expected LF after chunk size');
@@ -113,9 +124,14 @@ export class ChunkedDecoder {
     }
     if (this.digits === 0) throw fail(isRequest, 'invalid chunk size');
     if (c === 13) this.state = S.SizeLf;
-    else if (c === 59) this.state = S.Ext;
+    else if (c === 59) this.beginExt();
     else if (c === 32 || c === 9) this.state = S.SizeWs;
     else throw fail(isRequest, 'invalid chunk size');
+  }
+
+  private beginExt(): void {
+    this.ext = ';';
+    this.state = S.Ext;
   }
 
   private trailerChar(c: number, isRequest: boolean): void {

@@ -6,7 +6,8 @@ import { STATUS_CODES } from 'node:http';
 import type { HeaderMap } from '../header-map.ts';
 
 const STATUS_LINES: string[] = [];
-for (const [code, reason] of Object.entries(STATUS_CODES)) STATUS_LINES[Number(code)] = `HTTP/1.1 ${code} ${reason}\r\n`;
+for (const [code, reason] of Object.entries(STATUS_CODES))
+  STATUS_LINES[Number(code)] = `HTTP/1.1 ${code} ${reason}\r\n`;
 
 export function statusLine(status: number): string {
   return STATUS_LINES[status] ?? `HTTP/1.1 ${status} Unknown\r\n`;

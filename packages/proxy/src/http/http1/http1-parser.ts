@@ -7,8 +7,9 @@
  * happens. Heads are parsed from one latin1 string; bodies are passed through as Buffer slices
  * without copying. Events go to a `Http1ParserHandler` object, so the parser allocates no closures.
  */
-import { ParseError } from './parse-error.ts';
+
 import { ChunkedDecoder } from './chunked-decoder.ts';
+import { ParseError } from './parse-error.ts';
 
 /** How a message body is delimited. */
 export const BodyKind = {
@@ -198,7 +199,8 @@ export class Http1Parser {
   }
 
   private parseRequestText(text: string): MessageHead {
-    if (FORBIDDEN_CTL.test(text)) throw badRequest('TANDEM_ERR_HTTP1_CTL', 'control character in request head');
+    if (FORBIDDEN_CTL.test(text))
+      throw badRequest('TANDEM_ERR_HTTP1_CTL', 'control character in request head');
     const lineEnd = text.indexOf('\r\n');
     const line = lineEnd < 0 ? text : text.slice(0, lineEnd);
     const sp1 = line.indexOf(' ');
@@ -210,7 +212,8 @@ export class Http1Parser {
     const target = line.slice(sp1 + 1, sp2);
     const version = line.slice(sp2 + 1);
     if (!TOKEN.test(method)) throw badRequest('TANDEM_ERR_HTTP1_METHOD', 'invalid method');
-    if (target.length === 0 || !TARGET.test(target)) throw badRequest('TANDEM_ERR_HTTP1_TARGET', 'invalid request target');
+    if (target.length === 0 || !TARGET.test(target))
+      throw badRequest('TANDEM_ERR_HTTP1_TARGET', 'invalid request target');
     const versionMinor = parseVersion(version);
     const head = newHead(method, target, 0, '', versionMinor);
     this.parseFields(text, lineEnd < 0 ? text.length : lineEnd + 2, head.headers);
@@ -226,7 +229,8 @@ export class Http1Parser {
     if (line.length < 12 || line.charCodeAt(8) !== 32) throw badGateway('malformed status line');
     const versionMinor = parseVersion(line.slice(0, 8), true);
     const code = line.slice(9, 12);
-    if (!DIGITS.test(code) || (line.length > 12 && line.charCodeAt(12) !== 32)) throw badGateway('malformed status code');
+    if (!DIGITS.test(code) || (line.length > 12 && line.charCodeAt(12) !== 32))
+      throw badGateway('malformed status code');
     const head = newHead('', '', Number(code), line.length > 13 ? line.slice(13) : '', versionMinor);
     if (head.status < 100) throw badGateway('malformed status code');
     this.parseFields(text, lineEnd < 0 ? text.length : lineEnd + 2, head.headers);
@@ -247,7 +251,8 @@ export class Http1Parser {
       const rawName = text.slice(pos, colon);
       if (!TOKEN.test(rawName)) throw fieldError(isRequest, 'invalid header name');
       const value = trimOws(text, colon + 1, eol);
-      if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) throw fieldError(isRequest, 'bare CR or LF in header');
+      if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0)
+        throw fieldError(isRequest, 'bare CR or LF in header');
       if (out.length >= max * 2) {
         throw isRequest
           ? new ParseError('TANDEM_ERR_HTTP1_TOO_MANY_HEADERS', 'too many headers', 431)
@@ -280,7 +285,8 @@ export class Http1Parser {
       }
     }
     if (hosts > 1) throw badRequest('TANDEM_ERR_HTTP1_HOST', 'multiple Host headers');
-    if (hosts === 0 && head.versionMinor === 1) throw badRequest('TANDEM_ERR_HTTP1_HOST', 'missing Host header');
+    if (hosts === 0 && head.versionMinor === 1)
+      throw badRequest('TANDEM_ERR_HTTP1_HOST', 'missing Host header');
     head.bodyKind = framing.kind;
     head.contentLength = framing.length;
     head.keepAlive = head.versionMinor === 1 ? !connectionClose : keepAliveToken && !connectionClose;
@@ -313,7 +319,10 @@ export class Http1Parser {
 
   private beginBody(head: MessageHead): void {
     this.bodyKind = head.bodyKind;
-    if (head.bodyKind === BodyKind.None || (head.bodyKind === BodyKind.ContentLength && head.contentLength === 0)) {
+    if (
+      head.bodyKind === BodyKind.None ||
+      (head.bodyKind === BodyKind.ContentLength && head.contentLength === 0)
+    ) {
       // A 1xx interim response (other than 101) is followed by the real response head.
       const interim = head.status !== 0 && head.status < 200 && head.status !== 101;
       this.state = interim ? State.Head : State.Done;
@@ -348,7 +357,13 @@ export class Http1Parser {
   }
 }
 
-function newHead(method: string, target: string, status: number, reason: string, versionMinor: number): MessageHead {
+function newHead(
+  method: string,
+  target: string,
+  status: number,
+  reason: string,
+  versionMinor: number,
+): MessageHead {
   return {
     method,
     target,

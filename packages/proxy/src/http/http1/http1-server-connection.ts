@@ -5,11 +5,18 @@
  */
 import type net from 'node:net';
 import type { ResponseEncoder } from '../codec.ts';
-import { HeaderMap } from '../header-map.ts';
 import type { HcmRuntime } from '../hcm/hcm-runtime.ts';
+import { HeaderMap } from '../header-map.ts';
 import type { HttpStream } from '../http-stream.ts';
 import type { DownstreamConnectionInfo, RequestHead } from '../request-head.ts';
-import { CRLF, LAST_CHUNK, chunkHeader, lastChunkWithTrailers, serializeFields, statusLine } from './http1-encoder.ts';
+import {
+  CRLF,
+  chunkHeader,
+  LAST_CHUNK,
+  lastChunkWithTrailers,
+  serializeFields,
+  statusLine,
+} from './http1-encoder.ts';
 import { BodyKind, Http1Parser, type Http1ParserHandler, type MessageHead } from './http1-parser.ts';
 import { ParseError } from './parse-error.ts';
 
@@ -128,7 +135,8 @@ export class Http1ServerConnection implements Http1ParserHandler, ResponseEncode
     const noBody = msg.bodyKind === BodyKind.None && !msg.upgrade;
     if (noBody) this.requestEnded = true;
     const requestTimeoutMs = this.hcm.config.requestTimeoutMs;
-    if (requestTimeoutMs > 0 && !noBody) this.requestTimer = setTimeout(onRequestTimeout, requestTimeoutMs, this);
+    if (requestTimeoutMs > 0 && !noBody)
+      this.requestTimer = setTimeout(onRequestTimeout, requestTimeoutMs, this);
     this.stream = this.hcm.newStream(head, this.info, this, noBody, msg.upgrade ? upgradeType(msg) : '');
     return true;
   }
@@ -219,7 +227,8 @@ export class Http1ServerConnection implements Http1ParserHandler, ResponseEncode
   }
 
   encodeTrailers(trailers: HeaderMap): void {
-    if (this.chunkedResponse && !this.isHeadRequest) this.socket.write(lastChunkWithTrailers(trailers), 'latin1');
+    if (this.chunkedResponse && !this.isHeadRequest)
+      this.socket.write(lastChunkWithTrailers(trailers), 'latin1');
     this.socket.uncork();
     this.responseDone();
   }
@@ -238,6 +247,7 @@ export class Http1ServerConnection implements Http1ParserHandler, ResponseEncode
 
   takeSocket(): { socket: net.Socket; rest: Buffer | undefined } | undefined {
     const s = this.socket;
+    s.pause();
     s.removeListener('data', this.onData);
     s.removeListener('drain', this.onDrain);
     s.removeListener('end', this.onEnd);
@@ -387,5 +397,5 @@ function upgradeType(msg: MessageHead): string {
 }
 
 function hasTrailersToken(te: string | undefined): boolean {
-  return te !== undefined && te.toLowerCase().includes('trailers');
+  return te?.toLowerCase().includes('trailers') === true;
 }

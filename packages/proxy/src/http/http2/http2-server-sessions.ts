@@ -4,8 +4,8 @@
  */
 import http2 from 'node:http2';
 import type net from 'node:net';
-import { HeaderMap } from '../header-map.ts';
 import type { HcmRuntime } from '../hcm/hcm-runtime.ts';
+import { HeaderMap } from '../header-map.ts';
 import type { DownstreamConnectionInfo, RequestHead } from '../request-head.ts';
 import { Http2ResponseEncoder } from './http2-response-encoder.ts';
 
@@ -49,7 +49,9 @@ export class Http2ServerSessions {
     this.sessions.add(session);
     // Read the connection info while the session is bound to its socket; afterwards the socket
     // proxy throws on access.
-    (session as http2.ServerHttp2Session & WithInfo)[kInfo] = (session.socket as net.Socket & WithInfo)[kInfo];
+    (session as http2.ServerHttp2Session & WithInfo)[kInfo] = (session.socket as net.Socket & WithInfo)[
+      kInfo
+    ];
     const window = this.hcm.config.http2.initialConnectionWindowSize;
     session.on('connect', () => {
       if (window > 65535) session.setLocalWindowSize(Math.min(window, 2 ** 31 - 1));

@@ -5,8 +5,19 @@
 import type net from 'node:net';
 import type { UpstreamRequest, UpstreamResponseHandler } from '../../http/codec.ts';
 import { HeaderMap } from '../../http/header-map.ts';
-import { CRLF, LAST_CHUNK, chunkHeader, lastChunkWithTrailers, serializeFields } from '../../http/http1/http1-encoder.ts';
-import { BodyKind, Http1Parser, type Http1ParserHandler, type MessageHead } from '../../http/http1/http1-parser.ts';
+import {
+  CRLF,
+  chunkHeader,
+  LAST_CHUNK,
+  lastChunkWithTrailers,
+  serializeFields,
+} from '../../http/http1/http1-encoder.ts';
+import {
+  BodyKind,
+  Http1Parser,
+  type Http1ParserHandler,
+  type MessageHead,
+} from '../../http/http1/http1-parser.ts';
 import { ParseError } from '../../http/http1/parse-error.ts';
 import type { RequestHead } from '../../http/request-head.ts';
 
@@ -38,6 +49,8 @@ export class Http1ClientConnection implements Http1ParserHandler, UpstreamReques
   private keepAlive = true;
   private upgradeRequested = false;
   private readPaused = false;
+  /** Set between a 101 head and the hand-over of the socket. */
+  private upgraded: HeaderMap | undefined = undefined;
   /** The response had no body, so its end went out with the head. */
   private endSignalledWithHeaders = false;
 
@@ -149,13 +162,13 @@ export class Http1ClientConnection implements Http1ParserHandler, UpstreamReques
     if (h === undefined) return false;
     const headers = new HeaderMap(msg.headers);
     if (msg.status === 101 && this.upgradeRequested) {
-      this.handler = undefined;
+      // Hand over once the parser has stored the bytes after this head (see onData).
+      this.upgraded = headers;
       this.keepAlive = false;
-      this.detachSocket();
-      h.onUpstreamUpgrade(headers, this.socket, this.parser.takeRemaining());
       return false;
     }
-    const noBody = msg.bodyKind === BodyKind.None || (msg.bodyKind === BodyKind.ContentLength && msg.contentLength === 0);
+    const noBody =
+      msg.bodyKind === BodyKind.None || (msg.bodyKind === BodyKind.ContentLength && msg.contentLength === 0);
     this.endSignalledWithHeaders = noBody;
     h.onUpstreamHeaders(msg.status, headers, noBody);
     return true;
@@ -186,7 +199,18 @@ export class Http1ClientConnection implements Http1ParserHandler, UpstreamReques
       if (!(err instanceof ParseError)) throw err;
       this.failWith('protocol-error', `upstream ${this.hostKey}: ${err.message}`);
     }
+    if (this.upgraded !== undefined) this.handOverUpgrade(this.upgraded);
   };
+
+  /** After a 101: the socket leaves HTTP and becomes one end of the tunnel. */
+  private handOverUpgrade(headers: HeaderMap): void {
+    const h = this.handler;
+    this.upgraded = undefined;
+    this.handler = undefined;
+    this.detachSocket();
+    if (h === undefined) return void this.socket.destroy();
+    h.onUpstreamUpgrade(headers, this.socket, this.parser.takeRemaining());
+  }
 
   private readonly onDrain = (): void => {
     this.handler?.onUpstreamWritable();
@@ -195,7 +219,10 @@ export class Http1ClientConnection implements Http1ParserHandler, UpstreamReques
   private readonly onEnd = (): void => {
     // A close-delimited body ends here.
     if (this.handler !== undefined && !this.parser.finish()) {
-      this.failWith('remote-reset', `upstream ${this.hostKey}: connection closed before the response completed`);
+      this.failWith(
+        'remote-reset',
+        `upstream ${this.hostKey}: connection closed before the response completed`,
+      );
     }
   };
 
@@ -209,7 +236,10 @@ export class Http1ClientConnection implements Http1ParserHandler, UpstreamReques
     const h = this.handler;
     this.handler = undefined;
     if (h !== undefined && !this.responseDone) {
-      h.onUpstreamReset('remote-reset', `upstream ${this.hostKey}: connection closed before the response completed`);
+      h.onUpstreamReset(
+        'remote-reset',
+        `upstream ${this.hostKey}: connection closed before the response completed`,
+      );
     }
     this.owner.onConnectionClosed(this);
   };
@@ -238,6 +268,7 @@ export class Http1ClientConnection implements Http1ParserHandler, UpstreamReques
 
   private detachSocket(): void {
     const s = this.socket;
+    s.pause();
     s.removeListener('data', this.onData);
     s.removeListener('drain', this.onDrain);
     s.removeListener('end', this.onEnd);

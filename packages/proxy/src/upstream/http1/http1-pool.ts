@@ -5,9 +5,9 @@
  */
 import type net from 'node:net';
 import type { PoolCallbacks, UpstreamResponseHandler } from '../../http/codec.ts';
+import type { ClusterStats } from '../cluster-stats.ts';
 import type { ConnectionFactory } from '../connection-factory.ts';
 import type { Host } from '../host.ts';
-import type { ClusterStats } from '../cluster-stats.ts';
 import { Http1ClientConnection, type Http1ConnectionOwner } from './http1-client-connection.ts';
 
 export type PoolRequester = PoolCallbacks & UpstreamResponseHandler;
@@ -107,7 +107,7 @@ export class Http1Pool implements Http1ConnectionOwner {
 
   private popIdle(): Http1ClientConnection | undefined {
     let conn = this.idle.pop();
-    while (conn !== undefined && conn.closed) conn = this.idle.pop();
+    while (conn?.closed) conn = this.idle.pop();
     return conn;
   }
 
@@ -139,7 +139,10 @@ export class Http1Pool implements Http1ConnectionOwner {
     this.onConnectionReusable(conn);
   };
 
-  private readonly onConnectFailed = (reason: 'connect-failure' | 'connect-timeout', detail: string): void => {
+  private readonly onConnectFailed = (
+    reason: 'connect-failure' | 'connect-timeout',
+    detail: string,
+  ): void => {
     this.connecting--;
     if (reason === 'connect-timeout') this.stats.upstreamCxConnectTimeout.inc();
     else this.stats.upstreamCxConnectFail.inc();

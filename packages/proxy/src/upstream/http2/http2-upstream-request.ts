@@ -21,7 +21,12 @@ export class Http2UpstreamRequest implements UpstreamRequest {
   private trailersSeen = false;
   private readonly onSettled: () => void;
 
-  constructor(session: http2.ClientHttp2Session, hostKey: string, handler: UpstreamResponseHandler, onSettled: () => void) {
+  constructor(
+    session: http2.ClientHttp2Session,
+    hostKey: string,
+    handler: UpstreamResponseHandler,
+    onSettled: () => void,
+  ) {
     this.session = session;
     this.hostKey = hostKey;
     this.handler = handler;
