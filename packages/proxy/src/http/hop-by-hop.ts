@@ -21,7 +21,7 @@ export function removeHopByHop(headers: HeaderMap, keepUpgrade: boolean): void {
     l[w++] = name;
     l[w++] = value;
   }
-  l.length = w;
+  if (w !== l.length) l.length = w;
   if (named !== undefined) for (const n of named) if (!(keepUpgrade && n === 'upgrade')) headers.remove(n);
 }
 
@@ -42,6 +42,10 @@ function isHopByHop(name: string, value: string, keepUpgrade: boolean): boolean 
 }
 
 function collectNamed(value: string, into: string[] | undefined): string[] | undefined {
+  if (value.length <= 10 && value.indexOf(',') < 0) {
+    const v = value.trim().toLowerCase();
+    if (v === 'keep-alive' || v === 'close' || v === 'upgrade' || v === '') return into;
+  }
   for (const part of value.split(',')) {
     const token = part.trim().toLowerCase();
     if (token === '' || token === 'close' || token === 'keep-alive' || token === 'upgrade') continue;

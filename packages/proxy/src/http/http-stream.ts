@@ -28,7 +28,6 @@ export class HttpStream {
   readonly head: RequestHead;
   readonly conn: DownstreamConnectionInfo;
   readonly encoder: ResponseEncoder;
-  readonly startMs: number;
   /** The request was an upgrade (WebSocket, CONNECT) the HCM allowed. */
   upgradeType = '';
   requestComplete = false;
@@ -51,7 +50,6 @@ export class HttpStream {
     this.head = head;
     this.conn = conn;
     this.encoder = encoder;
-    this.startMs = hcm.clock.nowMs();
   }
 
   // ------------------------------------------------------------ from the downstream codec

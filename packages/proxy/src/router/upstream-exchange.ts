@@ -21,6 +21,7 @@ import type { ClusterRuntime, UpstreamProtocol } from '../upstream/cluster.ts';
 import type { Host } from '../upstream/host.ts';
 import type { Http1Pool } from '../upstream/http1/http1-pool.ts';
 import type { Http2Pool } from '../upstream/http2/http2-pool.ts';
+import type { DeadlineNode, Expirable } from '../util/deadline-list.ts';
 import { applyResponseHeaderMutations } from './apply-header-mutations.ts';
 import type { ClusterChoice } from './cluster-picker.ts';
 import { finalizeRequest } from './finalize-request.ts';
@@ -32,8 +33,12 @@ import { spliceUpgrade } from './upgrade-tunnel.ts';
 const CONNECT_FAILURE_BODY = 'upstream connect error or disconnect/reset before headers. reset reason: ';
 
 export class UpstreamExchange
-  implements RequestBodySink, PoolCallbacks, UpstreamResponseHandler, HeaderFormatContext
+  implements RequestBodySink, PoolCallbacks, UpstreamResponseHandler, HeaderFormatContext, Expirable
 {
+  // DeadlineNode: the route timeout's intrusive list links.
+  deadlinePrev: DeadlineNode | undefined = undefined;
+  deadlineNext: DeadlineNode | undefined = undefined;
+  deadlineAt = -1;
   readonly stream: HttpStream;
   readonly route: CompiledRoute;
   readonly action: CompiledRouteAction;
@@ -51,7 +56,6 @@ export class UpstreamExchange
   private held: Buffer[] | undefined;
   private heldTrailers: HeaderMap | undefined;
   private requestEndSent = false;
-  private timer: NodeJS.Timeout | undefined;
   private upstreamStartMs = 0;
   private setCookies: string[] | undefined;
   private finished = false;
@@ -103,7 +107,7 @@ export class UpstreamExchange
     this.upstream = request;
     this.upstreamHost = request.hostKey;
     this.stream.upstreamHost = request.hostKey;
-    this.upstreamStartMs = this.stream.hcm.clock.nowMs();
+    this.upstreamStartMs = this.stream.hcm.clock.wallMs();
     const held = this.held;
     const heldTrailers = this.heldTrailers;
     const wholeRequestHeld = this.stream.requestComplete;
@@ -177,7 +181,7 @@ export class UpstreamExchange
 
   onUpstreamHeaders(status: number, headers: HeaderMap, endStream: boolean): void {
     if (this.finished) return;
-    const elapsed = Math.round(this.stream.hcm.clock.nowMs() - this.upstreamStartMs);
+    const elapsed = this.stream.hcm.clock.wallMs() - this.upstreamStartMs;
     headers.add('x-envoy-upstream-service-time', String(elapsed));
     applyResponseHeaderMutations(this.route, headers, this);
     const cookies = this.setCookies;
@@ -288,22 +292,18 @@ export class UpstreamExchange
     );
   }
 
+  /** The route timeout runs from the end of the request to the end of the response (Envoy). */
   private startTimer(): void {
     const ms = this.action.timeoutMs;
-    if (ms > 0 && this.timer === undefined && !this.finished)
-      this.timer = setTimeout(onRouteTimeout, ms, this);
+    if (ms > 0 && this.deadlineAt < 0 && !this.finished) this.stream.hcm.timeouts.forDuration(ms).add(this);
   }
 
   private clearTimer(): void {
-    if (this.timer !== undefined) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
+    if (this.deadlineAt >= 0) this.stream.hcm.timeouts.forDuration(this.action.timeoutMs).remove(this);
   }
 
   /** Route timeout: 504 before the response started, a reset after. */
-  timedOut(): void {
-    this.timer = undefined;
+  onDeadline(): void {
     if (this.finished) return;
     this.target?.stats.upstreamRqTimeout.inc();
     const up = this.upstream;
@@ -336,8 +336,4 @@ export class UpstreamExchange
       this.host.activeRequests--;
     }
   }
-}
-
-function onRouteTimeout(x: UpstreamExchange): void {
-  x.timedOut();
 }

@@ -31,7 +31,7 @@ export class ClusterStats {
   /** upstream_rq_1xx .. upstream_rq_5xx, indexed by class (1..5). */
   readonly upstreamRqClass: Counter[];
   private readonly scope: StatsScope;
-  private readonly byCode = new Map<number, Counter>();
+  private readonly byCode: (Counter | undefined)[] = [];
 
   constructor(scope: StatsScope) {
     this.scope = scope;
@@ -65,8 +65,8 @@ export class ClusterStats {
   countResponse(status: number): void {
     const cls = (status / 100) | 0;
     if (cls >= 1 && cls <= 5) this.upstreamRqClass[cls]!.inc();
-    let c = this.byCode.get(status);
-    if (c === undefined) this.byCode.set(status, (c = this.scope.counter(`upstream_rq_${status}`)));
+    let c = this.byCode[status];
+    if (c === undefined) this.byCode[status] = c = this.scope.counter(`upstream_rq_${status}`);
     c.inc();
   }
 }

@@ -7,6 +7,7 @@ import type tls from 'node:tls';
 import type { Cluster, ClusterLoadAssignment } from '@tandem/api';
 import type { Counter, StatsScope } from '../stats/stats.ts';
 import { TandemError } from '../util/errors.ts';
+import { IdleSweeper, sweepIntervalMs } from '../util/idle-sweeper.ts';
 import { ClusterStats } from './cluster-stats.ts';
 import { buildConnectionFactory, type ConnectionFactory } from './connection-factory.ts';
 import { DnsResolver } from './dns-resolver.ts';
@@ -31,6 +32,8 @@ export class ClusterRuntime {
   private dns: DnsResolver | undefined;
   private initialized = false;
   private readonly initWaiters: (() => void)[] = [];
+  /** Idle timeouts of this cluster's upstream connections. */
+  private readonly sweeper: IdleSweeper;
   private localityWeights: ReadonlyMap<string, number> | undefined;
   private readonly lbStats: { healthyPanic: Counter };
 
@@ -51,6 +54,7 @@ export class ClusterRuntime {
       tls: tlsOptions,
     });
     this.lbStats = { healthyPanic: this.stats.lbHealthyPanic };
+    this.sweeper = new IdleSweeper(sweepIntervalMs(config.idleTimeoutMs));
     this.lb = this.buildLb();
     this.start();
   }
@@ -85,6 +89,7 @@ export class ClusterRuntime {
     return (host.http1Pool ??= new Http1Pool(host, this.connect, this.stats, {
       maxRequestsPerConnection: this.config.maxRequestsPerConnection,
       idleTimeoutMs: this.config.idleTimeoutMs,
+      sweeper: this.sweeper,
     }));
   }
 

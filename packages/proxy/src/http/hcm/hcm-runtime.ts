@@ -10,6 +10,8 @@ import type { RouteProvider } from '../../router/route-provider.ts';
 import type { StatsStore } from '../../stats/stats.ts';
 import type { ClusterManager } from '../../upstream/cluster-manager.ts';
 import type { Clock } from '../../util/clock.ts';
+import { DeadlineLists, type Expirable } from '../../util/deadline-list.ts';
+import { IdleSweeper, sweepIntervalMs } from '../../util/idle-sweeper.ts';
 import type { ResponseEncoder } from '../codec.ts';
 import type { HeaderMap } from '../header-map.ts';
 import { removeHopByHop } from '../hop-by-hop.ts';
@@ -36,6 +38,10 @@ export class HcmRuntime {
   readonly clock: Clock;
   readonly clusters: ClusterManager;
   readonly routes: RouteProvider;
+  /** Per-request timeouts (route timeouts), one list per duration. */
+  readonly timeouts: DeadlineLists<Expirable>;
+  /** Idle and stream-idle timeouts of downstream HTTP/1 connections. */
+  readonly sweeper: IdleSweeper;
   private readonly handler: HttpHandler;
   private readonly upgrades: Map<string, boolean>;
   private readonly http1Connections = new Set<Http1ServerConnection>();
@@ -48,6 +54,8 @@ export class HcmRuntime {
     this.clusters = ctx.clusters;
     this.stats = new HcmStats(ctx.stats.scope(`http.${config.statPrefix}.`));
     this.routes = ctx.routes(config);
+    this.timeouts = new DeadlineLists<Expirable>((x) => x.onDeadline(), ctx.clock);
+    this.sweeper = new IdleSweeper(sweepIntervalMs(config.streamIdleTimeoutMs, config.idleTimeoutMs));
     this.upgrades = new Map(config.upgradeConfigs.map((u) => [u.upgradeType.toLowerCase(), u.enabled]));
     this.handler = buildHttpFilterChain(config.httpFilters, {
       clusters: ctx.clusters,

@@ -69,11 +69,31 @@ const State = {
 type State = (typeof State)[keyof typeof State];
 
 const CRLFCRLF = Buffer.from('\r\n\r\n', 'latin1');
-/** Control characters forbidden anywhere in a head (CR/LF are checked as line breaks, HTAB is fine). */
-const FORBIDDEN_CTL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/;
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const TARGET = /^[\x21-\x7e\x80-\xff]+$/;
-const DIGITS = /^[0-9]+$/;
+/** tchar (RFC 9110 section 5.6.2): 1 where allowed in a token (method, field name). */
+const TOKEN_CHARS = charTable(
+  (c) => c > 32 && c < 127 && !'"(),/:;<=>?@[\\]{}'.includes(String.fromCharCode(c)),
+);
+/** Request-target bytes: visible ASCII and obs-text, no controls or spaces. */
+const TARGET_CHARS = charTable((c) => (c > 32 && c < 127) || c >= 128);
+/** field-value bytes: HTAB, SP, visible ASCII, obs-text. CR, LF and other controls are not. */
+const VALUE_CHARS = charTable((c) => c === 9 || (c >= 32 && c < 127) || c >= 128);
+
+function charTable(allowed: (c: number) => boolean): Uint8Array {
+  const t = new Uint8Array(256);
+  for (let c = 0; c < 256; c++) t[c] = allowed(c) ? 1 : 0;
+  return t;
+}
+
+/** The three ASCII digits at `at` as a number, or -1. */
+function threeDigits(text: string, at: number): number {
+  let n = 0;
+  for (let i = at; i < at + 3; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
 
 export class Http1Parser {
   readonly isRequest: boolean;
@@ -199,67 +219,91 @@ export class Http1Parser {
   }
 
   private parseRequestText(text: string): MessageHead {
-    if (FORBIDDEN_CTL.test(text))
-      throw badRequest('TANDEM_ERR_HTTP1_CTL', 'control character in request head');
-    const lineEnd = text.indexOf('\r\n');
-    const line = lineEnd < 0 ? text : text.slice(0, lineEnd);
-    const sp1 = line.indexOf(' ');
-    const sp2 = sp1 < 0 ? -1 : line.indexOf(' ', sp1 + 1);
-    if (sp1 <= 0 || sp2 < 0 || line.indexOf(' ', sp2 + 1) >= 0) {
+    // request-line = method SP request-target SP HTTP-version, every byte checked by table.
+    const len = text.length;
+    let i = 0;
+    while (i < len && TOKEN_CHARS[text.charCodeAt(i)] === 1) i++;
+    if (i === 0 || i >= len || text.charCodeAt(i) !== 32) {
       throw badRequest('TANDEM_ERR_HTTP1_REQUEST_LINE', 'malformed request line');
     }
-    const method = line.slice(0, sp1);
-    const target = line.slice(sp1 + 1, sp2);
-    const version = line.slice(sp2 + 1);
-    if (!TOKEN.test(method)) throw badRequest('TANDEM_ERR_HTTP1_METHOD', 'invalid method');
-    if (target.length === 0 || !TARGET.test(target))
+    const method = text.slice(0, i);
+    const targetStart = ++i;
+    while (i < len && TARGET_CHARS[text.charCodeAt(i)] === 1) i++;
+    if (i === targetStart || i >= len || text.charCodeAt(i) !== 32) {
       throw badRequest('TANDEM_ERR_HTTP1_TARGET', 'invalid request target');
-    const versionMinor = parseVersion(version);
+    }
+    const target = text.slice(targetStart, i);
+    let lineEnd = text.indexOf('\r\n', ++i);
+    if (lineEnd < 0) lineEnd = len;
+    const versionMinor = parseVersion(text.slice(i, lineEnd));
     const head = newHead(method, target, 0, '', versionMinor);
-    this.parseFields(text, lineEnd < 0 ? text.length : lineEnd + 2, head.headers);
+    this.parseFields(text, lineEnd === len ? len : lineEnd + 2, head.headers);
     this.applyRequestSemantics(head);
     return head;
   }
 
   private parseResponseText(text: string): MessageHead {
-    if (FORBIDDEN_CTL.test(text)) throw badGateway('control character in response head');
-    const lineEnd = text.indexOf('\r\n');
-    const line = lineEnd < 0 ? text : text.slice(0, lineEnd);
+    const len = text.length;
+    let lineEnd = text.indexOf('\r\n');
+    if (lineEnd < 0) lineEnd = len;
     // "HTTP/1.1 200 OK": version SP 3DIGIT SP reason (reason may be empty; the SP may be missing).
-    if (line.length < 12 || line.charCodeAt(8) !== 32) throw badGateway('malformed status line');
-    const versionMinor = parseVersion(line.slice(0, 8), true);
-    const code = line.slice(9, 12);
-    if (!DIGITS.test(code) || (line.length > 12 && line.charCodeAt(12) !== 32))
+    if (lineEnd < 12 || text.charCodeAt(8) !== 32) throw badGateway('malformed status line');
+    const versionMinor = parseVersion(text.slice(0, 8), true);
+    const status = threeDigits(text, 9);
+    if (status < 100 || (lineEnd > 12 && text.charCodeAt(12) !== 32))
       throw badGateway('malformed status code');
-    const head = newHead('', '', Number(code), line.length > 13 ? line.slice(13) : '', versionMinor);
-    if (head.status < 100) throw badGateway('malformed status code');
-    this.parseFields(text, lineEnd < 0 ? text.length : lineEnd + 2, head.headers);
+    for (let i = 13; i < lineEnd; i++) {
+      if (VALUE_CHARS[text.charCodeAt(i)] !== 1) throw badGateway('control character in status line');
+    }
+    const head = newHead('', '', status, lineEnd > 13 ? text.slice(13, lineEnd) : '', versionMinor);
+    this.parseFields(text, lineEnd === len ? len : lineEnd + 2, head.headers);
     this.applyResponseSemantics(head);
     return head;
   }
 
-  /** Parses `name: value` lines from `start` to the end of `text` into flat pairs. */
+  /**
+   * Parses `name: value` lines from `start` to the end of `text` into flat pairs, in one pass
+   * that checks every byte against the field-name and field-value tables (no obs-fold, no bare
+   * CR or LF, no whitespace before the colon).
+   */
   private parseFields(text: string, start: number, out: string[]): void {
-    const max = this.options.maxHeaderCount;
+    const max = this.options.maxHeaderCount * 2;
     const isRequest = this.isRequest;
+    const len = text.length;
     let pos = start;
-    while (pos < text.length) {
-      let eol = text.indexOf('\r\n', pos);
-      if (eol < 0) eol = text.length;
-      const colon = text.indexOf(':', pos);
-      if (colon < 0 || colon >= eol || colon === pos) throw fieldError(isRequest, 'malformed header line');
-      const rawName = text.slice(pos, colon);
-      if (!TOKEN.test(rawName)) throw fieldError(isRequest, 'invalid header name');
-      const value = trimOws(text, colon + 1, eol);
-      if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0)
-        throw fieldError(isRequest, 'bare CR or LF in header');
-      if (out.length >= max * 2) {
+    while (pos < len) {
+      let i = pos;
+      let upper = false;
+      for (; i < len; i++) {
+        const c = text.charCodeAt(i);
+        if (TOKEN_CHARS[c] !== 1) break;
+        if (c <= 90 && c >= 65) upper = true;
+      }
+      if (i === pos || i >= len || text.charCodeAt(i) !== 58)
+        throw fieldError(isRequest, 'malformed header line');
+      const name = upper ? text.slice(pos, i).toLowerCase() : text.slice(pos, i);
+      i++;
+      while (i < len && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
+      const valueStart = i;
+      let valueEnd = i;
+      for (; i < len; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 13) break;
+        if (VALUE_CHARS[c] !== 1) throw fieldError(isRequest, 'invalid character in header value');
+        if (c !== 32 && c !== 9) valueEnd = i + 1;
+      }
+      if (i < len) {
+        if (text.charCodeAt(i + 1) !== 10) throw fieldError(isRequest, 'bare CR in header');
+        pos = i + 2;
+      } else {
+        pos = len;
+      }
+      if (out.length >= max) {
         throw isRequest
           ? new ParseError('TANDEM_ERR_HTTP1_TOO_MANY_HEADERS', 'too many headers', 431)
           : badGateway('too many headers');
       }
-      out.push(rawName.toLowerCase(), value);
-      pos = eol + 2;
+      out.push(name, text.slice(valueStart, valueEnd));
     }
   }
 
@@ -431,28 +475,36 @@ function readFraming(head: MessageHead, isRequest: boolean): Framing {
 }
 
 function parseContentLength(value: string, isRequest: boolean): number {
+  const n = digitsValue(value);
+  if (n >= 0) return n;
   // A list of identical values ("5, 5") is tolerated by RFC 9110; anything else is an error.
-  let n = -1;
+  let agreed = -1;
   for (const part of value.split(',')) {
-    const v = part.trim();
-    if (!DIGITS.test(v) || v.length > 15) throw framingError(isRequest, 'invalid Content-Length');
-    const x = Number(v);
-    if (n >= 0 && x !== n) throw framingError(isRequest, 'conflicting Content-Length values');
-    n = x;
+    const x = digitsValue(part.trim());
+    if (x < 0) throw framingError(isRequest, 'invalid Content-Length');
+    if (agreed >= 0 && x !== agreed) throw framingError(isRequest, 'conflicting Content-Length values');
+    agreed = x;
+  }
+  return agreed;
+}
+
+/** Value of a string of 1 to 15 ASCII digits, or -1. */
+function digitsValue(v: string): number {
+  if (v.length === 0 || v.length > 15) return -1;
+  let n = 0;
+  for (let i = 0; i < v.length; i++) {
+    const d = v.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
   }
   return n;
 }
 
 function hasToken(list: string, token: string): boolean {
   if (list === token) return true;
+  if (list.indexOf(',') < 0) return list.trim() === token;
   for (const part of list.split(',')) if (part.trim() === token) return true;
   return false;
-}
-
-function trimOws(text: string, start: number, end: number): string {
-  while (start < end && (text.charCodeAt(start) === 32 || text.charCodeAt(start) === 9)) start++;
-  while (end > start && (text.charCodeAt(end - 1) === 32 || text.charCodeAt(end - 1) === 9)) end--;
-  return text.slice(start, end);
 }
 
 function headersTooLarge(): ParseError {

@@ -4,26 +4,22 @@
  * pipelined requests wait in the parser until the current response is complete.
  */
 import type net from 'node:net';
+import type { SweptConnection } from '../../util/idle-sweeper.ts';
 import type { ResponseEncoder } from '../codec.ts';
 import type { HcmRuntime } from '../hcm/hcm-runtime.ts';
 import { HeaderMap } from '../header-map.ts';
 import type { HttpStream } from '../http-stream.ts';
 import type { DownstreamConnectionInfo, RequestHead } from '../request-head.ts';
-import {
-  CRLF,
-  chunkHeader,
-  LAST_CHUNK,
-  lastChunkWithTrailers,
-  serializeFields,
-  statusLine,
-} from './http1-encoder.ts';
+import { chunkHeader, lastChunkWithTrailers, serializeFields, statusLine } from './http1-encoder.ts';
 import { BodyKind, Http1Parser, type Http1ParserHandler, type MessageHead } from './http1-parser.ts';
 import { ParseError } from './parse-error.ts';
 
 const EMPTY = Buffer.alloc(0);
+/** Bodies up to this size are copied next to their head and sent in one write. */
+const COALESCE_LIMIT = 16 * 1024;
 const CONTINUE = 'HTTP/1.1 100 Continue\r\n\r\n';
 
-export class Http1ServerConnection implements Http1ParserHandler, ResponseEncoder {
+export class Http1ServerConnection implements Http1ParserHandler, ResponseEncoder, SweptConnection {
   readonly socket: net.Socket;
   private readonly hcm: HcmRuntime;
   private readonly info: DownstreamConnectionInfo;
@@ -35,12 +31,15 @@ export class Http1ServerConnection implements Http1ParserHandler, ResponseEncode
   private keepAlive = true;
   private chunkedResponse = false;
   private trailersOk = false;
+  /** A response head waiting to leave together with the first body bytes. */
+  private pendingHead: string | undefined = undefined;
   private readPaused = false;
   private closed = false;
   /** After a protocol error: bytes are read and dropped until the lingering close ends. */
   private discarding = false;
   private requestTimer: NodeJS.Timeout | undefined = undefined;
-  private idleSinceMs: number;
+  /** Sweeper epoch of the last activity (idle timeouts; see IdleSweeper). */
+  private activeEpoch: number;
 
   constructor(socket: net.Socket, hcm: HcmRuntime, info: DownstreamConnectionInfo) {
     this.socket = socket;
@@ -51,17 +50,13 @@ export class Http1ServerConnection implements Http1ParserHandler, ResponseEncode
       maxHeaderBytes: cfg.maxRequestHeadersKb * 1024,
       maxHeaderCount: cfg.maxHeadersCount,
     });
-    this.idleSinceMs = hcm.clock.nowMs();
+    this.activeEpoch = hcm.sweeper.epoch;
     socket.on('data', this.onData);
     socket.on('drain', this.onDrain);
     socket.on('close', this.onClose);
     socket.on('error', noop);
     socket.on('end', this.onEnd);
-    const timeoutMs = minNonZero(cfg.streamIdleTimeoutMs, cfg.idleTimeoutMs);
-    if (timeoutMs > 0) {
-      socket.setTimeout(timeoutMs);
-      socket.on('timeout', this.onTimeout);
-    }
+    hcm.sweeper.add(this);
   }
 
   get trailersAllowed(): boolean {
@@ -78,6 +73,7 @@ export class Http1ServerConnection implements Http1ParserHandler, ResponseEncode
 
   private readonly onData = (data: Buffer): void => {
     if (this.discarding) return;
+    this.activeEpoch = this.hcm.sweeper.epoch;
     try {
       this.parser.execute(data);
     } catch (err) {
@@ -86,6 +82,7 @@ export class Http1ServerConnection implements Http1ParserHandler, ResponseEncode
   };
 
   private readonly onDrain = (): void => {
+    this.activeEpoch = this.hcm.sweeper.epoch;
     this.stream?.onDownstreamWritable();
   };
 
@@ -98,24 +95,31 @@ export class Http1ServerConnection implements Http1ParserHandler, ResponseEncode
 
   private readonly onClose = (): void => {
     this.closed = true;
+    this.hcm.sweeper.remove(this);
     this.clearRequestTimer();
     if (this.stream !== undefined) this.abortStream();
     this.hcm.onConnectionClosed(this);
   };
 
-  private readonly onTimeout = (): void => {
+  /** Idle timeouts: stream_idle_timeout while a request is open, the connection idle timeout otherwise. */
+  onSweep(): void {
     const cfg = this.hcm.config;
+    const sweeper = this.hcm.sweeper;
     if (this.stream !== undefined) {
-      if (cfg.streamIdleTimeoutMs === 0) return;
+      if (cfg.streamIdleTimeoutMs === 0 || !sweeper.expired(this.activeEpoch, cfg.streamIdleTimeoutMs))
+        return;
       this.hcm.stats.downstreamRqIdleTimeout.inc();
       this.keepAlive = false;
+      this.activeEpoch = sweeper.epoch;
       this.stream.sendLocalReply(408, 'stream timeout', 'SI');
       return;
     }
-    if (cfg.idleTimeoutMs === 0 || this.hcm.clock.nowMs() - this.idleSinceMs < cfg.idleTimeoutMs) return;
+    if (cfg.idleTimeoutMs === 0 || this.discarding || !sweeper.expired(this.activeEpoch, cfg.idleTimeoutMs))
+      return;
     this.hcm.stats.downstreamCxIdleTimeout.inc();
+    this.discarding = true;
     this.socket.end();
-  };
+  }
 
   // ------------------------------------------------------------ parser events
 
@@ -197,9 +201,10 @@ export class Http1ServerConnection implements Http1ParserHandler, ResponseEncode
       if (endStream) this.responseDone();
       return;
     }
-    this.socket.cork();
-    this.socket.write(head, 'latin1');
-    process.nextTick(uncork, this.socket);
+    // Hold the head so that it leaves with the first body bytes in one write; if no body comes
+    // in this tick (a streaming response), it goes out alone.
+    this.pendingHead = head;
+    process.nextTick(flushPendingHead, this);
   }
 
   encodeData(chunk: Buffer, endStream: boolean): boolean {
@@ -208,29 +213,66 @@ export class Http1ServerConnection implements Http1ParserHandler, ResponseEncode
       if (endStream) this.responseDone();
       return true;
     }
-    let ok = true;
-    if (this.chunkedResponse) {
-      s.cork();
-      if (chunk.length > 0) {
-        s.write(chunkHeader(chunk.length), 'latin1');
-        s.write(chunk);
-        ok = s.write(CRLF);
-      }
-      if (endStream) ok = s.write(LAST_CHUNK);
-      s.uncork();
-    } else if (chunk.length > 0) {
-      ok = s.write(chunk);
-      if (endStream) s.uncork();
-    }
+    const head = this.pendingHead;
+    this.pendingHead = undefined;
+    const ok = this.chunkedResponse ? this.writeChunk(head, chunk, endStream) : this.writeRaw(head, chunk);
     if (endStream) this.responseDone();
     return ok && !s.writableNeedDrain;
   }
 
   encodeTrailers(trailers: HeaderMap): void {
-    if (this.chunkedResponse && !this.isHeadRequest)
+    const head = this.pendingHead;
+    this.pendingHead = undefined;
+    if (head !== undefined) this.socket.write(head, 'latin1');
+    if (this.chunkedResponse && !this.isHeadRequest) {
       this.socket.write(lastChunkWithTrailers(trailers), 'latin1');
-    this.socket.uncork();
+    }
     this.responseDone();
+  }
+
+  /** Writes the held head (if any) out now. */
+  flushHead(): void {
+    const head = this.pendingHead;
+    if (head === undefined) return;
+    this.pendingHead = undefined;
+    this.socket.write(head, 'latin1');
+  }
+
+  private writeRaw(head: string | undefined, chunk: Buffer): boolean {
+    const s = this.socket;
+    if (head === undefined) return chunk.length === 0 || s.write(chunk);
+    if (chunk.length === 0) return s.write(head, 'latin1');
+    if (chunk.length <= COALESCE_LIMIT) {
+      const out = Buffer.allocUnsafe(head.length + chunk.length);
+      out.write(head, 0, 'latin1');
+      chunk.copy(out, head.length);
+      return s.write(out);
+    }
+    s.cork();
+    s.write(head, 'latin1');
+    const ok = s.write(chunk);
+    s.uncork();
+    return ok;
+  }
+
+  private writeChunk(head: string | undefined, chunk: Buffer, endStream: boolean): boolean {
+    const s = this.socket;
+    let prefix = head ?? '';
+    if (chunk.length > 0) prefix += chunkHeader(chunk.length);
+    const suffix = chunk.length > 0 ? (endStream ? '\r\n0\r\n\r\n' : '\r\n') : endStream ? '0\r\n\r\n' : '';
+    if (chunk.length <= COALESCE_LIMIT) {
+      const out = Buffer.allocUnsafe(prefix.length + chunk.length + suffix.length);
+      out.write(prefix, 0, 'latin1');
+      chunk.copy(out, prefix.length);
+      out.write(suffix, prefix.length + chunk.length, 'latin1');
+      return out.length === 0 || s.write(out);
+    }
+    s.cork();
+    s.write(prefix, 'latin1');
+    s.write(chunk);
+    const ok = s.write(suffix, 'latin1');
+    s.uncork();
+    return ok;
   }
 
   resetStream(): void {
@@ -251,8 +293,7 @@ export class Http1ServerConnection implements Http1ParserHandler, ResponseEncode
     s.removeListener('data', this.onData);
     s.removeListener('drain', this.onDrain);
     s.removeListener('end', this.onEnd);
-    s.removeListener('timeout', this.onTimeout);
-    s.setTimeout(0);
+    this.hcm.sweeper.remove(this);
     this.stream = undefined;
     this.parser.detach();
     return { socket: s, rest: this.parser.takeRemaining() };
@@ -346,7 +387,7 @@ export class Http1ServerConnection implements Http1ParserHandler, ResponseEncode
 
   private responseDone(): void {
     this.stream = undefined;
-    this.idleSinceMs = this.hcm.clock.nowMs();
+    this.activeEpoch = this.hcm.sweeper.epoch;
     if (!this.keepAlive || !this.requestEnded) {
       this.clearRequestTimer();
       this.lingerThenClose();
@@ -377,17 +418,11 @@ function destroySocket(socket: net.Socket): void {
   socket.destroy();
 }
 
-function uncork(socket: net.Socket): void {
-  socket.uncork();
+function flushPendingHead(conn: Http1ServerConnection): void {
+  conn.flushHead();
 }
 
 function noop(): void {}
-
-function minNonZero(a: number, b: number): number {
-  if (a === 0) return b;
-  if (b === 0) return a;
-  return Math.min(a, b);
-}
 
 function upgradeType(msg: MessageHead): string {
   if (msg.method === 'CONNECT') return 'CONNECT';

@@ -41,6 +41,8 @@ export class Http1ClientConnection implements Http1ParserHandler, UpstreamReques
   private handler: UpstreamResponseHandler | undefined = undefined;
   /** Requests this connection has carried, including the current one. */
   requestCount = 0;
+  /** Sweeper epoch when the connection last became idle (set by the pool). */
+  idleSinceEpoch = 0;
   closed = false;
   private chunkedRequest = false;
   private requestDone = false;

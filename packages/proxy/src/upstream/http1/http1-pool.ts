@@ -5,10 +5,13 @@
  */
 import type net from 'node:net';
 import type { PoolCallbacks, UpstreamResponseHandler } from '../../http/codec.ts';
+import type { IdleSweeper, SweptConnection } from '../../util/idle-sweeper.ts';
 import type { ClusterStats } from '../cluster-stats.ts';
 import type { ConnectionFactory } from '../connection-factory.ts';
 import type { Host } from '../host.ts';
 import { Http1ClientConnection, type Http1ConnectionOwner } from './http1-client-connection.ts';
+
+const DIRECT_READS = { directReads: true };
 
 export type PoolRequester = PoolCallbacks & UpstreamResponseHandler;
 
@@ -17,9 +20,11 @@ export interface Http1PoolOptions {
   maxRequestsPerConnection: number;
   /** Close a connection idle this long; 0 disables. */
   idleTimeoutMs: number;
+  /** Shared by the cluster's pools for idle timeouts. */
+  sweeper: IdleSweeper;
 }
 
-export class Http1Pool implements Http1ConnectionOwner {
+export class Http1Pool implements Http1ConnectionOwner, SweptConnection {
   readonly host: Host;
   readonly hostKey: string;
   private readonly connect: ConnectionFactory;
@@ -37,6 +42,19 @@ export class Http1Pool implements Http1ConnectionOwner {
     this.connect = connect;
     this.stats = stats;
     this.options = options;
+    if (options.idleTimeoutMs > 0) options.sweeper.add(this);
+  }
+
+  /** Closes connections that have sat idle longer than the idle timeout. */
+  onSweep(): void {
+    const idle = this.idle;
+    for (let i = idle.length - 1; i >= 0; i--) {
+      const conn = idle[i]!;
+      if (!this.options.sweeper.expired(conn.idleSinceEpoch, this.options.idleTimeoutMs)) continue;
+      idle.splice(i, 1);
+      this.stats.upstreamCxIdleTimeout.inc();
+      conn.socket.end();
+    }
   }
 
   /** Number of open connections (idle + busy). */
@@ -73,6 +91,7 @@ export class Http1Pool implements Http1ConnectionOwner {
   /** Closes idle connections now and busy ones when their exchange ends. */
   drain(): void {
     this.draining = true;
+    this.options.sweeper.remove(this);
     for (const c of this.idle) c.socket.end();
     this.idle.length = 0;
   }
@@ -92,6 +111,7 @@ export class Http1Pool implements Http1ConnectionOwner {
       this.stats.upstreamCxReuse.inc();
       return this.hand(conn, next);
     }
+    conn.idleSinceEpoch = this.options.sweeper.epoch;
     this.idle.push(conn);
   }
 
@@ -120,7 +140,7 @@ export class Http1Pool implements Http1ConnectionOwner {
     this.connecting++;
     this.stats.upstreamCxTotal.inc();
     this.stats.upstreamCxHttp1Total.inc();
-    this.connect(this.host, this.onConnected, this.onConnectFailed);
+    this.connect(this.host, this.onConnected, this.onConnectFailed, DIRECT_READS);
   }
 
   private readonly onConnected = (socket: net.Socket): void => {
@@ -128,14 +148,6 @@ export class Http1Pool implements Http1ConnectionOwner {
     const conn = new Http1ClientConnection(this, socket);
     this.all.add(conn);
     this.stats.upstreamCxActive.inc();
-    if (this.options.idleTimeoutMs > 0) {
-      socket.setTimeout(this.options.idleTimeoutMs, () => {
-        if (!conn.busy) {
-          this.stats.upstreamCxIdleTimeout.inc();
-          socket.end();
-        }
-      });
-    }
     this.onConnectionReusable(conn);
   };
 
