@@ -28,6 +28,8 @@ export class HttpStream {
   readonly head: RequestHead;
   readonly conn: DownstreamConnectionInfo;
   readonly encoder: ResponseEncoder;
+  /** Wall-clock ms when the request head arrived (for %START_TIME%, logs and service time). */
+  readonly startWallMs: number;
   /** The request was an upgrade (WebSocket, CONNECT) the HCM allowed. */
   upgradeType = '';
   requestComplete = false;
@@ -50,6 +52,7 @@ export class HttpStream {
     this.head = head;
     this.conn = conn;
     this.encoder = encoder;
+    this.startWallMs = hcm.clock.wallMs();
   }
 
   // ------------------------------------------------------------ from the downstream codec

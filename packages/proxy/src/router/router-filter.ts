@@ -68,7 +68,7 @@ function localContext(stream: HttpStream): HeaderFormatContext {
   return {
     request: stream.head,
     connection: stream.conn,
-    startTimeMs: stream.hcm.clock.wallMs(),
+    startTimeMs: stream.startWallMs,
     upstreamHost: undefined,
     cluster: undefined,
   };

@@ -60,6 +60,7 @@ export class UpstreamExchange
   private setCookies: string[] | undefined;
   private finished = false;
   private staleRetried = false;
+  private dispatching = false;
 
   constructor(stream: HttpStream, route: CompiledRoute, action: CompiledRouteAction) {
     this.stream = stream;
@@ -67,7 +68,7 @@ export class UpstreamExchange
     this.action = action;
     this.request = stream.head;
     this.connection = stream.conn;
-    this.startTimeMs = stream.hcm.clock.wallMs();
+    this.startTimeMs = stream.startWallMs;
   }
 
   start(): void {
@@ -107,7 +108,8 @@ export class UpstreamExchange
     this.upstream = request;
     this.upstreamHost = request.hostKey;
     this.stream.upstreamHost = request.hostKey;
-    this.upstreamStartMs = this.stream.hcm.clock.wallMs();
+    // A pooled connection answers within dispatch(): the upstream request starts with the stream.
+    this.upstreamStartMs = this.dispatching ? this.stream.startWallMs : this.stream.hcm.clock.wallMs();
     const held = this.held;
     const heldTrailers = this.heldTrailers;
     const wholeRequestHeld = this.stream.requestComplete;
@@ -252,7 +254,9 @@ export class UpstreamExchange
     target.stats.upstreamRqActive.inc();
     host.activeRequests++;
     this.pool = target.pool(host, this.protocol());
+    this.dispatching = true;
     this.pool.newStream(this);
+    this.dispatching = false;
   }
 
   /**

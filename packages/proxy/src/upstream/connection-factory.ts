@@ -4,6 +4,7 @@
  */
 import net from 'node:net';
 import tls from 'node:tls';
+import { directReadOptions } from '../util/direct-reads.ts';
 import type { Host } from './host.ts';
 
 export type ConnectFailure = 'connect-failure' | 'connect-timeout';
@@ -14,14 +15,6 @@ export type ConnectionFactory = (
   onFailed: (reason: ConnectFailure, detail: string) => void,
   options?: { directReads?: boolean },
 ) => void;
-
-/**
- * One read buffer for every plain-TCP upstream connection that asks for direct reads: the kernel
- * copies into it, and the bytes are copied out to a right-sized Buffer and emitted as 'data'.
- * This skips the Readable stream machinery (and a 64 KiB allocation) on every read; it is safe
- * because reads are delivered one at a time on the event loop.
- */
-const SHARED_READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 
 export interface ConnectionFactoryOptions {
   clusterName: string;
@@ -40,7 +33,7 @@ export function buildConnectionFactory(opts: ConnectionFactoryOptions): Connecti
             host: host.address,
             port: host.port,
             noDelay: true,
-            ...(options?.directReads ? { onread: directRead(() => socket) } : {}),
+            ...(options?.directReads ? { onread: directReadOptions(() => socket) } : {}),
           })
         : tls.connect({ ...tlsOptions, host: host.address, port: host.port });
     socket.setNoDelay(true);
@@ -68,15 +61,5 @@ export function buildConnectionFactory(opts: ConnectionFactoryOptions): Connecti
       socket.removeListener('error', onError);
       onConnected(socket);
     });
-  };
-}
-
-function directRead(socket: () => net.Socket): net.OnReadOpts {
-  return {
-    buffer: SHARED_READ_BUFFER,
-    callback: (n: number, buf: Uint8Array) => {
-      socket().emit('data', Buffer.from(buf.subarray(0, n)));
-      return true;
-    },
   };
 }

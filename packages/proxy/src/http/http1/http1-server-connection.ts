@@ -4,6 +4,7 @@
  * pipelined requests wait in the parser until the current response is complete.
  */
 import type net from 'node:net';
+import { enableDirectReads } from '../../util/direct-reads.ts';
 import type { SweptConnection } from '../../util/idle-sweeper.ts';
 import type { ResponseEncoder } from '../codec.ts';
 import type { HcmRuntime } from '../hcm/hcm-runtime.ts';
@@ -57,6 +58,7 @@ export class Http1ServerConnection implements Http1ParserHandler, ResponseEncode
     socket.on('error', noop);
     socket.on('end', this.onEnd);
     hcm.sweeper.add(this);
+    if (!info.tls) enableDirectReads(socket);
   }
 
   get trailersAllowed(): boolean {
