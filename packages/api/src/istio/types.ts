@@ -1,0 +1,355 @@
+/**
+ * Validated Istio config (networking.istio.io v1/v1beta1/v1alpha3, security.istio.io v1/v1beta1)
+ * and the Kubernetes objects that declare services: the shapes the control plane works on after
+ * `validateIstioObject` has checked them. Names follow Istio's YAML (camelCase); durations are
+ * milliseconds (`...Ms`); percentages are numbers in [0, 100]; defaults are filled in.
+ */
+
+export interface ObjectMeta {
+  name: string;
+  namespace: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  /** Where the object came from (file path, or `kube`), for messages. */
+  source: string;
+}
+
+/** A config object of any supported kind, as the control plane stores it. */
+export type IstioObject =
+  | { kind: 'VirtualService'; meta: ObjectMeta; spec: VirtualService }
+  | { kind: 'DestinationRule'; meta: ObjectMeta; spec: DestinationRule }
+  | { kind: 'ServiceEntry'; meta: ObjectMeta; spec: ServiceEntry }
+  | { kind: 'WorkloadEntry'; meta: ObjectMeta; spec: WorkloadEntry }
+  | { kind: 'Sidecar'; meta: ObjectMeta; spec: Sidecar }
+  | { kind: 'PeerAuthentication'; meta: ObjectMeta; spec: PeerAuthentication }
+  | { kind: 'AuthorizationPolicy'; meta: ObjectMeta; spec: AuthorizationPolicy }
+  | { kind: 'RequestAuthentication'; meta: ObjectMeta; spec: RequestAuthentication }
+  | { kind: 'Service'; meta: ObjectMeta; spec: KubeService }
+  | { kind: 'Endpoints'; meta: ObjectMeta; spec: KubeEndpoints }
+  | { kind: 'EndpointSlice'; meta: ObjectMeta; spec: KubeEndpointSlice };
+
+export type IstioKind = IstioObject['kind'];
+
+// ---------------------------------------------------------------- common
+
+export type StringMatch =
+  | { kind: 'exact'; value: string }
+  | { kind: 'prefix'; value: string }
+  | { kind: 'regex'; value: string };
+
+export interface PortSelector {
+  number: number;
+}
+
+export interface Destination {
+  /** As written (short names like `reviews` are resolved against the object's namespace). */
+  host: string;
+  subset: string;
+  /** 0 when unset. */
+  port: number;
+}
+
+export interface HeaderOperations {
+  set: Record<string, string>;
+  add: Record<string, string>;
+  remove: string[];
+}
+
+export interface Headers {
+  request: HeaderOperations | undefined;
+  response: HeaderOperations | undefined;
+}
+
+// ---------------------------------------------------------------- VirtualService
+
+export interface VirtualService {
+  hosts: string[];
+  gateways: string[];
+  http: HttpRoute[];
+  tcp: TcpRoute[];
+  /** `tls` routes are recognized but not supported yet (validation reports them). */
+  exportTo: string[];
+}
+
+export interface HttpRoute {
+  name: string;
+  match: HttpMatchRequest[];
+  route: HttpRouteDestination[];
+  redirect: HttpRedirect | undefined;
+  directResponse: { status: number; body: string | undefined } | undefined;
+  rewrite: HttpRewrite | undefined;
+  timeoutMs: number | undefined;
+  retries: HttpRetry | undefined;
+  fault: HttpFaultInjection | undefined;
+  /** `mirror` + `mirrorPercentage`, and `mirrors`, merged into one list. */
+  mirrors: HttpMirrorPolicy[];
+  corsPolicy: CorsPolicy | undefined;
+  headers: Headers | undefined;
+}
+
+export interface HttpMatchRequest {
+  name: string;
+  uri: StringMatch | undefined;
+  scheme: StringMatch | undefined;
+  method: StringMatch | undefined;
+  authority: StringMatch | undefined;
+  headers: Record<string, StringMatch | { kind: 'present' }>;
+  withoutHeaders: Record<string, StringMatch | { kind: 'present' }>;
+  queryParams: Record<string, StringMatch | { kind: 'present' }>;
+  /** 0 when unset. */
+  port: number;
+  sourceLabels: Record<string, string>;
+  sourceNamespace: string;
+  gateways: string[];
+  ignoreUriCase: boolean;
+}
+
+export interface HttpRouteDestination {
+  destination: Destination;
+  /** Relative weight; 0 when unset (then a single destination gets 100). */
+  weight: number;
+  headers: Headers | undefined;
+}
+
+export interface HttpRedirect {
+  uri: string;
+  authority: string;
+  port: number;
+  scheme: string;
+  /** Default 301. */
+  redirectCode: number;
+}
+
+export interface HttpRewrite {
+  uri: string;
+  authority: string;
+  uriRegexRewrite: { match: string; rewrite: string } | undefined;
+}
+
+export interface HttpRetry {
+  attempts: number;
+  perTryTimeoutMs: number | undefined;
+  /** Comma-separated Envoy retry_on conditions and/or status codes, as Istio writes them. */
+  retryOn: string;
+  retryRemoteLocalities: boolean;
+}
+
+export interface HttpFaultInjection {
+  delay: { fixedDelayMs: number; percentage: number } | undefined;
+  abort: { httpStatus: number | undefined; grpcStatus: string | undefined; percentage: number } | undefined;
+}
+
+export interface HttpMirrorPolicy {
+  destination: Destination;
+  /** Default 100. */
+  percentage: number;
+}
+
+export interface CorsPolicy {
+  allowOrigins: StringMatch[];
+  allowMethods: string[];
+  allowHeaders: string[];
+  exposeHeaders: string[];
+  maxAgeMs: number | undefined;
+  allowCredentials: boolean | undefined;
+}
+
+export interface TcpRoute {
+  match: { port: number; destinationSubnets: string[]; sourceLabels: Record<string, string> }[];
+  route: { destination: Destination; weight: number }[];
+}
+
+// ---------------------------------------------------------------- DestinationRule
+
+export interface DestinationRule {
+  host: string;
+  trafficPolicy: TrafficPolicy | undefined;
+  subsets: Subset[];
+  exportTo: string[];
+  workloadSelector: Record<string, string> | undefined;
+}
+
+export interface Subset {
+  name: string;
+  labels: Record<string, string>;
+  trafficPolicy: TrafficPolicy | undefined;
+}
+
+export interface TrafficPolicy {
+  loadBalancer: LoadBalancerSettings | undefined;
+  connectionPool: ConnectionPoolSettings | undefined;
+  outlierDetection: OutlierDetection | undefined;
+  tls: ClientTlsSettings | undefined;
+  portLevelSettings: (Omit<TrafficPolicy, 'portLevelSettings'> & { port: number })[];
+}
+
+export type LoadBalancerSettings =
+  | {
+      kind: 'simple';
+      simple: 'UNSPECIFIED' | 'RANDOM' | 'PASSTHROUGH' | 'ROUND_ROBIN' | 'LEAST_REQUEST' | 'LEAST_CONN';
+    }
+  | { kind: 'consistentHash'; consistentHash: ConsistentHash };
+
+export interface ConsistentHash {
+  key:
+    | { kind: 'httpHeaderName'; name: string }
+    | { kind: 'httpCookie'; name: string; path: string; ttlMs: number | undefined }
+    | { kind: 'useSourceIp' }
+    | { kind: 'httpQueryParameterName'; name: string };
+  algorithm: { kind: 'ringHash'; minimumRingSize: number } | { kind: 'maglev'; tableSize: number };
+}
+
+export interface ConnectionPoolSettings {
+  tcp: { maxConnections: number | undefined; connectTimeoutMs: number | undefined } | undefined;
+  http:
+    | {
+        http1MaxPendingRequests: number | undefined;
+        http2MaxRequests: number | undefined;
+        maxRequestsPerConnection: number | undefined;
+        maxRetries: number | undefined;
+        idleTimeoutMs: number | undefined;
+        h2UpgradePolicy: 'DEFAULT' | 'DO_NOT_UPGRADE' | 'UPGRADE';
+      }
+    | undefined;
+}
+
+export interface OutlierDetection {
+  consecutive5xxErrors: number | undefined;
+  consecutiveGatewayErrors: number | undefined;
+  consecutiveLocalOriginFailures: number | undefined;
+  intervalMs: number;
+  baseEjectionTimeMs: number;
+  maxEjectionPercent: number;
+  minHealthPercent: number;
+}
+
+export interface ClientTlsSettings {
+  mode: 'DISABLE' | 'SIMPLE' | 'MUTUAL' | 'ISTIO_MUTUAL';
+  clientCertificate: string;
+  privateKey: string;
+  caCertificates: string;
+  credentialName: string;
+  subjectAltNames: string[];
+  sni: string;
+  insecureSkipVerify: boolean;
+}
+
+// ---------------------------------------------------------------- ServiceEntry / WorkloadEntry
+
+export type ServiceProtocol =
+  | 'HTTP'
+  | 'HTTPS'
+  | 'HTTP2'
+  | 'GRPC'
+  | 'GRPC-WEB'
+  | 'TCP'
+  | 'TLS'
+  | 'MONGO'
+  | 'REDIS'
+  | 'MYSQL'
+  | 'UDP';
+
+export interface ServicePort {
+  number: number;
+  /** Upper-case; derived from the port name prefix (`http-`, `grpc-`, ...) when unset, else TCP. */
+  protocol: ServiceProtocol;
+  name: string;
+  /** 0 when unset (same as number). */
+  targetPort: number;
+}
+
+export interface ServiceEntry {
+  hosts: string[];
+  addresses: string[];
+  ports: ServicePort[];
+  location: 'MESH_EXTERNAL' | 'MESH_INTERNAL';
+  resolution: 'NONE' | 'STATIC' | 'DNS' | 'DNS_ROUND_ROBIN';
+  endpoints: WorkloadEntry[];
+  workloadSelector: Record<string, string> | undefined;
+  exportTo: string[];
+  subjectAltNames: string[];
+}
+
+export interface WorkloadEntry {
+  address: string;
+  /** Port name -> target port number. */
+  ports: Record<string, number>;
+  labels: Record<string, string>;
+  network: string;
+  /** `region/zone/subzone`. */
+  locality: string;
+  /** 0 when unset. */
+  weight: number;
+  serviceAccount: string;
+}
+
+// ---------------------------------------------------------------- Sidecar
+
+export interface Sidecar {
+  workloadSelector: Record<string, string> | undefined;
+  ingress: { port: ServicePort; bind: string; defaultEndpoint: string }[];
+  egress: { port: ServicePort | undefined; bind: string; hosts: string[] }[];
+  outboundTrafficPolicy: { mode: 'ALLOW_ANY' | 'REGISTRY_ONLY' } | undefined;
+}
+
+// ---------------------------------------------------------------- security (translated by the security issue)
+
+export interface PeerAuthentication {
+  selector: Record<string, string> | undefined;
+  mtls: { mode: 'UNSET' | 'DISABLE' | 'PERMISSIVE' | 'STRICT' } | undefined;
+  portLevelMtls: Record<string, { mode: 'UNSET' | 'DISABLE' | 'PERMISSIVE' | 'STRICT' }>;
+}
+
+export interface AuthorizationPolicy {
+  selector: Record<string, string> | undefined;
+  action: 'ALLOW' | 'DENY' | 'AUDIT' | 'CUSTOM';
+  /** Rules are kept as validated plain data; the security issue gives them types of their own. */
+  rules: Record<string, unknown>[];
+}
+
+export interface RequestAuthentication {
+  selector: Record<string, string> | undefined;
+  jwtRules: Record<string, unknown>[];
+}
+
+// ---------------------------------------------------------------- Kubernetes service registry objects
+
+export interface KubeService {
+  selector: Record<string, string> | undefined;
+  clusterIP: string;
+  type: 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName';
+  externalName: string;
+  ports: {
+    name: string;
+    port: number;
+    targetPort: number | string;
+    protocol: 'TCP' | 'UDP' | 'SCTP';
+    appProtocol: string;
+  }[];
+}
+
+export interface KubeEndpoints {
+  subsets: {
+    addresses: {
+      ip: string;
+      hostname: string;
+      targetRef: { kind: string; name: string; namespace: string } | undefined;
+    }[];
+    notReadyAddresses: { ip: string }[];
+    ports: { name: string; port: number; protocol: string }[];
+  }[];
+}
+
+export interface KubeEndpointSlice {
+  /** The Service this slice belongs to (label kubernetes.io/service-name). */
+  serviceName: string;
+  addressType: 'IPv4' | 'IPv6' | 'FQDN';
+  endpoints: {
+    addresses: string[];
+    ready: boolean;
+    zone: string;
+    nodeName: string;
+    targetRef: { kind: string; name: string } | undefined;
+  }[];
+  ports: { name: string; port: number; protocol: string; appProtocol: string }[];
+}
