@@ -1,0 +1,42 @@
+/**
+ * What a consumer of the generated config can act on. Istio fields beyond these are left out of
+ * its resources and reported in the translation notes; as the proxy gains features (retries,
+ * fault injection, mirroring, CORS, circuit breakers, outlier detection), flip them on here.
+ */
+import type { ProxyInfo } from '../proxy/proxy-info.ts';
+
+export interface Capabilities {
+  retries: boolean;
+  fault: boolean;
+  mirror: boolean;
+  cors: boolean;
+  circuitBreakers: boolean;
+  outlierDetection: boolean;
+  /** Timeouts as max_stream_duration (gRPC reads those) rather than route timeouts. */
+  maxStreamDuration: boolean;
+}
+
+const TANDEM_SIDECAR: Capabilities = {
+  retries: false,
+  fault: false,
+  mirror: false,
+  cors: false,
+  circuitBreakers: false,
+  outlierDetection: false,
+  maxStreamDuration: false,
+};
+
+/** gRPC's xDS support (A27 and later gRFCs): routing, weights, timeouts, retries, fault injection. */
+const GRPC: Capabilities = {
+  retries: true,
+  fault: true,
+  mirror: false,
+  cors: false,
+  circuitBreakers: true,
+  outlierDetection: true,
+  maxStreamDuration: true,
+};
+
+export function capabilitiesOf(proxy: ProxyInfo): Capabilities {
+  return proxy.kind === 'grpc' ? GRPC : TANDEM_SIDECAR;
+}

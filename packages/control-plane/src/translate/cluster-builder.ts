@@ -1,0 +1,248 @@
+/**
+ * Outbound clusters (`outbound|port|subset|host`) for every visible service port and its
+ * DestinationRule subsets, with the rule's traffic policy applied where the consumer supports it,
+ * and inbound clusters to the local application.
+ */
+import type { ServicePort } from '@tandem/api/istio';
+import type { MeshService } from '../model/mesh-service.ts';
+import type { MeshSnapshot } from '../model/mesh-snapshot.ts';
+import type { Capabilities } from './capabilities.ts';
+import { inboundClusterName, outboundClusterName } from './cluster-name.ts';
+import { dnsLoadAssignment } from './endpoint-builder.ts';
+import { destinationRuleFor, effectivePolicy } from './traffic-policy.ts';
+import { duration, type Json, TYPE } from './xds-resources.ts';
+
+/** Istio's default connect timeout. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
+export interface ClusterPlan {
+  name: string;
+  service: MeshService;
+  port: ServicePort;
+  subset: string;
+  /** Labels endpoints must carry (the subset's), empty for the whole service. */
+  subsetLabels: Readonly<Record<string, string>>;
+}
+
+/** Every outbound cluster a proxy needs for these services. */
+export function planOutboundClusters(
+  snapshot: MeshSnapshot,
+  services: readonly MeshService[],
+): ClusterPlan[] {
+  const plans: ClusterPlan[] = [];
+  for (const service of services) {
+    if (service.resolution === 'NONE') continue;
+    const rule = destinationRuleFor(snapshot, service.hostname)?.spec;
+    for (const port of service.ports) {
+      plans.push({
+        name: outboundClusterName(port.number, '', service.hostname),
+        service,
+        port,
+        subset: '',
+        subsetLabels: {},
+      });
+      for (const s of rule?.subsets ?? []) {
+        plans.push({
+          name: outboundClusterName(port.number, s.name, service.hostname),
+          service,
+          port,
+          subset: s.name,
+          subsetLabels: s.labels,
+        });
+      }
+    }
+  }
+  return plans;
+}
+
+export function buildOutboundCluster(
+  snapshot: MeshSnapshot,
+  plan: ClusterPlan,
+  caps: Capabilities,
+  notes: string[],
+): Json {
+  const { service, port } = plan;
+  const policy = effectivePolicy(
+    destinationRuleFor(snapshot, service.hostname)?.spec,
+    plan.subset,
+    port.number,
+  );
+  const cluster: Json = {
+    name: plan.name,
+    connect_timeout: duration(policy?.connectionPool?.tcp?.connectTimeoutMs ?? CONNECT_TIMEOUT_MS),
+  };
+  if (service.resolution === 'STATIC') {
+    cluster['type'] = 'EDS';
+    cluster['eds_cluster_config'] = {
+      eds_config: { ads: {}, resource_api_version: 'V3' },
+      service_name: plan.name,
+    };
+  } else {
+    cluster['type'] = service.resolution === 'DNS' ? 'STRICT_DNS' : 'LOGICAL_DNS';
+    cluster['dns_lookup_family'] = 'V4_ONLY';
+    cluster['load_assignment'] = dnsLoadAssignment(plan);
+  }
+  applyLoadBalancer(cluster, policy?.loadBalancer, notes, plan.name);
+  applyProtocol(cluster, port, policy?.connectionPool?.http);
+  if (policy?.connectionPool !== undefined)
+    applyConnectionLimits(cluster, policy.connectionPool, caps, notes, plan.name);
+  if (policy?.outlierDetection !== undefined && !caps.outlierDetection)
+    notes.push(`${plan.name}: outlierDetection not applied (proxy does not support it yet)`);
+  if (policy?.tls !== undefined) applyTls(cluster, policy.tls, notes, plan.name);
+  return cluster;
+}
+
+function applyLoadBalancer(
+  cluster: Json,
+  lb: NonNullable<ReturnType<typeof effectivePolicy>>['loadBalancer'],
+  notes: string[],
+  name: string,
+): void {
+  if (lb === undefined) {
+    cluster['lb_policy'] = 'ROUND_ROBIN';
+    return;
+  }
+  if (lb.kind === 'simple') {
+    const map: Record<string, string> = {
+      ROUND_ROBIN: 'ROUND_ROBIN',
+      UNSPECIFIED: 'ROUND_ROBIN',
+      LEAST_REQUEST: 'LEAST_REQUEST',
+      LEAST_CONN: 'LEAST_REQUEST',
+      RANDOM: 'RANDOM',
+    };
+    if (lb.simple === 'PASSTHROUGH')
+      notes.push(`${name}: loadBalancer PASSTHROUGH not applied (no original-destination clusters yet)`);
+    cluster['lb_policy'] = map[lb.simple] ?? 'ROUND_ROBIN';
+    return;
+  }
+  const algo = lb.consistentHash.algorithm;
+  if (algo.kind === 'maglev') {
+    cluster['lb_policy'] = 'MAGLEV';
+    cluster['maglev_lb_config'] = { table_size: algo.tableSize };
+  } else {
+    cluster['lb_policy'] = 'RING_HASH';
+    cluster['ring_hash_lb_config'] = { minimum_ring_size: algo.minimumRingSize };
+  }
+}
+
+function applyProtocol(
+  cluster: Json,
+  port: ServicePort,
+  http: { h2UpgradePolicy: string; idleTimeoutMs?: number; maxRequestsPerConnection?: number } | undefined,
+): void {
+  const h2 = port.protocol === 'HTTP2' || port.protocol === 'GRPC' || http?.h2UpgradePolicy === 'UPGRADE';
+  const isHttp = h2 || port.protocol === 'HTTP';
+  if (!isHttp) return;
+  const common: Json = {};
+  if (http?.idleTimeoutMs !== undefined) common['idle_timeout'] = duration(http.idleTimeoutMs);
+  if (http?.maxRequestsPerConnection !== undefined)
+    common['max_requests_per_connection'] = http.maxRequestsPerConnection;
+  if (!h2 && Object.keys(common).length === 0) return;
+  cluster['typed_extension_protocol_options'] = {
+    'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': {
+      '@type': TYPE.httpProtocolOptions,
+      explicit_http_config: h2 ? { http2_protocol_options: {} } : { http_protocol_options: {} },
+      ...(Object.keys(common).length > 0 ? { common_http_protocol_options: common } : {}),
+    },
+  };
+}
+
+function applyConnectionLimits(
+  cluster: Json,
+  pool: NonNullable<NonNullable<ReturnType<typeof effectivePolicy>>['connectionPool']>,
+  caps: Capabilities,
+  notes: string[],
+  name: string,
+): void {
+  const t: Json = {};
+  if (pool.tcp?.maxConnections !== undefined) t['max_connections'] = pool.tcp.maxConnections;
+  if (pool.http?.http1MaxPendingRequests !== undefined)
+    t['max_pending_requests'] = pool.http.http1MaxPendingRequests;
+  if (pool.http?.http2MaxRequests !== undefined) t['max_requests'] = pool.http.http2MaxRequests;
+  if (pool.http?.maxRetries !== undefined) t['max_retries'] = pool.http.maxRetries;
+  if (Object.keys(t).length === 0) return;
+  if (!caps.circuitBreakers) {
+    notes.push(
+      `${name}: connectionPool limits (${Object.keys(t).join(', ')}) not applied (proxy has no circuit breakers yet)`,
+    );
+    return;
+  }
+  cluster['circuit_breakers'] = { thresholds: [{ priority: 'DEFAULT', ...t }] };
+}
+
+function applyTls(
+  cluster: Json,
+  tls: NonNullable<NonNullable<ReturnType<typeof effectivePolicy>>['tls']>,
+  notes: string[],
+  name: string,
+): void {
+  if (tls.mode === 'DISABLE') return;
+  if (tls.mode === 'ISTIO_MUTUAL') {
+    notes.push(`${name}: tls ISTIO_MUTUAL not applied (mesh certificates arrive with the security work)`);
+    return;
+  }
+  const common: Json = {};
+  if (tls.caCertificates !== '' && !tls.insecureSkipVerify) {
+    common['validation_context'] = {
+      trusted_ca: { filename: tls.caCertificates },
+      ...(tls.subjectAltNames.length > 0
+        ? {
+            match_typed_subject_alt_names: tls.subjectAltNames.map((s) => ({
+              san_type: 'DNS',
+              matcher: { exact: s },
+            })),
+          }
+        : {}),
+    };
+  }
+  if (tls.mode === 'MUTUAL') {
+    common['tls_certificates'] = [
+      { certificate_chain: { filename: tls.clientCertificate }, private_key: { filename: tls.privateKey } },
+    ];
+  }
+  cluster['transport_socket'] = {
+    name: 'envoy.transport_sockets.tls',
+    typed_config: {
+      '@type': TYPE.upstreamTls,
+      ...(tls.sni !== '' ? { sni: tls.sni } : {}),
+      common_tls_context: common,
+    },
+  };
+}
+
+/** A STATIC cluster to the local application for an inbound port. */
+export function buildInboundCluster(
+  port: number,
+  endpoint: { address: string; port: number },
+  protocol: ServicePort['protocol'],
+): Json {
+  const cluster: Json = {
+    name: inboundClusterName(port),
+    type: 'STATIC',
+    connect_timeout: duration(CONNECT_TIMEOUT_MS),
+    lb_policy: 'ROUND_ROBIN',
+    load_assignment: {
+      cluster_name: inboundClusterName(port),
+      endpoints: [
+        {
+          lb_endpoints: [
+            {
+              endpoint: {
+                address: { socket_address: { address: endpoint.address, port_value: endpoint.port } },
+              },
+            },
+          ],
+        },
+      ],
+    },
+  };
+  if (protocol === 'HTTP2' || protocol === 'GRPC') {
+    cluster['typed_extension_protocol_options'] = {
+      'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': {
+        '@type': TYPE.httpProtocolOptions,
+        explicit_http_config: { http2_protocol_options: {} },
+      },
+    };
+  }
+  return cluster;
+}

@@ -1,0 +1,59 @@
+/**
+ * ClusterLoadAssignments: a cluster's endpoints (the subset's, when it has one), grouped by
+ * locality, each locality weighted by the sum of its endpoints' weights (gRPC ignores localities
+ * without a weight), unhealthy endpoints marked so balancers skip them.
+ */
+import { type Locality, labelsMatch, type MeshEndpoint } from '../model/mesh-service.ts';
+import type { ClusterPlan } from './cluster-builder.ts';
+import type { Json } from './xds-resources.ts';
+
+export function buildLoadAssignment(plan: ClusterPlan): Json {
+  const groups = new Map<string, { locality: Locality; eps: MeshEndpoint[] }>();
+  for (const ep of plan.service.endpoints) {
+    if (!labelsMatch(plan.subsetLabels, ep.labels)) continue;
+    const key = `${ep.locality.region}/${ep.locality.zone}/${ep.locality.subZone}`;
+    let g = groups.get(key);
+    if (g === undefined) groups.set(key, (g = { locality: ep.locality, eps: [] }));
+    g.eps.push(ep);
+  }
+  const endpoints = [...groups.keys()].sort().map((key) => {
+    const g = groups.get(key)!;
+    return {
+      locality: localityJson(g.locality),
+      load_balancing_weight: g.eps.reduce((s, e) => s + e.weight, 0),
+      lb_endpoints: g.eps.map((ep) => lbEndpoint(ep, targetPort(plan, ep))),
+    };
+  });
+  return { cluster_name: plan.name, endpoints };
+}
+
+/** For DNS clusters the endpoints go inline in the cluster (hostnames, resolved by the proxy). */
+export function dnsLoadAssignment(plan: ClusterPlan): Json {
+  const eps = plan.service.endpoints.filter((ep) => labelsMatch(plan.subsetLabels, ep.labels));
+  const list = eps.length > 0 ? eps : [];
+  return {
+    cluster_name: plan.name,
+    endpoints:
+      list.length === 0 ? [] : [{ lb_endpoints: list.map((ep) => lbEndpoint(ep, targetPort(plan, ep))) }],
+  };
+}
+
+function targetPort(plan: ClusterPlan, ep: MeshEndpoint): number {
+  return ep.ports[plan.port.name] ?? (plan.port.targetPort || plan.port.number);
+}
+
+function lbEndpoint(ep: MeshEndpoint, port: number): Json {
+  return {
+    endpoint: { address: { socket_address: { address: ep.address, port_value: port } } },
+    health_status: ep.healthy ? 'HEALTHY' : 'UNHEALTHY',
+    load_balancing_weight: ep.weight,
+  };
+}
+
+function localityJson(l: Locality): Json {
+  const out: Json = {};
+  if (l.region !== '') out['region'] = l.region;
+  if (l.zone !== '') out['zone'] = l.zone;
+  if (l.subZone !== '') out['sub_zone'] = l.subZone;
+  return out;
+}

@@ -1,0 +1,244 @@
+/**
+ * Virtual hosts for services on one port: one per service, with the names clients use as domains,
+ * and routes from the VirtualService that claims the host (or a default route to the service).
+ */
+import type { ConsistentHash, Destination, HttpMatchRequest, HttpRoute } from '@tandem/api/istio';
+import { hostAliases, hostMatches, resolveHost } from '../model/hostnames.ts';
+import type { MeshService } from '../model/mesh-service.ts';
+import type { MeshSnapshot, VirtualServiceEntry } from '../model/mesh-snapshot.ts';
+import type { ProxyInfo } from '../proxy/proxy-info.ts';
+import type { Capabilities } from './capabilities.ts';
+import { outboundClusterName } from './cluster-name.ts';
+import { FAULT_FILTER, faultConfig } from './fault.ts';
+import { applyHeaderOps } from './header-ops.ts';
+import { matchApplies, routeMatch } from './route-match.ts';
+import { destinationRuleFor, effectivePolicy } from './traffic-policy.ts';
+import { duration, type Json } from './xds-resources.ts';
+
+export interface RouteContext {
+  snapshot: MeshSnapshot;
+  proxy: ProxyInfo;
+  caps: Capabilities;
+  notes: string[];
+}
+
+/** The VirtualService for a host: the first (in load order) whose hosts cover it. */
+export function virtualServiceFor(snapshot: MeshSnapshot, host: string): VirtualServiceEntry | undefined {
+  return snapshot.virtualServices.find(
+    (vs) =>
+      (vs.spec.gateways.length === 0 || vs.spec.gateways.includes('mesh')) &&
+      vs.hosts.some((h) => hostMatches(h, host)),
+  );
+}
+
+export function buildVirtualHost(
+  service: MeshService,
+  port: number,
+  ctx: RouteContext,
+  extraDomains: string[] = [],
+): Json {
+  const vs = virtualServiceFor(ctx.snapshot, service.hostname);
+  const routes =
+    vs === undefined || vs.spec.http.length === 0
+      ? [defaultRoute(service, port, ctx)]
+      : vsRoutes(vs, service, port, ctx);
+  return {
+    name: `${service.hostname}:${port}`,
+    domains: domainsFor(service, port, ctx.proxy, extraDomains),
+    routes,
+  };
+}
+
+function domainsFor(service: MeshService, port: number, proxy: ProxyInfo, extra: string[]): string[] {
+  const names = [...hostAliases(service.hostname, proxy.namespace), ...service.addresses];
+  const out = new Set<string>(extra);
+  for (const n of names) {
+    out.add(n);
+    out.add(`${n}:${port}`);
+  }
+  return [...out];
+}
+
+function defaultRoute(service: MeshService, port: number, ctx: RouteContext): Json {
+  const action: Json = { cluster: outboundClusterName(port, '', service.hostname) };
+  applyTimeout(action, 0, ctx.caps);
+  applyHashPolicy(action, service.hostname, '', port, ctx);
+  return { name: 'default', match: { prefix: '/' }, route: action };
+}
+
+function vsRoutes(vs: VirtualServiceEntry, service: MeshService, port: number, ctx: RouteContext): Json[] {
+  const out: Json[] = [];
+  vs.spec.http.forEach((r, i) => {
+    const matches: (HttpMatchRequest | undefined)[] = r.match.length > 0 ? r.match : [undefined];
+    for (const m of matches) {
+      if (m !== undefined && !matchApplies(m, port, ctx.proxy)) continue;
+      out.push(buildRoute(vs, r, i, m, service, port, ctx));
+    }
+  });
+  return out;
+}
+
+function buildRoute(
+  vs: VirtualServiceEntry,
+  r: HttpRoute,
+  index: number,
+  m: HttpMatchRequest | undefined,
+  service: MeshService,
+  port: number,
+  ctx: RouteContext,
+): Json {
+  const where = `VirtualService ${vs.ref.namespace}/${vs.ref.name} http[${index}]`;
+  const route: Json = { name: r.name || m?.name || `${vs.ref.name}.${index}`, match: routeMatch(m) };
+  if (r.redirect !== undefined) {
+    route['redirect'] = redirectAction(r.redirect);
+  } else if (r.directResponse !== undefined) {
+    route['direct_response'] = {
+      status: r.directResponse.status,
+      ...(r.directResponse.body !== undefined ? { body: { inline_string: r.directResponse.body } } : {}),
+    };
+  } else {
+    route['route'] = routeAction(vs, r, m, service, port, ctx, where);
+  }
+  applyHeaderOps(route, 'request', r.headers?.request);
+  applyHeaderOps(route, 'response', r.headers?.response);
+  if (r.fault !== undefined) {
+    if (ctx.caps.fault) route['typed_per_filter_config'] = { [FAULT_FILTER]: faultConfig(r.fault) };
+    else ctx.notes.push(`${where}: fault not applied (proxy has no fault injection yet)`);
+  }
+  if (r.corsPolicy !== undefined && !ctx.caps.cors)
+    ctx.notes.push(`${where}: corsPolicy not applied (proxy has no CORS filter yet)`);
+  return route;
+}
+
+function routeAction(
+  vs: VirtualServiceEntry,
+  r: HttpRoute,
+  m: HttpMatchRequest | undefined,
+  service: MeshService,
+  port: number,
+  ctx: RouteContext,
+  where: string,
+): Json {
+  const ns = vs.ref.namespace;
+  const dests = r.route.map((d) => ({ d, name: clusterFor(d.destination, ns, port, ctx.snapshot) }));
+  const action: Json = {};
+  if (dests.length === 1) {
+    action['cluster'] = dests[0]!.name;
+  } else {
+    action['weighted_clusters'] = {
+      clusters: dests.map(({ d, name }) => {
+        const wc: Json = { name, weight: d.weight };
+        applyHeaderOps(wc, 'request', d.headers?.request);
+        applyHeaderOps(wc, 'response', d.headers?.response);
+        return wc;
+      }),
+    };
+  }
+  applyRewrite(action, r, m);
+  applyTimeout(action, r.timeoutMs ?? 0, ctx.caps);
+  applyRetries(action, r, ctx, where);
+  const first = r.route[0]?.destination;
+  if (first !== undefined) applyHashPolicy(action, resolveHost(first.host, ns), first.subset, port, ctx);
+  if (r.mirrors.length > 0) {
+    if (ctx.caps.mirror) {
+      action['request_mirror_policies'] = r.mirrors.map((mp) => ({
+        cluster: clusterFor(mp.destination, ns, port, ctx.snapshot),
+        runtime_fraction: {
+          default_value: { numerator: Math.round(mp.percentage * 10000), denominator: 'MILLION' },
+        },
+      }));
+    } else {
+      ctx.notes.push(`${where}: mirror not applied (proxy has no traffic mirroring yet)`);
+    }
+  }
+  void service;
+  return action;
+}
+
+/** The cluster for an Istio destination: its port, else the service's only port, else this port. */
+export function clusterFor(d: Destination, namespace: string, port: number, snapshot: MeshSnapshot): string {
+  const host = resolveHost(d.host, namespace);
+  const svc = snapshot.services.get(host);
+  const p = d.port !== 0 ? d.port : svc?.ports.length === 1 ? svc.ports[0]!.number : port;
+  return outboundClusterName(p, d.subset, host);
+}
+
+function applyRewrite(action: Json, r: HttpRoute, m: HttpMatchRequest | undefined): void {
+  const rw = r.rewrite;
+  if (rw === undefined) return;
+  if (rw.uriRegexRewrite !== undefined) {
+    action['regex_rewrite'] = {
+      pattern: { regex: rw.uriRegexRewrite.match },
+      substitution: rw.uriRegexRewrite.rewrite,
+    };
+  } else if (rw.uri !== '') {
+    // Istio replaces the matched prefix (or the whole path for an exact match); a regex match
+    // has no prefix, so the whole path is replaced.
+    if (m?.uri?.kind === 'regex')
+      action['regex_rewrite'] = { pattern: { regex: '.*' }, substitution: rw.uri };
+    else action['prefix_rewrite'] = rw.uri;
+  }
+  if (rw.authority !== '') action['host_rewrite_literal'] = rw.authority;
+}
+
+/** Istio routes default to no timeout (Envoy's 15 s route default is switched off). */
+function applyTimeout(action: Json, ms: number, caps: Capabilities): void {
+  if (caps.maxStreamDuration) {
+    if (ms > 0) action['max_stream_duration'] = { max_stream_duration: duration(ms) };
+    return;
+  }
+  action['timeout'] = duration(ms);
+}
+
+function applyRetries(action: Json, r: HttpRoute, ctx: RouteContext, where: string): void {
+  const retries = r.retries;
+  if (retries === undefined || retries.attempts === 0) return;
+  if (!ctx.caps.retries) {
+    ctx.notes.push(`${where}: retries not applied (proxy has no retries yet)`);
+    return;
+  }
+  const policy: Json = {
+    retry_on:
+      retries.retryOn || 'connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes',
+    num_retries: retries.attempts,
+  };
+  if (retries.perTryTimeoutMs !== undefined) policy['per_try_timeout'] = duration(retries.perTryTimeoutMs);
+  action['retry_policy'] = policy;
+}
+
+function redirectAction(rd: NonNullable<HttpRoute['redirect']>): Json {
+  const codes: Record<number, string> = {
+    301: 'MOVED_PERMANENTLY',
+    302: 'FOUND',
+    303: 'SEE_OTHER',
+    307: 'TEMPORARY_REDIRECT',
+    308: 'PERMANENT_REDIRECT',
+  };
+  const out: Json = { response_code: codes[rd.redirectCode] ?? 'MOVED_PERMANENTLY' };
+  if (rd.uri !== '') out['path_redirect'] = rd.uri;
+  if (rd.authority !== '') out['host_redirect'] = rd.authority;
+  if (rd.port !== 0) out['port_redirect'] = rd.port;
+  if (rd.scheme !== '') out['scheme_redirect'] = rd.scheme;
+  return out;
+}
+
+/** DestinationRule consistent hashing becomes the route's hash policy (Istio puts it there). */
+function applyHashPolicy(action: Json, host: string, subset: string, port: number, ctx: RouteContext): void {
+  const lb = effectivePolicy(destinationRuleFor(ctx.snapshot, host)?.spec, subset, port)?.loadBalancer;
+  if (lb?.kind !== 'consistentHash') return;
+  action['hash_policy'] = [hashPolicy(lb.consistentHash)];
+}
+
+function hashPolicy(ch: ConsistentHash): Json {
+  const k = ch.key;
+  if (k.kind === 'httpHeaderName') return { header: { header_name: k.name } };
+  if (k.kind === 'httpQueryParameterName') return { query_parameter: { name: k.name } };
+  if (k.kind === 'useSourceIp') return { connection_properties: { source_ip: true } };
+  return {
+    cookie: {
+      name: k.name,
+      ...(k.path !== '' ? { path: k.path } : {}),
+      ...(k.ttlMs !== undefined ? { ttl: duration(k.ttlMs) } : {}),
+    },
+  };
+}

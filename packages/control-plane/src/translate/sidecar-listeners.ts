@@ -1,0 +1,194 @@
+/**
+ * Listeners and routes for a sidecar whose application talks to it explicitly (interception mode
+ * NONE, as Istio names it): an outbound listener on 127.0.0.1 per service port (HTTP ports route
+ * by Host through RDS `<port>`; TCP ports go straight to the service), an HTTP proxy listener when
+ * the proxy asks for one (metadata HTTP_PROXY_PORT, Istio's proxyHttpPort) routing every HTTP
+ * service by `host:port` through RDS `http_proxy`, and inbound listeners from the Sidecar
+ * resource's `ingress` to the local application.
+ */
+import type { ServicePort } from '@tandem/api/istio';
+import type { MeshService } from '../model/mesh-service.ts';
+import { buildInboundCluster } from './cluster-builder.ts';
+import { inboundClusterName, outboundClusterName } from './cluster-name.ts';
+import { buildVirtualHost, type RouteContext, virtualServiceFor } from './route-builder.ts';
+import { sidecarFor } from './visibility.ts';
+import { type Json, TYPE, type XdsResources } from './xds-resources.ts';
+
+const HTTP_PROTOCOLS = new Set<ServicePort['protocol']>(['HTTP', 'HTTP2', 'GRPC', 'GRPC-WEB']);
+export const HTTP_PROXY_ROUTE = 'http_proxy';
+
+export function isHttp(p: ServicePort): boolean {
+  return HTTP_PROTOCOLS.has(p.protocol);
+}
+
+export function buildSidecarListeners(
+  services: readonly MeshService[],
+  ctx: RouteContext,
+  out: XdsResources,
+): void {
+  const byPort = new Map<number, { service: MeshService; port: ServicePort }[]>();
+  for (const service of services) {
+    if (service.resolution === 'NONE') continue;
+    for (const port of service.ports) {
+      let list = byPort.get(port.number);
+      if (list === undefined) byPort.set(port.number, (list = []));
+      list.push({ service, port });
+    }
+  }
+  for (const [number, entries] of [...byPort].sort((a, b) => a[0] - b[0])) {
+    const http = entries.filter((e) => isHttp(e.port));
+    if (http.length > 0) {
+      const name = String(number);
+      out.routes.set(name, {
+        name,
+        virtual_hosts: http.map((e) => buildVirtualHost(e.service, number, ctx)),
+        validate_clusters: false,
+      });
+      out.listeners.set(
+        `127.0.0.1_${number}`,
+        httpListener(`127.0.0.1_${number}`, '127.0.0.1', number, name, 'outbound'),
+      );
+    } else {
+      const tcp = entries[0]!;
+      if (entries.length > 1)
+        ctx.notes.push(
+          `port ${number}: TCP services ${entries.map((e) => e.service.hostname).join(', ')} share a port; ${tcp.service.hostname} gets it`,
+        );
+      out.listeners.set(
+        `127.0.0.1_${number}`,
+        tcpListener(`127.0.0.1_${number}`, '127.0.0.1', number, tcpRoute(tcp.service, number, ctx)),
+      );
+    }
+  }
+  addHttpProxyListener(byPort, ctx, out);
+  addInbound(ctx, out);
+}
+
+function addHttpProxyListener(
+  byPort: Map<number, { service: MeshService; port: ServicePort }[]>,
+  ctx: RouteContext,
+  out: XdsResources,
+): void {
+  const port = Number(ctx.proxy.metadata['HTTP_PROXY_PORT'] ?? 0);
+  if (!Number.isInteger(port) || port <= 0) return;
+  const vhosts: Json[] = [];
+  for (const [number, entries] of byPort) {
+    for (const e of entries) {
+      if (!isHttp(e.port)) continue;
+      const vh = buildVirtualHost(e.service, number, ctx);
+      // Only `name:port` forms: bare names would collide between ports of one service.
+      vh['domains'] = (vh['domains'] as string[]).filter((d) => d.endsWith(`:${number}`) || number === 80);
+      vhosts.push(vh);
+    }
+  }
+  out.routes.set(HTTP_PROXY_ROUTE, {
+    name: HTTP_PROXY_ROUTE,
+    virtual_hosts: vhosts,
+    validate_clusters: false,
+  });
+  out.listeners.set(
+    `127.0.0.1_${port}`,
+    httpListener(`127.0.0.1_${port}`, '127.0.0.1', port, HTTP_PROXY_ROUTE, 'outbound'),
+  );
+}
+
+/** TCP routing: the VirtualService's first tcp route (weighted), else the service itself. */
+function tcpRoute(service: MeshService, port: number, ctx: RouteContext): Json {
+  const vs = virtualServiceFor(ctx.snapshot, service.hostname);
+  const route = vs?.spec.tcp.find(
+    (t) => t.match.length === 0 || t.match.some((m) => m.port === 0 || m.port === port),
+  );
+  if (route === undefined || route.route.length === 0)
+    return { cluster: outboundClusterName(port, '', service.hostname) };
+  const clusters = route.route.map((r) => ({
+    name: outboundClusterName(r.destination.port || port, r.destination.subset, service.hostname),
+    weight: r.weight || 100,
+  }));
+  return clusters.length === 1 ? { cluster: clusters[0]!.name } : { weighted_clusters: { clusters } };
+}
+
+function addInbound(ctx: RouteContext, out: XdsResources): void {
+  const sidecar = sidecarFor(ctx.snapshot, ctx.proxy);
+  for (const ing of sidecar?.spec.ingress ?? []) {
+    const endpoint = parseEndpoint(ing.defaultEndpoint, ing.port.number);
+    if (endpoint === undefined) {
+      ctx.notes.push(
+        `Sidecar ingress port ${ing.port.number}: defaultEndpoint "${ing.defaultEndpoint}" is not ip:port`,
+      );
+      continue;
+    }
+    const bind = ing.bind || '0.0.0.0';
+    const name = `${bind}_${ing.port.number}`;
+    const cluster = inboundClusterName(ing.port.number);
+    out.clusters.set(cluster, buildInboundCluster(ing.port.number, endpoint, ing.port.protocol));
+    if (isHttp(ing.port)) {
+      const route = {
+        name: cluster,
+        virtual_hosts: [
+          {
+            name: `inbound|http|${ing.port.number}`,
+            domains: ['*'],
+            routes: [{ name: 'default', match: { prefix: '/' }, route: { cluster, timeout: '0s' } }],
+          },
+        ],
+        validate_clusters: false,
+      };
+      out.listeners.set(name, httpListener(name, bind, ing.port.number, route, 'inbound'));
+    } else {
+      out.listeners.set(name, tcpListener(name, bind, ing.port.number, { cluster }));
+    }
+  }
+}
+
+/** `127.0.0.1:8080`, `unix://...` (unsupported), or empty (then 127.0.0.1 and the same port). */
+function parseEndpoint(text: string, port: number): { address: string; port: number } | undefined {
+  if (text === '') return { address: '127.0.0.1', port };
+  const m = /^(\d+\.\d+\.\d+\.\d+|\[[0-9a-fA-F:]+\]):(\d+)$/.exec(text);
+  if (!m) return undefined;
+  return { address: m[1]!.replace(/^\[|\]$/g, ''), port: Number(m[2]) };
+}
+
+export function httpListener(
+  name: string,
+  address: string,
+  port: number,
+  route: string | Json,
+  direction: 'inbound' | 'outbound',
+): Json {
+  const hcm: Json = {
+    '@type': TYPE.hcm,
+    stat_prefix: `${direction}_${address}_${port}`,
+    codec_type: 'AUTO',
+    use_remote_address: false,
+    upgrade_configs: [{ upgrade_type: 'websocket' }],
+    http_filters: [{ name: 'envoy.filters.http.router', typed_config: { '@type': TYPE.router } }],
+  };
+  if (typeof route === 'string')
+    hcm['rds'] = { route_config_name: route, config_source: { ads: {}, resource_api_version: 'V3' } };
+  else hcm['route_config'] = route;
+  return {
+    name,
+    address: { socket_address: { address, port_value: port } },
+    traffic_direction: direction === 'inbound' ? 'INBOUND' : 'OUTBOUND',
+    filter_chains: [
+      { filters: [{ name: 'envoy.filters.network.http_connection_manager', typed_config: hcm }] },
+    ],
+  };
+}
+
+function tcpListener(name: string, address: string, port: number, target: Json): Json {
+  return {
+    name,
+    address: { socket_address: { address, port_value: port } },
+    filter_chains: [
+      {
+        filters: [
+          {
+            name: 'envoy.filters.network.tcp_proxy',
+            typed_config: { '@type': TYPE.tcpProxy, stat_prefix: name, ...target },
+          },
+        ],
+      },
+    ],
+  };
+}

@@ -1,0 +1,30 @@
+/**
+ * `translate(snapshot, proxy)`: every Envoy resource one proxy needs, from the mesh snapshot and
+ * who the proxy is, and nothing else (STYLE rule 6: its inputs are its cache key). Pure and
+ * deterministic: the same inputs give byte-identical resources, so unchanged config produces no
+ * push.
+ */
+import type { MeshSnapshot } from '../model/mesh-snapshot.ts';
+import type { ProxyInfo } from '../proxy/proxy-info.ts';
+import { capabilitiesOf } from './capabilities.ts';
+import { buildOutboundCluster, planOutboundClusters } from './cluster-builder.ts';
+import { buildLoadAssignment } from './endpoint-builder.ts';
+import { buildGrpcListeners } from './grpc-listeners.ts';
+import type { RouteContext } from './route-builder.ts';
+import { buildSidecarListeners } from './sidecar-listeners.ts';
+import { visibleServices } from './visibility.ts';
+import { emptyResources, type XdsResources } from './xds-resources.ts';
+
+export function translate(snapshot: MeshSnapshot, proxy: ProxyInfo): XdsResources {
+  const out = emptyResources();
+  const caps = capabilitiesOf(proxy);
+  const services = visibleServices(snapshot, proxy);
+  for (const plan of planOutboundClusters(snapshot, services)) {
+    out.clusters.set(plan.name, buildOutboundCluster(snapshot, plan, caps, out.notes));
+    if (plan.service.resolution === 'STATIC') out.endpoints.set(plan.name, buildLoadAssignment(plan));
+  }
+  const ctx: RouteContext = { snapshot, proxy, caps, notes: out.notes };
+  if (proxy.kind === 'grpc') buildGrpcListeners(services, ctx, out);
+  else buildSidecarListeners(services, ctx, out);
+  return out;
+}
