@@ -3,7 +3,7 @@
  * workloadSelector over WorkloadEntries of its namespace) and Kubernetes Service with its
  * Endpoints or EndpointSlices. Pure: same objects in, same services out.
  */
-import type { IstioObject, KubeService, ServiceEntry, ServicePort, WorkloadEntry } from '@tandem/api/istio';
+import type { IstioObject, KubeService, ServicePort, WorkloadEntry } from '@tandem/api/istio';
 import { resolveHost } from '../model/hostnames.ts';
 import { labelsMatch, type MeshEndpoint, type MeshService, parseLocality } from '../model/mesh-service.ts';
 
