@@ -9,7 +9,10 @@
  * list.add(exchange);     // when the request is complete
  * list.remove(exchange);  // when the response is complete
  */
+import { realTimers, type TimerScheduler } from '@tandem/api/timers';
 import type { Clock } from './clock.ts';
+
+export type { TimerScheduler };
 
 export interface DeadlineNode {
   deadlinePrev: DeadlineNode | undefined;
@@ -23,20 +26,6 @@ export interface Expirable extends DeadlineNode {
   onDeadline(): void;
 }
 
-/** Schedules a callback (real timers in production, a fake in tests). */
-export interface TimerScheduler {
-  set(fn: () => void, delayMs: number): unknown;
-  clear(handle: unknown): void;
-}
-
-export const realTimers: TimerScheduler = {
-  set: (fn, delayMs) => {
-    const t = setTimeout(fn, delayMs);
-    t.unref();
-    return t;
-  },
-  clear: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
 
 export class DeadlineList<T extends DeadlineNode> {
   readonly durationMs: number;
