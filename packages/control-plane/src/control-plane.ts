@@ -1,0 +1,184 @@
+/**
+ * The control plane assembled: config directory -> store (validated, last good kept) -> registry
+ * -> immutable MeshSnapshot -> per-proxy translation -> snapshot cache -> ADS. Changes are
+ * debounced; every push re-translates for each connected proxy, and the cache sends a proxy only
+ * the types whose content changed, so a proxy a change cannot affect gets nothing.
+ */
+import { createHash } from 'node:crypto';
+import { type Snapshot, AdsServer, buildSnapshot, Debouncer, SnapshotCache, type XdsNode } from './xds/index.ts';
+import { TypeUrls } from '@tandem/xds-proto';
+import { ConfigStore, type FileParser } from './config/config-store.ts';
+import { readConfigDir, watchConfigDir } from './config/config-dir.ts';
+import { ControlPlaneMetrics } from './debug/metrics.ts';
+import { buildMeshSnapshot, type MeshSnapshot } from './model/mesh-snapshot.ts';
+import { type ProxyInfo, parseProxyInfo } from './proxy/proxy-info.ts';
+import { servicesFromConfig } from './registry/services-from-config.ts';
+import { translate } from './translate/translate.ts';
+import type { XdsResources } from './translate/xds-resources.ts';
+
+export interface ControlPlaneOptions {
+  configDir: string;
+  parse: FileParser;
+  /** Debounce: quiet period and cap, ms (Istio: 100 ms and 10 s; Tandem caps at 1 s). */
+  debounceQuietMs?: number;
+  debounceMaxMs?: number;
+  /** Watch the directory for changes (default true). */
+  watch?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface ConnectedProxy {
+  key: string;
+  info: ProxyInfo;
+  node: XdsNode;
+  connectedAt: number;
+  /** Istio fields this proxy's config could not express, from its last translation. */
+  notes: readonly string[];
+  resources: XdsResources | undefined;
+}
+
+export class ControlPlane {
+  readonly store = new ConfigStore();
+  readonly cache = new SnapshotCache();
+  readonly metrics = new ControlPlaneMetrics();
+  readonly ads: AdsServer;
+  private readonly options: ControlPlaneOptions;
+  private readonly proxies = new Map<string, ConnectedProxy>();
+  private readonly debouncer: Debouncer<number>;
+  private mesh: MeshSnapshot = buildMeshSnapshot('0', [], []);
+  private stopWatching: (() => void) | undefined;
+  private loaded = false;
+
+  constructor(options: ControlPlaneOptions) {
+    this.options = options;
+    this.ads = new AdsServer({
+      cache: this.cache,
+      onConnect: (node) => this.onConnect(node),
+      onDisconnect: (_node, key) => this.onDisconnect(key),
+    });
+    this.debouncer = new Debouncer<number>({
+      quietMs: options.debounceQuietMs ?? 100,
+      maxDelayMs: options.debounceMaxMs ?? 1000,
+      merge: (a) => a,
+      flush: (since) => this.pushAll(since),
+      onError: (err) => this.log(`push failed: ${(err as Error).message}`),
+    });
+  }
+
+  /** Loads the config directory, then starts watching it. */
+  async start(): Promise<void> {
+    await this.reload();
+    this.loaded = true;
+    if (this.options.watch !== false) {
+      this.stopWatching = watchConfigDir(this.options.configDir, () => void this.reload().catch((e) => this.log(String(e))));
+    }
+  }
+
+  get ready(): boolean {
+    return this.loaded;
+  }
+
+  get meshSnapshot(): MeshSnapshot {
+    return this.mesh;
+  }
+
+  connectedProxies(): ConnectedProxy[] {
+    return [...this.proxies.values()];
+  }
+
+  /** Re-reads the directory; a change of the applied set schedules a push. */
+  async reload(): Promise<void> {
+    const files = await readConfigDir(this.options.configDir, this.options.parse);
+    const changed = this.store.apply(files);
+    for (const r of this.store.currentRejections()) {
+      for (const issue of r.issues) this.log(`rejected ${r.key ?? r.file}: ${issue.path}: ${issue.message}${r.keptPrevious ? ' (previous version kept)' : ''}`);
+    }
+    this.metrics.configRejections.set(this.store.currentRejections().length);
+    if (changed || !this.loaded) {
+      this.rebuildMesh();
+      if (this.loaded) this.debouncer.push(Date.now());
+      else await this.pushAll(Date.now());
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopWatching?.();
+    this.debouncer.close();
+    await this.ads.close();
+  }
+
+  // ------------------------------------------------------------ internals
+
+  private rebuildMesh(): void {
+    const objects = this.store.list();
+    const services = servicesFromConfig(objects);
+    this.mesh = buildMeshSnapshot(String(this.store.version), objects, services);
+    this.metrics.services.set(this.mesh.services.size);
+    this.metrics.virtualServices.set(this.mesh.virtualServices.length);
+  }
+
+  private onConnect(node: XdsNode): string {
+    const info = parseProxyInfo(node);
+    const key = info.id === '' ? `anonymous-${this.proxies.size}` : info.id;
+    const proxy: ConnectedProxy = { key, info, node, connectedAt: Date.now(), notes: [], resources: undefined };
+    this.proxies.set(key, proxy);
+    this.metrics.connectedProxies.set(this.proxies.size);
+    this.pushTo(proxy, new Map());
+    return key;
+  }
+
+  private onDisconnect(key: string): void {
+    this.proxies.delete(key);
+    this.cache.clearSnapshot(key);
+    this.metrics.connectedProxies.set(this.proxies.size);
+  }
+
+  private pushAll(since: number): void {
+    const started = performance.now();
+    const shared = new Map<string, { snapshot: Snapshot; resources: XdsResources }>();
+    for (const proxy of this.proxies.values()) this.pushTo(proxy, shared);
+    const seconds = (performance.now() - started) / 1000;
+    this.metrics.pushTime.observe({ type: 'all' }, seconds);
+    this.metrics.convergence.observe((Date.now() - since) / 1000);
+  }
+
+  /**
+   * Translates for one proxy and publishes its snapshot. Proxies whose translation inputs are
+   * identical (same kind, namespace, labels, addresses and metadata) share one translation.
+   */
+  private pushTo(proxy: ConnectedProxy, shared: Map<string, { snapshot: Snapshot; resources: XdsResources }>): void {
+    const signature = translationKey(proxy.info);
+    let entry = shared.get(signature);
+    if (entry === undefined) {
+      const resources = translate(this.mesh, proxy.info);
+      const snapshot = buildSnapshot(this.mesh.version, {
+        [TypeUrls.listener]: [...resources.listeners.values()],
+        [TypeUrls.routeConfiguration]: [...resources.routes.values()],
+        [TypeUrls.cluster]: [...resources.clusters.values()],
+        [TypeUrls.clusterLoadAssignment]: [...resources.endpoints.values()],
+      });
+      shared.set(signature, (entry = { snapshot, resources }));
+    }
+    proxy.notes = entry.resources.notes;
+    proxy.resources = entry.resources;
+    this.cache.setSnapshot(proxy.key, entry.snapshot);
+  }
+
+  private log(line: string): void {
+    (this.options.log ?? ((s: string) => process.stderr.write(`${s}\n`)))(line);
+  }
+}
+
+/** Exactly what translation reads of a proxy; equal keys give equal resources. */
+function translationKey(info: ProxyInfo): string {
+  const key = {
+    kind: info.kind,
+    namespace: info.namespace,
+    labels: info.labels,
+    interceptionMode: info.interceptionMode,
+    httpProxyPort: info.metadata['HTTP_PROXY_PORT'] ?? null,
+    // Only proxyless gRPC servers get listeners that depend on their addresses.
+    ips: info.kind === 'grpc' ? info.ips : [],
+  };
+  return createHash('sha1').update(JSON.stringify(key)).digest('hex');
+}
