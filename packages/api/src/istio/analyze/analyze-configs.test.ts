@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { IstioIssueCode } from '../istio-issue-codes.ts';
-import { rawObject } from '../testing.ts';
+import { rawObject } from '../testing/raw-objects.ts';
 import type { IstioObject } from '../types.ts';
 import { validateIstioObject } from '../validate/validate-istio-object.ts';
 import { analyzeConfigs } from './analyze-configs.ts';

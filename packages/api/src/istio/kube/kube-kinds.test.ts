@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { rawObject, valid } from '../testing.ts';
+import { rawObject, valid } from '../testing/raw-objects.ts';
 import { validateIstioObject } from '../validate/validate-istio-object.ts';
 
 describe('Kubernetes Service', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { errorsOf, valid, warningsOf } from '../testing.ts';
+import { errorsOf, valid, warningsOf } from '../testing/raw-objects.ts';
 
 const only = (errors: string[], pattern: RegExp) => {
   assert.equal(errors.length, 1, errors.join('\n'));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { errorsOf, valid, warningsOf } from '../testing.ts';
+import { errorsOf, valid, warningsOf } from '../testing/raw-objects.ts';
 
 const dest = (host: string, extra: Record<string, unknown> = {}) => ({ destination: { host, ...extra } });
 const vs = (http: unknown[], extra: Record<string, unknown> = {}) => ({ hosts: ['reviews'], http, ...extra });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isErrorIssue } from '../istio-issue.ts';
 import { IstioIssueCode } from '../istio-issue-codes.ts';
-import { rawObject } from '../testing.ts';
+import { rawObject } from '../testing/raw-objects.ts';
 import { parseIstioDocuments } from './parse-istio-documents.ts';
 import { readIstioConfig } from './read-istio-config.ts';
 import { validateIstioObject } from './validate-istio-object.ts';

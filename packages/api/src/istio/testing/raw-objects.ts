@@ -1,7 +1,7 @@
 /** Test helpers: build raw objects and validate them in one call. */
-import type { IstioIssue } from './istio-issue.ts';
-import type { IstioObject } from './types.ts';
-import { validateIstioObject } from './validate/validate-istio-object.ts';
+import type { IstioIssue } from '../istio-issue.ts';
+import type { IstioObject } from '../types.ts';
+import { validateIstioObject } from '../validate/validate-istio-object.ts';
 
 const API: Readonly<Record<string, string>> = {
   PeerAuthentication: 'security.istio.io/v1',
