@@ -247,7 +247,9 @@ export type ServiceProtocol =
   | 'MONGO'
   | 'REDIS'
   | 'MYSQL'
-  | 'UDP';
+  | 'UDP'
+  /** Sidecar egress listeners only: a generic outbound HTTP proxy port. */
+  | 'HTTP_PROXY';
 
 export interface ServicePort {
   number: number;
@@ -300,15 +302,29 @@ export interface PeerAuthentication {
   portLevelMtls: Record<string, { mode: 'UNSET' | 'DISABLE' | 'PERMISSIVE' | 'STRICT' }>;
 }
 
+/** A Service, ServiceEntry or Gateway (in the policy's namespace) a policy attaches to, instead of a selector. */
+export interface PolicyTargetRef {
+  /** `""` for the core group (Service). */
+  group: string;
+  kind: string;
+  name: string;
+}
+
 export interface AuthorizationPolicy {
   selector: Record<string, string> | undefined;
+  /** `targetRef` and `targetRefs` together. */
+  targetRefs: PolicyTargetRef[];
   action: 'ALLOW' | 'DENY' | 'AUDIT' | 'CUSTOM';
+  /** The external authorizer of a CUSTOM policy. */
+  provider: { name: string } | undefined;
   /** Rules are kept as validated plain data; the security issue gives them types of their own. */
   rules: Record<string, unknown>[];
 }
 
 export interface RequestAuthentication {
   selector: Record<string, string> | undefined;
+  /** `targetRef` and `targetRefs` together. */
+  targetRefs: PolicyTargetRef[];
   jwtRules: Record<string, unknown>[];
 }
 
@@ -325,6 +341,8 @@ export interface KubeService {
     targetPort: number | string;
     protocol: 'TCP' | 'UDP' | 'SCTP';
     appProtocol: string;
+    /** The protocol the mesh uses: from appProtocol, else the name prefix (`http-...`), else TCP (UDP for UDP). */
+    meshProtocol: ServiceProtocol;
   }[];
 }
 

@@ -18,7 +18,7 @@ export {
   withDefault,
 } from './fields.ts';
 export { type FieldValues, type MessageSchema, message } from './message.ts';
-export { double, int64, port, uint32, uint64 } from './numbers.ts';
+export { double, int32, int64, port, uint32, uint64 } from './numbers.ts';
 export { bool, bytes, nonEmptyStr, str, stringOf, struct } from './scalars.ts';
 export { refine, type Schema } from './schema.ts';
 export { ValidationContext } from './validation-context.ts';

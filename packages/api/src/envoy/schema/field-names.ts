@@ -20,11 +20,12 @@ export function buildNameIndex(protoNames: readonly string[]): Map<string, strin
 
 /** The known name closest to `unknown` if it is close enough to be a likely typo. */
 export function suggestName(unknown: string, known: readonly string[]): string | undefined {
-  const wanted = unknown.replace(/([A-Z])/g, '_$1').toLowerCase();
+  const snake = (name: string) => name.replace(/([A-Z])/g, '_$1').toLowerCase();
+  const wanted = snake(unknown);
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(wanted.length / 4)) + 1;
   for (const name of known) {
-    const distance = editDistance(wanted, name);
+    const distance = editDistance(wanted, snake(name));
     if (distance < bestDistance) {
       best = name;
       bestDistance = distance;

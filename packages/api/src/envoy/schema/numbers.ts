@@ -79,6 +79,11 @@ export function uint64(options: RangeOptions = {}): Schema<number> {
   return integer('uint64', 0, Number.MAX_SAFE_INTEGER, options);
 }
 
+/** proto `int32`, optionally narrowed. */
+export function int32(options: RangeOptions = {}): Schema<number> {
+  return integer('int32', -2147483648, 2147483647, options);
+}
+
 /** proto `int64` (numbers beyond +-2^53 are rejected). */
 export function int64(options: RangeOptions = {}): Schema<number> {
   return integer('int64', Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, options);
