@@ -43,4 +43,12 @@ describe('downstream HTTP/1 connection', () => {
     const urls = [...text.matchAll(/"url":"([^"]*)"/g)].map((m) => m[1]);
     assert.deepEqual(urls, ['/echo/1', '/echo/2', '/echo/3']);
   });
+
+  it('answers 400 at once to a request with LF-only line endings (no wait for a CRLFCRLF)', async () => {
+    const seen = backend.seen.length;
+    const r = await rawExchange(proxy.port(), 'GET /echo HTTP/1.1\nHost: x\n\n', { timeoutMs: 3000 });
+    assert.deepEqual(statusesOf(r.text), [400]);
+    assert.ok(r.closed, 'connection closed after the 400');
+    assert.equal(backend.seen.length, seen);
+  });
 });

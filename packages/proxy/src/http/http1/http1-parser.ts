@@ -105,6 +105,8 @@ export class Http1Parser {
   private bodyKind: BodyKind = BodyKind.None;
   private remaining = 0;
   private readonly chunked = new ChunkedDecoder();
+  /** Bytes of an incomplete head, from its start, whose complete lines were already checked. */
+  private headChecked = 0;
   /** For responses: the request was HEAD, so the response has no body whatever it says. */
   expectNoBody = false;
 
@@ -199,11 +201,15 @@ export class Http1Parser {
     }
     if (off >= data.length) return data.length;
     if (data[off] === 10) throw badRequest('TANDEM_ERR_HTTP1_BAD_LINE', 'bare LF before message');
-    const end = data.indexOf(CRLFCRLF, off);
+    // Lines already checked end in CRLF, so the blank line can start 2 bytes before them at most.
+    const checked = this.headChecked;
+    const end = data.indexOf(CRLFCRLF, checked > 2 ? off + checked - 2 : off);
     if (end < 0) {
       if (data.length - off > this.options.maxHeaderBytes) throw headersTooLarge();
+      this.checkPartialHead(data, off);
       return -1;
     }
+    if (checked !== 0) this.headChecked = 0;
     if (end - off > this.options.maxHeaderBytes) throw headersTooLarge();
     const text = data.toString('latin1', off, end);
     const head = this.isRequest ? this.parseRequestText(text) : this.parseResponseText(text);
@@ -219,24 +225,10 @@ export class Http1Parser {
   }
 
   private parseRequestText(text: string): MessageHead {
-    // request-line = method SP request-target SP HTTP-version, every byte checked by table.
     const len = text.length;
-    let i = 0;
-    while (i < len && TOKEN_CHARS[text.charCodeAt(i)] === 1) i++;
-    if (i === 0 || i >= len || text.charCodeAt(i) !== 32) {
-      throw badRequest('TANDEM_ERR_HTTP1_REQUEST_LINE', 'malformed request line');
-    }
-    const method = text.slice(0, i);
-    const targetStart = ++i;
-    while (i < len && TARGET_CHARS[text.charCodeAt(i)] === 1) i++;
-    if (i === targetStart || i >= len || text.charCodeAt(i) !== 32) {
-      throw badRequest('TANDEM_ERR_HTTP1_TARGET', 'invalid request target');
-    }
-    const target = text.slice(targetStart, i);
-    let lineEnd = text.indexOf('\r\n', ++i);
+    let lineEnd = text.indexOf('\r\n');
     if (lineEnd < 0) lineEnd = len;
-    const versionMinor = parseVersion(text.slice(i, lineEnd));
-    const head = newHead(method, target, 0, '', versionMinor);
+    const head = parseRequestLine(text, lineEnd);
     this.parseFields(text, lineEnd === len ? len : lineEnd + 2, head.headers);
     this.applyRequestSemantics(head);
     return head;
@@ -246,19 +238,40 @@ export class Http1Parser {
     const len = text.length;
     let lineEnd = text.indexOf('\r\n');
     if (lineEnd < 0) lineEnd = len;
-    // "HTTP/1.1 200 OK": version SP 3DIGIT SP reason (reason may be empty; the SP may be missing).
-    if (lineEnd < 12 || text.charCodeAt(8) !== 32) throw badGateway('malformed status line');
-    const versionMinor = parseVersion(text.slice(0, 8), true);
-    const status = threeDigits(text, 9);
-    if (status < 100 || (lineEnd > 12 && text.charCodeAt(12) !== 32))
-      throw badGateway('malformed status code');
-    for (let i = 13; i < lineEnd; i++) {
-      if (VALUE_CHARS[text.charCodeAt(i)] !== 1) throw badGateway('control character in status line');
-    }
-    const head = newHead('', '', status, lineEnd > 13 ? text.slice(13, lineEnd) : '', versionMinor);
+    const head = parseStatusLine(text, lineEnd);
     this.parseFields(text, lineEnd === len ? len : lineEnd + 2, head.headers);
     this.applyResponseSemantics(head);
     return head;
+  }
+
+  /**
+   * The head is still incomplete: checks the lines that are complete (once each), so that a
+   * malformed head is rejected when its bad line arrives rather than when the peer gives up. A
+   * client that ends lines with a bare LF would otherwise wait for a CRLFCRLF that never comes.
+   * Only the slow path (a head split across reads) pays for this.
+   */
+  private checkPartialHead(data: Buffer, off: number): void {
+    let line = off + this.headChecked;
+    for (let lf = data.indexOf(10, line); lf >= 0; lf = data.indexOf(10, line)) {
+      if (lf === line || data[lf - 1] !== 13) throw fieldError(this.isRequest, 'bare LF in message head');
+      const text = data.toString('latin1', line, lf - 1);
+      if (line === off) {
+        if (this.isRequest) parseRequestLine(text, text.length);
+        else parseStatusLine(text, text.length);
+      } else {
+        this.parseFields(text, 0, []);
+      }
+      line = lf + 1;
+    }
+    this.headChecked = line - off;
+    // The field line being received: leading whitespace is obs-fold (or space after the start
+    // line), and a CR there must be the start of the blank line.
+    if (line > off && line < data.length) {
+      const c = data[line];
+      if (c === 32 || c === 9) throw fieldError(this.isRequest, 'whitespace at the start of a header line');
+      if (c === 13 && line + 1 < data.length && data[line + 1] !== 10)
+        throw fieldError(this.isRequest, 'bare CR in message head');
+    }
   }
 
   /**
@@ -399,6 +412,36 @@ export class Http1Parser {
     const cont = this.handler.onMessageComplete(trailers);
     if (cont === false) this.paused = true;
   }
+}
+
+/** request-line = method SP request-target SP HTTP-version, every byte checked by table. */
+function parseRequestLine(text: string, lineEnd: number): MessageHead {
+  let i = 0;
+  while (i < lineEnd && TOKEN_CHARS[text.charCodeAt(i)] === 1) i++;
+  if (i === 0 || i >= lineEnd || text.charCodeAt(i) !== 32) {
+    throw badRequest('TANDEM_ERR_HTTP1_REQUEST_LINE', 'malformed request line');
+  }
+  const method = text.slice(0, i);
+  const targetStart = ++i;
+  while (i < lineEnd && TARGET_CHARS[text.charCodeAt(i)] === 1) i++;
+  if (i === targetStart || i >= lineEnd || text.charCodeAt(i) !== 32) {
+    throw badRequest('TANDEM_ERR_HTTP1_TARGET', 'invalid request target');
+  }
+  const target = text.slice(targetStart, i);
+  const versionMinor = parseVersion(text.slice(i + 1, lineEnd));
+  return newHead(method, target, 0, '', versionMinor);
+}
+
+/** "HTTP/1.1 200 OK": version SP 3DIGIT SP reason (reason may be empty; the SP may be missing). */
+function parseStatusLine(text: string, lineEnd: number): MessageHead {
+  if (lineEnd < 12 || text.charCodeAt(8) !== 32) throw badGateway('malformed status line');
+  const versionMinor = parseVersion(text.slice(0, 8), true);
+  const status = threeDigits(text, 9);
+  if (status < 100 || (lineEnd > 12 && text.charCodeAt(12) !== 32)) throw badGateway('malformed status code');
+  for (let i = 13; i < lineEnd; i++) {
+    if (VALUE_CHARS[text.charCodeAt(i)] !== 1) throw badGateway('control character in status line');
+  }
+  return newHead('', '', status, lineEnd > 13 ? text.slice(13, lineEnd) : '', versionMinor);
 }
 
 function newHead(

@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { BodyKind, Http1Parser, type Http1ParserHandler, type MessageHead } from './http1-parser.ts';
+import { ParseError } from './parse-error.ts';
+
+const LIMITS = { maxHeaderBytes: 8 * 1024, maxHeaderCount: 50 };
+
+/** Everything a parser reported, in order, with bodies joined per message. */
+interface Parsed {
+  heads: MessageHead[];
+  /** Per completed (or open) message: its body bytes as latin1. */
+  bodies: string[];
+  trailers: (string[] | undefined)[];
+  completed: number;
+  events: string[];
+}
+
+/** A handler that records events; `pauseOn` makes it return false from that event. */
+class Collector implements Http1ParserHandler {
+  readonly out: Parsed = { heads: [], bodies: [], trailers: [], completed: 0, events: [] };
+  pauseOn: 'head' | 'complete' | undefined = undefined;
+
+  onHead(head: MessageHead): boolean {
+    this.out.heads.push(head);
+    this.out.events.push(head.status === 0 ? `head ${head.method} ${head.target}` : `head ${head.status}`);
+    if (head.status === 0 || head.status >= 200) this.out.bodies.push('');
+    return this.pauseOn !== 'head';
+  }
+
+  onBody(chunk: Buffer): void {
+    assert.ok(chunk.length > 0, 'empty body chunk');
+    const b = this.out.bodies;
+    b[b.length - 1] += chunk.toString('latin1');
+  }
+
+  onMessageComplete(trailers: string[] | undefined): boolean {
+    this.out.completed++;
+    this.out.trailers.push(trailers);
+    this.out.events.push('complete');
+    return this.pauseOn !== 'complete';
+  }
+}
+
+function requestParser(c: Collector, limits = LIMITS): Http1Parser {
+  return new Http1Parser(true, c, limits);
+}
+
+function responseParser(c: Collector, limits = LIMITS): Http1Parser {
+  return new Http1Parser(false, c, limits);
+}
+
+/** Feeds `input` in pieces of the given sizes (the last piece takes the rest). */
+function feed(p: Http1Parser, input: Buffer, sizes: number[] = []): void {
+  let off = 0;
+  for (const n of sizes) {
+    if (off >= input.length) break;
+    p.execute(input.subarray(off, Math.min(off + n, input.length)));
+    off += n;
+  }
+  if (off < input.length) p.execute(input.subarray(off));
+}
+
+function parseRequests(input: string | Buffer, sizes: number[] = []): Parsed {
+  const c = new Collector();
+  feed(requestParser(c), typeof input === 'string' ? Buffer.from(input, 'latin1') : input, sizes);
+  return c.out;
+}
+
+function parseResponses(input: string | Buffer, sizes: number[] = []): Parsed {
+  const c = new Collector();
+  feed(responseParser(c), typeof input === 'string' ? Buffer.from(input, 'latin1') : input, sizes);
+  return c.out;
+}
+
+/** Asserts that parsing throws a ParseError with this status (and code, if given). */
+function assertRejects(parse: () => unknown, status: number, code?: string): ParseError {
+  let caught: unknown;
+  try {
+    parse();
+  } catch (err) {
+    caught = err;
+  }
+  assert.ok(caught instanceof ParseError, `expected a ParseError, got ${String(caught)}`);
+  assert.equal(caught.status, status, `status of "${caught.message}"`);
+  if (code !== undefined) assert.equal(caught.code, code);
+  return caught;
+}
+
+/** Feeds a request through a collector, then asserts a ParseError; returns what was seen before. */
+function rejectRequest(input: string, status: number, code?: string, sizes: number[] = []): Parsed {
+  const c = new Collector();
+  const p = requestParser(c);
+  assertRejects(() => feed(p, Buffer.from(input, 'latin1'), sizes), status, code);
+  return c.out;
+}
+
+function rejectResponse(input: string, sizes: number[] = []): Parsed {
+  const c = new Collector();
+  const p = responseParser(c);
+  assertRejects(
+    () => feed(p, Buffer.from(input, 'latin1'), sizes),
+    502,
+    'TANDEM_ERR_HTTP1_UPSTREAM_PROTOCOL',
+  );
+  return c.out;
+}
+
+describe('Http1Parser: heads split across reads', () => {
+  it('rejects a head with LF-only line endings as soon as the first line ends', () => {
+    rejectRequest('GET / HTTP/1.1\nHost: x\n\n', 400);
+    rejectRequest('GET / HTTP/1.1\nHost: x\n', 400);
+    rejectRequest('GET / HTTP/1.1\r\nHost: x\n\n', 400);
+    rejectResponse('HTTP/1.1 200 OK\nContent-Length: 0\n\n');
+  });
+
+  it('rejects a malformed start line before the head is complete', () => {
+    rejectRequest('GET / HTTP/5.6\r\n', 505, 'TANDEM_ERR_HTTP1_VERSION');
+    rejectRequest('GET /a b HTTP/1.1\r\n', 400);
+    rejectResponse('HTTP/1.1 2000 OK\r\n');
+  });
+
+  it('rejects obs-fold and a bare CR while the head is still arriving', () => {
+    rejectRequest('GET / HTTP/1.1\r\n Host: x', 400);
+    rejectRequest('GET / HTTP/1.1\r\nHost: x\r\n\tfolded', 400);
+    rejectRequest('GET / HTTP/1.1\r\nHost: x\r\n\rZ', 400);
+    rejectRequest('GET / HTTP/1.1\r\nHost: x\rY: 1\r\n', 400);
+  });
+
+  it('checks each complete line once when a head arrives a byte at a time', () => {
+    const ok = 'GET /a HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n\r\n';
+    const out = parseRequests(ok, Array(ok.length).fill(1));
+    assert.equal(out.completed, 1);
+    assert.deepEqual(out.heads[0]!.headers, ['host', 'x', 'x-a', '1']);
+    rejectRequest('GET / HTTP/1.1\r\nHost: x\r\nBad Name: 1\r\n', 400, undefined, Array(60).fill(1));
+    const res = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok';
+    const r = parseResponses(res, Array(res.length).fill(1));
+    assert.equal(r.heads[0]!.bodyKind, BodyKind.ContentLength);
+    assert.deepEqual(r.bodies, ['ok']);
+  });
+});
