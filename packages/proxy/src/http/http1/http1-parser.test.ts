@@ -138,3 +138,25 @@ describe('Http1Parser: heads split across reads', () => {
     assert.deepEqual(r.bodies, ['ok']);
   });
 });
+
+describe('Http1Parser: request target', () => {
+  it('accepts every visible ASCII byte, including quotes, pipes and fragments', () => {
+    const target = '/a"b|c?q=1?x#f{}^`~!$&\'()*+,;=:@%20';
+    const out = parseRequests(`GET ${target} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    assert.equal(out.heads[0]!.target, target);
+  });
+
+  it('rejects raw non-ASCII bytes (UTF-8 or latin1) with 400', () => {
+    rejectRequest('GET /d\xc3\xbcsseldorf HTTP/1.1\r\nHost: x\r\n\r\n', 400, 'TANDEM_ERR_HTTP1_TARGET');
+    rejectRequest('GET /\xff HTTP/1.1\r\nHost: x\r\n\r\n', 400, 'TANDEM_ERR_HTTP1_TARGET');
+  });
+
+  it('rejects controls, a missing target and extra spaces', () => {
+    rejectRequest('GET /a\x00b HTTP/1.1\r\nHost: x\r\n\r\n', 400);
+    rejectRequest('GET /a\x7fb HTTP/1.1\r\nHost: x\r\n\r\n', 400);
+    rejectRequest('GET /a\tb HTTP/1.1\r\nHost: x\r\n\r\n', 400);
+    rejectRequest('GET  / HTTP/1.1\r\nHost: x\r\n\r\n', 400);
+    rejectRequest('GET / HTTP/1.1 \r\nHost: x\r\n\r\n', 400);
+    rejectRequest('GET HTTP/1.1\r\nHost: x\r\n\r\n', 400);
+  });
+});

@@ -73,8 +73,11 @@ const CRLFCRLF = Buffer.from('\r\n\r\n', 'latin1');
 const TOKEN_CHARS = charTable(
   (c) => c > 32 && c < 127 && !'"(),/:;<=>?@[\\]{}'.includes(String.fromCharCode(c)),
 );
-/** Request-target bytes: visible ASCII and obs-text, no controls or spaces. */
-const TARGET_CHARS = charTable((c) => (c > 32 && c < 127) || c >= 128);
+/**
+ * Request-target bytes: visible ASCII only. A URI is ASCII (RFC 3986); raw bytes >= 0x80 would be
+ * matched by routes and policies as latin1 while a backend may decode them as UTF-8.
+ */
+const TARGET_CHARS = charTable((c) => c > 32 && c < 127);
 /** field-value bytes: HTAB, SP, visible ASCII, obs-text. CR, LF and other controls are not. */
 const VALUE_CHARS = charTable((c) => c === 9 || (c >= 32 && c < 127) || c >= 128);
 
