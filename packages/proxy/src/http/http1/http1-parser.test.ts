@@ -160,3 +160,46 @@ describe('Http1Parser: request target', () => {
     rejectRequest('GET HTTP/1.1\r\nHost: x\r\n\r\n', 400);
   });
 });
+
+describe('Http1Parser: nothing after a message that closes the connection', () => {
+  it('rejects a request after one with Connection: close, once the first is complete', () => {
+    const first = 'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nConnection: close\r\n\r\nq=42';
+    const seen = rejectRequest(
+      `${first}\r\n\r\nGET /evil HTTP/1.1\r\nHost: x\r\n\r\n`,
+      400,
+      'TANDEM_ERR_HTTP1_DATA_AFTER_CLOSE',
+    );
+    assert.equal(seen.completed, 1);
+    assert.deepEqual(
+      seen.heads.map((h) => h.target),
+      ['/'],
+    );
+    assert.deepEqual(seen.bodies, ['q=42']);
+  });
+
+  it('treats HTTP/1.0 without keep-alive the same way, and allows trailing CRLFs', () => {
+    const seen = rejectRequest('GET /a HTTP/1.0\r\n\r\nGET /b HTTP/1.0\r\n\r\n', 400);
+    assert.equal(seen.completed, 1);
+    const ok = parseRequests('GET /a HTTP/1.0\r\n\r\n\r\n\r\n');
+    assert.equal(ok.completed, 1);
+    assert.equal(ok.heads[0]!.keepAlive, false);
+  });
+
+  it('rejects bytes after a Connection: close response body', () => {
+    const seen = rejectResponse(
+      'HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\n2ad731e3-4dcd',
+    );
+    assert.equal(seen.completed, 1);
+    assert.deepEqual(seen.bodies, ['2ad73']);
+    rejectResponse('HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\nHTTP/1.1 200 OK\r\n\r\n');
+  });
+
+  it('counts the connection as idle (finish succeeds) after the closing message', () => {
+    const c = new Collector();
+    const p = responseParser(c);
+    p.execute(Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n\r\n'));
+    assert.equal(c.out.completed, 1);
+    assert.equal(p.idle, true);
+    assert.equal(p.finish(), true);
+  });
+});

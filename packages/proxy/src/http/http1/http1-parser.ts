@@ -65,6 +65,8 @@ const State = {
   Done: 2,
   /** After an upgrade (or a failed parse): bytes are no longer HTTP. */
   Detached: 3,
+  /** After a message that ends the connection (not keep-alive): only CRLFs may follow. */
+  Closed: 4,
 } as const;
 type State = (typeof State)[keyof typeof State];
 
@@ -107,6 +109,8 @@ export class Http1Parser {
   private paused = false;
   private bodyKind: BodyKind = BodyKind.None;
   private remaining = 0;
+  /** The current message leaves the connection open for another one. */
+  private keepAlive = true;
   private readonly chunked = new ChunkedDecoder();
   /** Bytes of an incomplete head, from its start, whose complete lines were already checked. */
   private headChecked = 0;
@@ -119,9 +123,9 @@ export class Http1Parser {
     this.options = options;
   }
 
-  /** Whether the parser sits between messages with nothing buffered. */
+  /** Whether the parser sits between messages (or after the last one) with nothing buffered. */
   get idle(): boolean {
-    return this.state === State.Head && this.pending === undefined;
+    return (this.state === State.Head || this.state === State.Closed) && this.pending === undefined;
   }
 
   /** Feeds bytes; throws ParseError on malformed input (the connection must then be closed). */
@@ -162,12 +166,11 @@ export class Http1Parser {
   /** The peer closed: completes a close-delimited body; returns false if a message was cut short. */
   finish(): boolean {
     if (this.state === State.Body && this.bodyKind === BodyKind.UntilClose) {
-      this.state = State.Done;
+      this.state = State.Closed;
       this.handler.onMessageComplete(undefined);
-      this.state = State.Head;
       return true;
     }
-    return this.state === State.Head && this.pending === undefined;
+    return this.idle;
   }
 
   private run(data: Buffer): void {
@@ -186,6 +189,8 @@ export class Http1Parser {
         off = used;
       } else if (this.state === State.Body) {
         off = this.parseBody(data, off);
+      } else if (this.state === State.Closed) {
+        off = this.skipAfterClose(data, off);
       } else {
         // Detached (upgrade): keep the rest for the tunnel owner.
         this.pending = off === 0 ? data : data.subarray(off);
@@ -379,6 +384,7 @@ export class Http1Parser {
 
   private beginBody(head: MessageHead): void {
     this.bodyKind = head.bodyKind;
+    this.keepAlive = head.keepAlive;
     if (
       head.bodyKind === BodyKind.None ||
       (head.bodyKind === BodyKind.ContentLength && head.contentLength === 0)
@@ -410,8 +416,24 @@ export class Http1Parser {
     return next;
   }
 
+  /**
+   * The last message said the connection closes after it: whatever follows would be parsed by
+   * nobody else (the peer meant it as a new message, or it is junk), so only CRLF is allowed.
+   */
+  private skipAfterClose(data: Buffer, off: number): number {
+    for (; off < data.length; off++) {
+      const c = data[off];
+      if (c !== 13 && c !== 10) {
+        throw this.isRequest
+          ? badRequest('TANDEM_ERR_HTTP1_DATA_AFTER_CLOSE', 'data after Connection: close')
+          : badGateway('data after Connection: close');
+      }
+    }
+    return off;
+  }
+
   private completeMessage(trailers: string[] | undefined): void {
-    this.state = State.Head;
+    this.state = this.keepAlive ? State.Head : State.Closed;
     const cont = this.handler.onMessageComplete(trailers);
     if (cont === false) this.paused = true;
   }
