@@ -203,3 +203,35 @@ describe('Http1Parser: nothing after a message that closes the connection', () =
     assert.equal(p.finish(), true);
   });
 });
+
+describe('Http1Parser: Transfer-Encoding statuses', () => {
+  const post = (te: string): string => `POST / HTTP/1.1\r\nHost: x\r\n${te}\r\n\r\n0\r\n\r\n`;
+
+  it('answers 400 when chunked is not the final coding, whatever the codings are', () => {
+    for (const te of [
+      'gzip',
+      'xchunked',
+      'chunkedchunked',
+      'chunked, gzip',
+      'identity',
+      'chunked;q=1',
+      ',',
+    ]) {
+      const seen = rejectRequest(post(`Transfer-Encoding: ${te}`), 400, 'TANDEM_ERR_HTTP1_FRAMING');
+      assert.equal(seen.heads.length, 0, te);
+    }
+    rejectRequest(
+      post('Transfer-Encoding: chunked\r\nTransfer-Encoding: gzip'),
+      400,
+      'TANDEM_ERR_HTTP1_FRAMING',
+    );
+  });
+
+  it('answers 400 to chunked twice and 501 to an unknown coding before chunked', () => {
+    rejectRequest(post('Transfer-Encoding: chunked, chunked'), 400, 'TANDEM_ERR_HTTP1_FRAMING');
+    rejectRequest(post('Transfer-Encoding: gzip, chunked, chunked'), 400, 'TANDEM_ERR_HTTP1_FRAMING');
+    rejectRequest(post('Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked'), 400);
+    rejectRequest(post('Transfer-Encoding: gzip, chunked'), 501, 'TANDEM_ERR_HTTP1_TRANSFER_ENCODING');
+    rejectRequest(post('Transfer-Encoding: deflate\r\nTransfer-Encoding: chunked'), 501);
+  });
+});

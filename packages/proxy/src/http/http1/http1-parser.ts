@@ -524,18 +524,21 @@ function readFraming(head: MessageHead, isRequest: boolean): Framing {
   if (te !== undefined) {
     if (cl >= 0) throw framingError(isRequest, 'both Content-Length and Transfer-Encoding');
     if (head.versionMinor === 0 && isRequest) throw framingError(true, 'Transfer-Encoding on HTTP/1.0');
+    // The length is unknowable unless chunked is the final coding: 400 (RFC 9112 section 6.3),
+    // whatever the codings are. Codings before it we cannot undo: 501 (section 6.1).
     const codings = te.toLowerCase().split(',');
-    const last = codings[codings.length - 1]!.trim();
-    for (let i = 0; i < codings.length; i++) {
-      const c = codings[i]!.trim();
-      if (c === 'chunked' && i !== codings.length - 1) throw framingError(isRequest, 'chunked applied twice');
-      if (c !== 'chunked') {
-        throw isRequest
-          ? new ParseError('TANDEM_ERR_HTTP1_TRANSFER_ENCODING', `unsupported transfer coding "${c}"`, 501)
-          : badGateway(`unsupported transfer coding "${c}"`);
+    const n = codings.length;
+    if (codings[n - 1]!.trim() !== 'chunked')
+      throw framingError(isRequest, 'Transfer-Encoding does not end with chunked');
+    if (n > 1) {
+      for (let i = 0; i < n - 1; i++) {
+        if (codings[i]!.trim() === 'chunked') throw framingError(isRequest, 'chunked applied twice');
       }
+      const c = codings[0]!.trim();
+      throw isRequest
+        ? new ParseError('TANDEM_ERR_HTTP1_TRANSFER_ENCODING', `unsupported transfer coding "${c}"`, 501)
+        : badGateway(`unsupported transfer coding "${c}"`);
     }
-    if (last !== 'chunked') throw framingError(isRequest, 'Transfer-Encoding does not end with chunked');
     return { kind: BodyKind.Chunked, length: 0 };
   }
   if (cl >= 0) return { kind: BodyKind.ContentLength, length: cl };
