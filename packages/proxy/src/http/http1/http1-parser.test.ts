@@ -235,3 +235,54 @@ describe('Http1Parser: Transfer-Encoding statuses', () => {
     rejectRequest(post('Transfer-Encoding: deflate\r\nTransfer-Encoding: chunked'), 501);
   });
 });
+
+describe('Http1Parser: limits', () => {
+  const small = { maxHeaderBytes: 256, maxHeaderCount: 4 };
+
+  it('answers 431 to a request head over maxHeaderBytes, complete or not', () => {
+    const big = `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(300)}\r\n\r\n`;
+    for (const input of [big, big.slice(0, 290)]) {
+      const c = new Collector();
+      assertRejects(
+        () => requestParser(c, small).execute(Buffer.from(input)),
+        431,
+        'TANDEM_ERR_HTTP1_HEADERS_TOO_LARGE',
+      );
+      assert.equal(c.out.heads.length, 0);
+    }
+    // Split into small reads, the limit still holds for the accumulated head.
+    const c = new Collector();
+    assertRejects(() => feed(requestParser(c, small), Buffer.from(big), Array(40).fill(10)), 431);
+  });
+
+  it('answers 431 to more than maxHeaderCount fields', () => {
+    const fields = Array.from({ length: 4 }, (_, i) => `X-${i}: v\r\n`).join('');
+    const c = new Collector();
+    assertRejects(
+      () => requestParser(c, small).execute(Buffer.from(`GET / HTTP/1.1\r\nHost: x\r\n${fields}\r\n`)),
+      431,
+      'TANDEM_ERR_HTTP1_TOO_MANY_HEADERS',
+    );
+    const ok = new Collector();
+    requestParser(ok, small).execute(
+      Buffer.from(`GET / HTTP/1.1\r\nHost: x\r\nX-0: v\r\nX-1: v\r\nX-2: v\r\n\r\n`),
+    );
+    assert.equal(ok.out.completed, 1);
+  });
+
+  it('answers 502, not 431, to an upstream response over the limits', () => {
+    const c = new Collector();
+    const big = `HTTP/1.1 200 OK\r\nX-Big: ${'a'.repeat(300)}\r\n\r\n`;
+    assertRejects(
+      () => responseParser(c, small).execute(Buffer.from(big)),
+      502,
+      'TANDEM_ERR_HTTP1_UPSTREAM_PROTOCOL',
+    );
+    const many = `HTTP/1.1 200 OK\r\n${'X: v\r\n'.repeat(5)}\r\n`;
+    assertRejects(
+      () => responseParser(c, small).execute(Buffer.from(many)),
+      502,
+      'TANDEM_ERR_HTTP1_UPSTREAM_PROTOCOL',
+    );
+  });
+});

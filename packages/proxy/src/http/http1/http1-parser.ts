@@ -213,12 +213,12 @@ export class Http1Parser {
     const checked = this.headChecked;
     const end = data.indexOf(CRLFCRLF, checked > 2 ? off + checked - 2 : off);
     if (end < 0) {
-      if (data.length - off > this.options.maxHeaderBytes) throw headersTooLarge();
+      if (data.length - off > this.options.maxHeaderBytes) throw headersTooLarge(this.isRequest);
       this.checkPartialHead(data, off);
       return -1;
     }
     if (checked !== 0) this.headChecked = 0;
-    if (end - off > this.options.maxHeaderBytes) throw headersTooLarge();
+    if (end - off > this.options.maxHeaderBytes) throw headersTooLarge(this.isRequest);
     const text = data.toString('latin1', off, end);
     const head = this.isRequest ? this.parseRequestText(text) : this.parseResponseText(text);
     this.beginBody(head);
@@ -578,8 +578,10 @@ function hasToken(list: string, token: string): boolean {
   return false;
 }
 
-function headersTooLarge(): ParseError {
-  return new ParseError('TANDEM_ERR_HTTP1_HEADERS_TOO_LARGE', 'request headers too large', 431);
+function headersTooLarge(isRequest: boolean): ParseError {
+  return isRequest
+    ? new ParseError('TANDEM_ERR_HTTP1_HEADERS_TOO_LARGE', 'request headers too large', 431)
+    : badGateway('headers too large');
 }
 
 function badRequest(code: string, message: string): ParseError {
