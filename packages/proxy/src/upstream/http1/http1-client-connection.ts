@@ -195,6 +195,9 @@ export class Http1ClientConnection implements Http1ParserHandler, UpstreamReques
   // ------------------------------------------------------------ socket events
 
   private readonly onData = (data: Buffer): void => {
+    // Bytes on an idle connection answer no request: a late or unsolicited response, or junk.
+    // Parsing them would hand them to the next request as its response; close instead (Envoy does).
+    if (this.handler === undefined) return void this.socket.destroy();
     try {
       this.parser.execute(data);
     } catch (err) {
