@@ -90,6 +90,8 @@ export class Http1ClientConnection implements Http1ParserHandler, UpstreamReques
     this.responseBytesSeen = false;
     this.chunkedRequest = false;
     this.upgradeRequested = false;
+    // Parsing stopped at the end of the previous response (see onMessageComplete).
+    this.parser.resume();
   }
 
   // ------------------------------------------------------------ UpstreamRequest
@@ -188,8 +190,9 @@ export class Http1ClientConnection implements Http1ParserHandler, UpstreamReques
       else if (!this.endSignalledWithHeaders) h.onUpstreamData(EMPTY, true);
     }
     this.endSignalledWithHeaders = false;
-    this.maybeRelease();
-    return true;
+    // Stop here: whatever follows the response is not the answer to a request we sent. onData
+    // releases the connection once the parser has returned, and only if nothing followed.
+    return false;
   }
 
   // ------------------------------------------------------------ socket events
@@ -205,6 +208,7 @@ export class Http1ClientConnection implements Http1ParserHandler, UpstreamReques
       this.failWith('protocol-error', `upstream ${this.hostKey}: ${err.message}`);
     }
     if (this.upgraded !== undefined) this.handOverUpgrade(this.upgraded);
+    else this.maybeRelease();
   };
 
   /** After a 101: the socket leaves HTTP and becomes one end of the tunnel. */
@@ -223,12 +227,12 @@ export class Http1ClientConnection implements Http1ParserHandler, UpstreamReques
 
   private readonly onEnd = (): void => {
     // A close-delimited body ends here.
-    if (this.handler !== undefined && !this.parser.finish()) {
-      this.failWith(
-        'remote-reset',
-        `upstream ${this.hostKey}: connection closed before the response completed`,
-      );
-    }
+    if (this.handler === undefined) return;
+    if (this.parser.finish()) return this.maybeRelease();
+    this.failWith(
+      'remote-reset',
+      `upstream ${this.hostKey}: connection closed before the response completed`,
+    );
   };
 
   private readonly onError = (err: Error): void => {
@@ -259,7 +263,9 @@ export class Http1ClientConnection implements Http1ParserHandler, UpstreamReques
   private maybeRelease(): void {
     if (!this.requestDone || !this.responseDone || this.handler === undefined) return;
     this.handler = undefined;
-    if (this.keepAlive && !this.closed) this.owner.onConnectionReusable(this);
+    // Bytes buffered past the end of the response mean the upstream sent more than it framed
+    // (a desync): the connection cannot carry another exchange.
+    if (this.keepAlive && !this.closed && this.parser.idle) this.owner.onConnectionReusable(this);
     else this.socket.end();
   }
 
