@@ -32,6 +32,7 @@ export interface Http1ConnectionOwner {
 
 const UPSTREAM_LIMITS = { maxHeaderBytes: 64 * 1024, maxHeaderCount: 200 };
 const EMPTY = Buffer.alloc(0);
+const UPSTREAM_PROTOCOL = 'TANDEM_ERR_HTTP1_UPSTREAM_PROTOCOL';
 
 export class Http1ClientConnection implements Http1ParserHandler, UpstreamRequest {
   readonly socket: net.Socket;
@@ -165,7 +166,10 @@ export class Http1ClientConnection implements Http1ParserHandler, UpstreamReques
     const h = this.handler;
     if (h === undefined) return false;
     const headers = new HeaderMap(msg.headers);
-    if (msg.status === 101 && this.upgradeRequested) {
+    if (msg.status === 101) {
+      // A switch nobody asked for: what follows is not HTTP, and the client cannot follow it.
+      if (!this.upgradeRequested)
+        throw new ParseError(UPSTREAM_PROTOCOL, 'upstream 101 without an upgrade request', 502);
       // Hand over once the parser has stored the bytes after this head (see onData).
       this.upgraded = headers;
       this.keepAlive = false;
