@@ -49,6 +49,8 @@ export class Http1ClientConnection implements Http1ParserHandler, UpstreamReques
   private requestDone = false;
   private responseDone = false;
   private responseBytesSeen = false;
+  /** The final response head (not a 1xx) of the current exchange has been parsed. */
+  private responseHeadSeen = false;
   private keepAlive = true;
   private upgradeRequested = false;
   private readPaused = false;
@@ -89,6 +91,7 @@ export class Http1ClientConnection implements Http1ParserHandler, UpstreamReques
     this.requestDone = false;
     this.responseDone = false;
     this.responseBytesSeen = false;
+    this.responseHeadSeen = false;
     this.chunkedRequest = false;
     this.upgradeRequested = false;
     // Parsing stopped at the end of the previous response (see onMessageComplete).
@@ -160,8 +163,8 @@ export class Http1ClientConnection implements Http1ParserHandler, UpstreamReques
   // ------------------------------------------------------------ parser events
 
   onHead(msg: MessageHead): boolean {
-    this.responseBytesSeen = true;
     if (msg.status < 200 && msg.status !== 101) return true; // 100 Continue etc. are ours to drop.
+    this.responseHeadSeen = true;
     this.keepAlive = msg.keepAlive;
     const h = this.handler;
     if (h === undefined) return false;
@@ -205,6 +208,7 @@ export class Http1ClientConnection implements Http1ParserHandler, UpstreamReques
     // Bytes on an idle connection answer no request: a late or unsolicited response, or junk.
     // Parsing them would hand them to the next request as its response; close instead (Envoy does).
     if (this.handler === undefined) return void this.socket.destroy();
+    this.responseBytesSeen = true;
     try {
       this.parser.execute(data);
     } catch (err) {
@@ -234,14 +238,14 @@ export class Http1ClientConnection implements Http1ParserHandler, UpstreamReques
     if (this.handler === undefined) return;
     if (this.parser.finish()) return this.maybeRelease();
     this.failWith(
-      'remote-reset',
+      this.closeReason(),
       `upstream ${this.hostKey}: connection closed before the response completed`,
     );
   };
 
   private readonly onError = (err: Error): void => {
     const code = (err as NodeJS.ErrnoException).code ?? err.message;
-    this.failWith('remote-reset', `upstream ${this.hostKey}: ${code}`);
+    this.failWith(this.closeReason(), `upstream ${this.hostKey}: ${code}`);
   };
 
   private readonly onClose = (): void => {
@@ -250,7 +254,7 @@ export class Http1ClientConnection implements Http1ParserHandler, UpstreamReques
     this.handler = undefined;
     if (h !== undefined && !this.responseDone) {
       h.onUpstreamReset(
-        'remote-reset',
+        this.closeReason(),
         `upstream ${this.hostKey}: connection closed before the response completed`,
       );
     }
@@ -258,6 +262,16 @@ export class Http1ClientConnection implements Http1ParserHandler, UpstreamReques
   };
 
   // ------------------------------------------------------------ internals
+
+  /**
+   * Why the exchange failed when the connection went away: a remote reset (which the router may
+   * retry on a fresh connection when it met a stale one) only if nothing of the response had
+   * arrived, or once its head was complete; closed in the middle of the head, the response is
+   * truncated, and the request may have been acted on.
+   */
+  private closeReason(): 'remote-reset' | 'protocol-error' {
+    return this.responseBytesSeen && !this.responseHeadSeen ? 'protocol-error' : 'remote-reset';
+  }
 
   private finishRequest(): void {
     this.requestDone = true;
