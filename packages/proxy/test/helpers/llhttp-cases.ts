@@ -124,10 +124,15 @@ function readLog(log: string): LogFacts {
   };
 }
 
-/** Turns an `http` block into the bytes it stands for. */
+/**
+ * Turns an `http` block into the bytes it stands for, decoding escapes as llhttp's runner does:
+ * \r \n \t \f, \xHH and octal \N to \NNN; any other backslash is a literal backslash (the
+ * cases rely on it: `\"` in a URL or a chunk extension is two bytes).
+ */
 export function decodeHttpBlock(block: string): Buffer {
   const joined = block.replace(/\\\n/g, '').replace(/\n/g, '\r\n');
   const bytes: number[] = [];
+  const simple: Record<string, number> = { r: 13, n: 10, t: 9, f: 12 };
   for (let i = 0; i < joined.length; i++) {
     const c = joined[i]!;
     if (c !== '\\' || i + 1 >= joined.length) {
@@ -138,13 +143,14 @@ export function decodeHttpBlock(block: string): Buffer {
       continue;
     }
     const n = joined[i + 1]!;
-    const simple: Record<string, number> = { r: 13, n: 10, t: 9, f: 12, '\\': 92, '"': 34, "'": 39, '0': 0 };
-    if (n === 'x' && /^[0-9a-fA-F]{2}$/.test(joined.slice(i + 2, i + 4))) {
-      bytes.push(Number.parseInt(joined.slice(i + 2, i + 4), 16));
+    const hex = /^x([0-9a-fA-F]{2})/.exec(joined.slice(i + 1, i + 4));
+    const octal = /^[0-7]{1,3}/.exec(joined.slice(i + 1, i + 4));
+    if (hex !== null) {
+      bytes.push(Number.parseInt(hex[1]!, 16));
       i += 3;
-    } else if (/^[0-7]{3}$/.test(joined.slice(i + 1, i + 4))) {
-      bytes.push(Number.parseInt(joined.slice(i + 1, i + 4), 8) & 0xff);
-      i += 3;
+    } else if (octal !== null) {
+      bytes.push(Number.parseInt(octal[0], 8) & 0xff);
+      i += octal[0].length;
     } else if (n in simple) {
       bytes.push(simple[n]!);
       i += 1;
