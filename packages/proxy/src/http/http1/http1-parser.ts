@@ -65,6 +65,8 @@ const State = {
   Done: 2,
   /** After an upgrade (or a failed parse): bytes are no longer HTTP. */
   Detached: 3,
+  /** After a message that ends the connection (not keep-alive): only CRLFs may follow. */
+  Closed: 4,
 } as const;
 type State = (typeof State)[keyof typeof State];
 
@@ -73,8 +75,11 @@ const CRLFCRLF = Buffer.from('\r\n\r\n', 'latin1');
 const TOKEN_CHARS = charTable(
   (c) => c > 32 && c < 127 && !'"(),/:;<=>?@[\\]{}'.includes(String.fromCharCode(c)),
 );
-/** Request-target bytes: visible ASCII and obs-text, no controls or spaces. */
-const TARGET_CHARS = charTable((c) => (c > 32 && c < 127) || c >= 128);
+/**
+ * Request-target bytes: visible ASCII only. A URI is ASCII (RFC 3986); raw bytes >= 0x80 would be
+ * matched by routes and policies as latin1 while a backend may decode them as UTF-8.
+ */
+const TARGET_CHARS = charTable((c) => c > 32 && c < 127);
 /** field-value bytes: HTAB, SP, visible ASCII, obs-text. CR, LF and other controls are not. */
 const VALUE_CHARS = charTable((c) => c === 9 || (c >= 32 && c < 127) || c >= 128);
 
@@ -104,7 +109,11 @@ export class Http1Parser {
   private paused = false;
   private bodyKind: BodyKind = BodyKind.None;
   private remaining = 0;
+  /** The current message leaves the connection open for another one. */
+  private keepAlive = true;
   private readonly chunked = new ChunkedDecoder();
+  /** Bytes of an incomplete head, from its start, whose complete lines were already checked. */
+  private headChecked = 0;
   /** For responses: the request was HEAD, so the response has no body whatever it says. */
   expectNoBody = false;
 
@@ -114,9 +123,9 @@ export class Http1Parser {
     this.options = options;
   }
 
-  /** Whether the parser sits between messages with nothing buffered. */
+  /** Whether the parser sits between messages (or after the last one) with nothing buffered. */
   get idle(): boolean {
-    return this.state === State.Head && this.pending === undefined;
+    return (this.state === State.Head || this.state === State.Closed) && this.pending === undefined;
   }
 
   /** Feeds bytes; throws ParseError on malformed input (the connection must then be closed). */
@@ -157,12 +166,11 @@ export class Http1Parser {
   /** The peer closed: completes a close-delimited body; returns false if a message was cut short. */
   finish(): boolean {
     if (this.state === State.Body && this.bodyKind === BodyKind.UntilClose) {
-      this.state = State.Done;
+      this.state = State.Closed;
       this.handler.onMessageComplete(undefined);
-      this.state = State.Head;
       return true;
     }
-    return this.state === State.Head && this.pending === undefined;
+    return this.idle;
   }
 
   private run(data: Buffer): void {
@@ -181,6 +189,8 @@ export class Http1Parser {
         off = used;
       } else if (this.state === State.Body) {
         off = this.parseBody(data, off);
+      } else if (this.state === State.Closed) {
+        off = this.skipAfterClose(data, off);
       } else {
         // Detached (upgrade): keep the rest for the tunnel owner.
         this.pending = off === 0 ? data : data.subarray(off);
@@ -199,12 +209,16 @@ export class Http1Parser {
     }
     if (off >= data.length) return data.length;
     if (data[off] === 10) throw badRequest('TANDEM_ERR_HTTP1_BAD_LINE', 'bare LF before message');
-    const end = data.indexOf(CRLFCRLF, off);
+    // Lines already checked end in CRLF, so the blank line can start 2 bytes before them at most.
+    const checked = this.headChecked;
+    const end = data.indexOf(CRLFCRLF, checked > 2 ? off + checked - 2 : off);
     if (end < 0) {
-      if (data.length - off > this.options.maxHeaderBytes) throw headersTooLarge();
+      if (data.length - off > this.options.maxHeaderBytes) throw headersTooLarge(this.isRequest);
+      this.checkPartialHead(data, off);
       return -1;
     }
-    if (end - off > this.options.maxHeaderBytes) throw headersTooLarge();
+    if (checked !== 0) this.headChecked = 0;
+    if (end - off > this.options.maxHeaderBytes) throw headersTooLarge(this.isRequest);
     const text = data.toString('latin1', off, end);
     const head = this.isRequest ? this.parseRequestText(text) : this.parseResponseText(text);
     this.beginBody(head);
@@ -219,24 +233,10 @@ export class Http1Parser {
   }
 
   private parseRequestText(text: string): MessageHead {
-    // request-line = method SP request-target SP HTTP-version, every byte checked by table.
     const len = text.length;
-    let i = 0;
-    while (i < len && TOKEN_CHARS[text.charCodeAt(i)] === 1) i++;
-    if (i === 0 || i >= len || text.charCodeAt(i) !== 32) {
-      throw badRequest('TANDEM_ERR_HTTP1_REQUEST_LINE', 'malformed request line');
-    }
-    const method = text.slice(0, i);
-    const targetStart = ++i;
-    while (i < len && TARGET_CHARS[text.charCodeAt(i)] === 1) i++;
-    if (i === targetStart || i >= len || text.charCodeAt(i) !== 32) {
-      throw badRequest('TANDEM_ERR_HTTP1_TARGET', 'invalid request target');
-    }
-    const target = text.slice(targetStart, i);
-    let lineEnd = text.indexOf('\r\n', ++i);
+    let lineEnd = text.indexOf('\r\n');
     if (lineEnd < 0) lineEnd = len;
-    const versionMinor = parseVersion(text.slice(i, lineEnd));
-    const head = newHead(method, target, 0, '', versionMinor);
+    const head = parseRequestLine(text, lineEnd);
     this.parseFields(text, lineEnd === len ? len : lineEnd + 2, head.headers);
     this.applyRequestSemantics(head);
     return head;
@@ -246,19 +246,40 @@ export class Http1Parser {
     const len = text.length;
     let lineEnd = text.indexOf('\r\n');
     if (lineEnd < 0) lineEnd = len;
-    // "HTTP/1.1 200 OK": version SP 3DIGIT SP reason (reason may be empty; the SP may be missing).
-    if (lineEnd < 12 || text.charCodeAt(8) !== 32) throw badGateway('malformed status line');
-    const versionMinor = parseVersion(text.slice(0, 8), true);
-    const status = threeDigits(text, 9);
-    if (status < 100 || (lineEnd > 12 && text.charCodeAt(12) !== 32))
-      throw badGateway('malformed status code');
-    for (let i = 13; i < lineEnd; i++) {
-      if (VALUE_CHARS[text.charCodeAt(i)] !== 1) throw badGateway('control character in status line');
-    }
-    const head = newHead('', '', status, lineEnd > 13 ? text.slice(13, lineEnd) : '', versionMinor);
+    const head = parseStatusLine(text, lineEnd);
     this.parseFields(text, lineEnd === len ? len : lineEnd + 2, head.headers);
     this.applyResponseSemantics(head);
     return head;
+  }
+
+  /**
+   * The head is still incomplete: checks the lines that are complete (once each), so that a
+   * malformed head is rejected when its bad line arrives rather than when the peer gives up. A
+   * client that ends lines with a bare LF would otherwise wait for a CRLFCRLF that never comes.
+   * Only the slow path (a head split across reads) pays for this.
+   */
+  private checkPartialHead(data: Buffer, off: number): void {
+    let line = off + this.headChecked;
+    for (let lf = data.indexOf(10, line); lf >= 0; lf = data.indexOf(10, line)) {
+      if (lf === line || data[lf - 1] !== 13) throw fieldError(this.isRequest, 'bare LF in message head');
+      const text = data.toString('latin1', line, lf - 1);
+      if (line === off) {
+        if (this.isRequest) parseRequestLine(text, text.length);
+        else parseStatusLine(text, text.length);
+      } else {
+        this.parseFields(text, 0, []);
+      }
+      line = lf + 1;
+    }
+    this.headChecked = line - off;
+    // The field line being received: leading whitespace is obs-fold (or space after the start
+    // line), and a CR there must be the start of the blank line.
+    if (line > off && line < data.length) {
+      const c = data[line];
+      if (c === 32 || c === 9) throw fieldError(this.isRequest, 'whitespace at the start of a header line');
+      if (c === 13 && line + 1 < data.length && data[line + 1] !== 10)
+        throw fieldError(this.isRequest, 'bare CR in message head');
+    }
   }
 
   /**
@@ -363,6 +384,7 @@ export class Http1Parser {
 
   private beginBody(head: MessageHead): void {
     this.bodyKind = head.bodyKind;
+    this.keepAlive = head.keepAlive;
     if (
       head.bodyKind === BodyKind.None ||
       (head.bodyKind === BodyKind.ContentLength && head.contentLength === 0)
@@ -394,11 +416,57 @@ export class Http1Parser {
     return next;
   }
 
+  /**
+   * The last message said the connection closes after it: whatever follows would be parsed by
+   * nobody else (the peer meant it as a new message, or it is junk), so only CRLF is allowed.
+   */
+  private skipAfterClose(data: Buffer, off: number): number {
+    for (; off < data.length; off++) {
+      const c = data[off];
+      if (c !== 13 && c !== 10) {
+        throw this.isRequest
+          ? badRequest('TANDEM_ERR_HTTP1_DATA_AFTER_CLOSE', 'data after Connection: close')
+          : badGateway('data after Connection: close');
+      }
+    }
+    return off;
+  }
+
   private completeMessage(trailers: string[] | undefined): void {
-    this.state = State.Head;
+    this.state = this.keepAlive ? State.Head : State.Closed;
     const cont = this.handler.onMessageComplete(trailers);
     if (cont === false) this.paused = true;
   }
+}
+
+/** request-line = method SP request-target SP HTTP-version, every byte checked by table. */
+function parseRequestLine(text: string, lineEnd: number): MessageHead {
+  let i = 0;
+  while (i < lineEnd && TOKEN_CHARS[text.charCodeAt(i)] === 1) i++;
+  if (i === 0 || i >= lineEnd || text.charCodeAt(i) !== 32) {
+    throw badRequest('TANDEM_ERR_HTTP1_REQUEST_LINE', 'malformed request line');
+  }
+  const method = text.slice(0, i);
+  const targetStart = ++i;
+  while (i < lineEnd && TARGET_CHARS[text.charCodeAt(i)] === 1) i++;
+  if (i === targetStart || i >= lineEnd || text.charCodeAt(i) !== 32) {
+    throw badRequest('TANDEM_ERR_HTTP1_TARGET', 'invalid request target');
+  }
+  const target = text.slice(targetStart, i);
+  const versionMinor = parseVersion(text.slice(i + 1, lineEnd));
+  return newHead(method, target, 0, '', versionMinor);
+}
+
+/** "HTTP/1.1 200 OK": version SP 3DIGIT SP reason (reason may be empty; the SP may be missing). */
+function parseStatusLine(text: string, lineEnd: number): MessageHead {
+  if (lineEnd < 12 || text.charCodeAt(8) !== 32) throw badGateway('malformed status line');
+  const versionMinor = parseVersion(text.slice(0, 8), true);
+  const status = threeDigits(text, 9);
+  if (status < 100 || (lineEnd > 12 && text.charCodeAt(12) !== 32)) throw badGateway('malformed status code');
+  for (let i = 13; i < lineEnd; i++) {
+    if (VALUE_CHARS[text.charCodeAt(i)] !== 1) throw badGateway('control character in status line');
+  }
+  return newHead('', '', status, lineEnd > 13 ? text.slice(13, lineEnd) : '', versionMinor);
 }
 
 function newHead(
@@ -456,18 +524,21 @@ function readFraming(head: MessageHead, isRequest: boolean): Framing {
   if (te !== undefined) {
     if (cl >= 0) throw framingError(isRequest, 'both Content-Length and Transfer-Encoding');
     if (head.versionMinor === 0 && isRequest) throw framingError(true, 'Transfer-Encoding on HTTP/1.0');
+    // The length is unknowable unless chunked is the final coding: 400 (RFC 9112 section 6.3),
+    // whatever the codings are. Codings before it we cannot undo: 501 (section 6.1).
     const codings = te.toLowerCase().split(',');
-    const last = codings[codings.length - 1]!.trim();
-    for (let i = 0; i < codings.length; i++) {
-      const c = codings[i]!.trim();
-      if (c === 'chunked' && i !== codings.length - 1) throw framingError(isRequest, 'chunked applied twice');
-      if (c !== 'chunked') {
-        throw isRequest
-          ? new ParseError('TANDEM_ERR_HTTP1_TRANSFER_ENCODING', `unsupported transfer coding "${c}"`, 501)
-          : badGateway(`unsupported transfer coding "${c}"`);
+    const n = codings.length;
+    if (codings[n - 1]!.trim() !== 'chunked')
+      throw framingError(isRequest, 'Transfer-Encoding does not end with chunked');
+    if (n > 1) {
+      for (let i = 0; i < n - 1; i++) {
+        if (codings[i]!.trim() === 'chunked') throw framingError(isRequest, 'chunked applied twice');
       }
+      const c = codings[0]!.trim();
+      throw isRequest
+        ? new ParseError('TANDEM_ERR_HTTP1_TRANSFER_ENCODING', `unsupported transfer coding "${c}"`, 501)
+        : badGateway(`unsupported transfer coding "${c}"`);
     }
-    if (last !== 'chunked') throw framingError(isRequest, 'Transfer-Encoding does not end with chunked');
     return { kind: BodyKind.Chunked, length: 0 };
   }
   if (cl >= 0) return { kind: BodyKind.ContentLength, length: cl };
@@ -507,8 +578,10 @@ function hasToken(list: string, token: string): boolean {
   return false;
 }
 
-function headersTooLarge(): ParseError {
-  return new ParseError('TANDEM_ERR_HTTP1_HEADERS_TOO_LARGE', 'request headers too large', 431);
+function headersTooLarge(isRequest: boolean): ParseError {
+  return isRequest
+    ? new ParseError('TANDEM_ERR_HTTP1_HEADERS_TOO_LARGE', 'request headers too large', 431)
+    : badGateway('headers too large');
 }
 
 function badRequest(code: string, message: string): ParseError {

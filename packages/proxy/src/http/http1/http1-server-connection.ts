@@ -143,7 +143,10 @@ export class Http1ServerConnection implements Http1ParserHandler, ResponseEncode
     const requestTimeoutMs = this.hcm.config.requestTimeoutMs;
     if (requestTimeoutMs > 0 && !noBody)
       this.requestTimer = setTimeout(onRequestTimeout, requestTimeoutMs, this);
-    this.stream = this.hcm.newStream(head, this.info, this, noBody, msg.upgrade ? upgradeType(msg) : '');
+    const stream = this.hcm.newStream(head, this.info, this, noBody, msg.upgrade ? upgradeType(msg) : '');
+    // A local reply (no route, missing host, a filter's denial) may have finished the exchange
+    // inside newStream, responseDone included: keeping it as current would stall the connection.
+    if (!stream.responseComplete) this.stream = stream;
     return true;
   }
 

@@ -32,6 +32,7 @@ export interface Http1ConnectionOwner {
 
 const UPSTREAM_LIMITS = { maxHeaderBytes: 64 * 1024, maxHeaderCount: 200 };
 const EMPTY = Buffer.alloc(0);
+const UPSTREAM_PROTOCOL = 'TANDEM_ERR_HTTP1_UPSTREAM_PROTOCOL';
 
 export class Http1ClientConnection implements Http1ParserHandler, UpstreamRequest {
   readonly socket: net.Socket;
@@ -48,6 +49,8 @@ export class Http1ClientConnection implements Http1ParserHandler, UpstreamReques
   private requestDone = false;
   private responseDone = false;
   private responseBytesSeen = false;
+  /** The final response head (not a 1xx) of the current exchange has been parsed. */
+  private responseHeadSeen = false;
   private keepAlive = true;
   private upgradeRequested = false;
   private readPaused = false;
@@ -88,8 +91,11 @@ export class Http1ClientConnection implements Http1ParserHandler, UpstreamReques
     this.requestDone = false;
     this.responseDone = false;
     this.responseBytesSeen = false;
+    this.responseHeadSeen = false;
     this.chunkedRequest = false;
     this.upgradeRequested = false;
+    // Parsing stopped at the end of the previous response (see onMessageComplete).
+    this.parser.resume();
   }
 
   // ------------------------------------------------------------ UpstreamRequest
@@ -157,13 +163,16 @@ export class Http1ClientConnection implements Http1ParserHandler, UpstreamReques
   // ------------------------------------------------------------ parser events
 
   onHead(msg: MessageHead): boolean {
-    this.responseBytesSeen = true;
     if (msg.status < 200 && msg.status !== 101) return true; // 100 Continue etc. are ours to drop.
+    this.responseHeadSeen = true;
     this.keepAlive = msg.keepAlive;
     const h = this.handler;
     if (h === undefined) return false;
     const headers = new HeaderMap(msg.headers);
-    if (msg.status === 101 && this.upgradeRequested) {
+    if (msg.status === 101) {
+      // A switch nobody asked for: what follows is not HTTP, and the client cannot follow it.
+      if (!this.upgradeRequested)
+        throw new ParseError(UPSTREAM_PROTOCOL, 'upstream 101 without an upgrade request', 502);
       // Hand over once the parser has stored the bytes after this head (see onData).
       this.upgraded = headers;
       this.keepAlive = false;
@@ -188,13 +197,18 @@ export class Http1ClientConnection implements Http1ParserHandler, UpstreamReques
       else if (!this.endSignalledWithHeaders) h.onUpstreamData(EMPTY, true);
     }
     this.endSignalledWithHeaders = false;
-    this.maybeRelease();
-    return true;
+    // Stop here: whatever follows the response is not the answer to a request we sent. onData
+    // releases the connection once the parser has returned, and only if nothing followed.
+    return false;
   }
 
   // ------------------------------------------------------------ socket events
 
   private readonly onData = (data: Buffer): void => {
+    // Bytes on an idle connection answer no request: a late or unsolicited response, or junk.
+    // Parsing them would hand them to the next request as its response; close instead (Envoy does).
+    if (this.handler === undefined) return void this.socket.destroy();
+    this.responseBytesSeen = true;
     try {
       this.parser.execute(data);
     } catch (err) {
@@ -202,6 +216,7 @@ export class Http1ClientConnection implements Http1ParserHandler, UpstreamReques
       this.failWith('protocol-error', `upstream ${this.hostKey}: ${err.message}`);
     }
     if (this.upgraded !== undefined) this.handOverUpgrade(this.upgraded);
+    else this.maybeRelease();
   };
 
   /** After a 101: the socket leaves HTTP and becomes one end of the tunnel. */
@@ -220,17 +235,17 @@ export class Http1ClientConnection implements Http1ParserHandler, UpstreamReques
 
   private readonly onEnd = (): void => {
     // A close-delimited body ends here.
-    if (this.handler !== undefined && !this.parser.finish()) {
-      this.failWith(
-        'remote-reset',
-        `upstream ${this.hostKey}: connection closed before the response completed`,
-      );
-    }
+    if (this.handler === undefined) return;
+    if (this.parser.finish()) return this.maybeRelease();
+    this.failWith(
+      this.closeReason(),
+      `upstream ${this.hostKey}: connection closed before the response completed`,
+    );
   };
 
   private readonly onError = (err: Error): void => {
     const code = (err as NodeJS.ErrnoException).code ?? err.message;
-    this.failWith('remote-reset', `upstream ${this.hostKey}: ${code}`);
+    this.failWith(this.closeReason(), `upstream ${this.hostKey}: ${code}`);
   };
 
   private readonly onClose = (): void => {
@@ -239,7 +254,7 @@ export class Http1ClientConnection implements Http1ParserHandler, UpstreamReques
     this.handler = undefined;
     if (h !== undefined && !this.responseDone) {
       h.onUpstreamReset(
-        'remote-reset',
+        this.closeReason(),
         `upstream ${this.hostKey}: connection closed before the response completed`,
       );
     }
@@ -247,6 +262,16 @@ export class Http1ClientConnection implements Http1ParserHandler, UpstreamReques
   };
 
   // ------------------------------------------------------------ internals
+
+  /**
+   * Why the exchange failed when the connection went away: a remote reset (which the router may
+   * retry on a fresh connection when it met a stale one) only if nothing of the response had
+   * arrived, or once its head was complete; closed in the middle of the head, the response is
+   * truncated, and the request may have been acted on.
+   */
+  private closeReason(): 'remote-reset' | 'protocol-error' {
+    return this.responseBytesSeen && !this.responseHeadSeen ? 'protocol-error' : 'remote-reset';
+  }
 
   private finishRequest(): void {
     this.requestDone = true;
@@ -256,7 +281,9 @@ export class Http1ClientConnection implements Http1ParserHandler, UpstreamReques
   private maybeRelease(): void {
     if (!this.requestDone || !this.responseDone || this.handler === undefined) return;
     this.handler = undefined;
-    if (this.keepAlive && !this.closed) this.owner.onConnectionReusable(this);
+    // Bytes buffered past the end of the response mean the upstream sent more than it framed
+    // (a desync): the connection cannot carry another exchange.
+    if (this.keepAlive && !this.closed && this.parser.idle) this.owner.onConnectionReusable(this);
     else this.socket.end();
   }
 
