@@ -9,7 +9,9 @@ export async function fetchDebug(address: string, path: string): Promise<unknown
     }
     return JSON.parse(body);
   } catch (err) {
-    process.stderr.write(`tandem: cannot reach the control plane at ${address}: ${(err as Error).cause ?? (err as Error).message}\n`);
+    process.stderr.write(
+      `tandem: cannot reach the control plane at ${address}: ${(err as Error).cause ?? (err as Error).message}\n`,
+    );
     process.exit(2);
   }
 }

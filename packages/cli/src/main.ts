@@ -3,7 +3,10 @@
  */
 import { Command } from 'commander';
 import { addAnalyzeCommand } from './commands/analyze.ts';
+import { addControlPlaneCommand } from './commands/control-plane.ts';
 import { addProxyCommand } from './commands/proxy.ts';
+import { addProxyConfigCommand } from './commands/proxy-config.ts';
+import { addProxyStatusCommand } from './commands/proxy-status.ts';
 import { addVersionCommand } from './commands/version.ts';
 
 const program = new Command('tandem')
@@ -11,7 +14,10 @@ const program = new Command('tandem')
   .showHelpAfterError('(run `tandem --help` for usage)');
 
 addAnalyzeCommand(program);
+addControlPlaneCommand(program);
 addProxyCommand(program);
+addProxyConfigCommand(program);
+addProxyStatusCommand(program);
 addVersionCommand(program);
 
 await program.parseAsync(process.argv);

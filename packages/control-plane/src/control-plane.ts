@@ -5,16 +5,23 @@
  * the types whose content changed, so a proxy a change cannot affect gets nothing.
  */
 import { createHash } from 'node:crypto';
-import { type Snapshot, AdsServer, buildSnapshot, Debouncer, SnapshotCache, type XdsNode } from './xds/index.ts';
 import { TypeUrls } from '@tandem/xds-proto';
-import { ConfigStore, type FileParser } from './config/config-store.ts';
 import { readConfigDir, watchConfigDir } from './config/config-dir.ts';
+import { ConfigStore, type FileParser } from './config/config-store.ts';
 import { ControlPlaneMetrics } from './debug/metrics.ts';
 import { buildMeshSnapshot, type MeshSnapshot } from './model/mesh-snapshot.ts';
 import { type ProxyInfo, parseProxyInfo } from './proxy/proxy-info.ts';
 import { servicesFromConfig } from './registry/services-from-config.ts';
 import { translate } from './translate/translate.ts';
 import type { XdsResources } from './translate/xds-resources.ts';
+import {
+  AdsServer,
+  buildSnapshot,
+  Debouncer,
+  type Snapshot,
+  SnapshotCache,
+  type XdsNode,
+} from './xds/index.ts';
 
 export interface ControlPlaneOptions {
   configDir: string;
@@ -70,7 +77,10 @@ export class ControlPlane {
     await this.reload();
     this.loaded = true;
     if (this.options.watch !== false) {
-      this.stopWatching = watchConfigDir(this.options.configDir, () => void this.reload().catch((e) => this.log(String(e))));
+      this.stopWatching = watchConfigDir(
+        this.options.configDir,
+        () => void this.reload().catch((e) => this.log(String(e))),
+      );
     }
   }
 
@@ -91,7 +101,10 @@ export class ControlPlane {
     const files = await readConfigDir(this.options.configDir, this.options.parse);
     const changed = this.store.apply(files);
     for (const r of this.store.currentRejections()) {
-      for (const issue of r.issues) this.log(`rejected ${r.key ?? r.file}: ${issue.path}: ${issue.message}${r.keptPrevious ? ' (previous version kept)' : ''}`);
+      for (const issue of r.issues)
+        this.log(
+          `rejected ${r.key ?? r.file}: ${issue.path}: ${issue.message}${r.keptPrevious ? ' (previous version kept)' : ''}`,
+        );
     }
     this.metrics.configRejections.set(this.store.currentRejections().length);
     if (changed || !this.loaded) {
@@ -120,7 +133,14 @@ export class ControlPlane {
   private onConnect(node: XdsNode): string {
     const info = parseProxyInfo(node);
     const key = info.id === '' ? `anonymous-${this.proxies.size}` : info.id;
-    const proxy: ConnectedProxy = { key, info, node, connectedAt: Date.now(), notes: [], resources: undefined };
+    const proxy: ConnectedProxy = {
+      key,
+      info,
+      node,
+      connectedAt: Date.now(),
+      notes: [],
+      resources: undefined,
+    };
     this.proxies.set(key, proxy);
     this.metrics.connectedProxies.set(this.proxies.size);
     this.pushTo(proxy, new Map());
@@ -146,7 +166,10 @@ export class ControlPlane {
    * Translates for one proxy and publishes its snapshot. Proxies whose translation inputs are
    * identical (same kind, namespace, labels, addresses and metadata) share one translation.
    */
-  private pushTo(proxy: ConnectedProxy, shared: Map<string, { snapshot: Snapshot; resources: XdsResources }>): void {
+  private pushTo(
+    proxy: ConnectedProxy,
+    shared: Map<string, { snapshot: Snapshot; resources: XdsResources }>,
+  ): void {
     const signature = translationKey(proxy.info);
     let entry = shared.get(signature);
     if (entry === undefined) {

@@ -3,8 +3,9 @@
  * port) and the debug/metrics API (default 127.0.0.1:15014) from the Istio YAML in DIR, watching
  * it for changes. Invalid objects are rejected with a message and never applied.
  */
+
+import { buildDebugHandlers, ControlPlane, DebugServer, parseIstioFile } from '@tandem/control-plane';
 import type { Command } from 'commander';
-import { DebugServer, buildDebugHandlers, ControlPlane, parseIstioFile } from '@tandem/control-plane';
 import { splitHostPort } from '../host-port.ts';
 
 interface Flags {
@@ -36,7 +37,9 @@ async function run(flags: Flags): Promise<number> {
     debug = new DebugServer(buildDebugHandlers(cp));
     const debugPort = await debug.listen(dh, dp);
     log(`xds on ${splitHostPort(flags.xdsAddress)[0]}:${xdsPort}; debug on ${dh}:${debugPort}`);
-    log(`${cp.store.list().length} config objects, ${cp.meshSnapshot.services.size} services from ${flags.configDir}`);
+    log(
+      `${cp.store.list().length} config objects, ${cp.meshSnapshot.services.size} services from ${flags.configDir}`,
+    );
   } catch (err) {
     log(`${(err as Error).message}`);
     await cp.stop();

@@ -23,7 +23,10 @@ export function addProxyConfigCommand(program: Command): void {
         process.exitCode = 2;
         return;
       }
-      const dump = (await fetchDebug(flags.debugAddress, `/debug/config_dump?proxyID=${encodeURIComponent(proxy)}`)) as Json;
+      const dump = (await fetchDebug(
+        flags.debugAddress,
+        `/debug/config_dump?proxyID=${encodeURIComponent(proxy)}`,
+      )) as Json;
       const list = dump[kind] as Json[];
       if (flags.output === 'json') process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
       else process.stdout.write(table(ROWS[kind as Kind](list)));
@@ -35,15 +38,32 @@ const ROWS: Record<Kind, (list: Json[]) => string[][]> = {
     ['NAME', 'ADDRESS', 'PORT', 'DESTINATION'],
     ...list.map((l) => {
       const filter = l.filter_chains?.[0]?.filters?.[0]?.typed_config ?? l.api_listener?.api_listener ?? {};
-      const dest = filter.rds ? `Route: ${filter.rds.route_config_name}` : filter.cluster ? `Cluster: ${filter.cluster}` : filter.route_config ? 'Inline route' : '-';
-      return [l.name, l.address?.socket_address?.address ?? '-', String(l.address?.socket_address?.port_value ?? '-'), dest];
+      const dest = filter.rds
+        ? `Route: ${filter.rds.route_config_name}`
+        : filter.cluster
+          ? `Cluster: ${filter.cluster}`
+          : filter.route_config
+            ? 'Inline route'
+            : '-';
+      return [
+        l.name,
+        l.address?.socket_address?.address ?? '-',
+        String(l.address?.socket_address?.port_value ?? '-'),
+        dest,
+      ];
     }),
   ],
   routes: (list) => [
     ['NAME', 'VIRTUAL HOST', 'DOMAINS', 'MATCH', 'DESTINATION'],
     ...list.flatMap((rc) =>
       (rc.virtual_hosts ?? []).flatMap((vh: Json) =>
-        (vh.routes ?? []).map((r: Json) => [rc.name, vh.name, (vh.domains ?? []).slice(0, 2).join(',') + ((vh.domains ?? []).length > 2 ? ',…' : ''), describeMatch(r.match), describeAction(r)]),
+        (vh.routes ?? []).map((r: Json) => [
+          rc.name,
+          vh.name,
+          (vh.domains ?? []).slice(0, 2).join(',') + ((vh.domains ?? []).length > 2 ? ',…' : ''),
+          describeMatch(r.match),
+          describeAction(r),
+        ]),
       ),
     ),
   ],
@@ -51,7 +71,14 @@ const ROWS: Record<Kind, (list: Json[]) => string[][]> = {
     ['SERVICE FQDN', 'PORT', 'SUBSET', 'DIRECTION', 'TYPE', 'LB'],
     ...list.map((c) => {
       const [direction = '', port = '', subset = '', host = ''] = String(c.name).split('|');
-      return [host || c.name, port, subset || '-', direction, c.type ?? 'STATIC', c.lb_policy ?? 'ROUND_ROBIN'];
+      return [
+        host || c.name,
+        port,
+        subset || '-',
+        direction,
+        c.type ?? 'STATIC',
+        c.lb_policy ?? 'ROUND_ROBIN',
+      ];
     }),
   ],
   endpoints: (list) => [
@@ -60,7 +87,12 @@ const ROWS: Record<Kind, (list: Json[]) => string[][]> = {
       (cla.endpoints ?? []).flatMap((loc: Json) =>
         (loc.lb_endpoints ?? []).map((e: Json) => {
           const a = e.endpoint.address.socket_address;
-          return [`${a.address}:${a.port_value}`, e.health_status ?? 'HEALTHY', String(e.load_balancing_weight ?? 1), cla.cluster_name];
+          return [
+            `${a.address}:${a.port_value}`,
+            e.health_status ?? 'HEALTHY',
+            String(e.load_balancing_weight ?? 1),
+            cla.cluster_name,
+          ];
         }),
       ),
     ),
@@ -68,8 +100,17 @@ const ROWS: Record<Kind, (list: Json[]) => string[][]> = {
 };
 
 function describeMatch(m: Json = {}): string {
-  const path = m.path !== undefined ? m.path : m.prefix !== undefined ? `${m.prefix}*` : m.safe_regex ? `~${m.safe_regex.regex}` : '';
-  const headers = (m.headers ?? []).map((h: Json) => `${h.name}${h.invert_match ? '!' : ''}=${JSON.stringify(h.string_match ?? h.present_match)}`);
+  const path =
+    m.path !== undefined
+      ? m.path
+      : m.prefix !== undefined
+        ? `${m.prefix}*`
+        : m.safe_regex
+          ? `~${m.safe_regex.regex}`
+          : '';
+  const headers = (m.headers ?? []).map(
+    (h: Json) => `${h.name}${h.invert_match ? '!' : ''}=${JSON.stringify(h.string_match ?? h.present_match)}`,
+  );
   return [path, ...headers].join(' ');
 }
 
@@ -78,11 +119,19 @@ function describeAction(r: Json): string {
   if (r.direct_response) return `direct ${r.direct_response.status}`;
   const a = r.route ?? {};
   if (a.cluster) return a.cluster;
-  if (a.weighted_clusters) return a.weighted_clusters.clusters.map((c: Json) => `${c.name} ${c.weight}`).join(', ');
+  if (a.weighted_clusters)
+    return a.weighted_clusters.clusters.map((c: Json) => `${c.name} ${c.weight}`).join(', ');
   return '-';
 }
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return `${rows.map((r) => r.map((c, i) => (c ?? '').padEnd(widths[i]!)).join('  ').trimEnd()).join('\n')}\n`;
+  return `${rows
+    .map((r) =>
+      r
+        .map((c, i) => (c ?? '').padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n')}\n`;
 }

@@ -22,7 +22,9 @@ export function addProxyStatusCommand(program: Command): void {
       const list = (await fetchDebug(flags.debugAddress, '/debug/syncz')) as Sync[];
       if (flags.output === 'json') process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
       else process.stdout.write(renderTable(list));
-      const allSynced = list.every((s) => Object.values(s.types).every((t) => t.state === 'SYNCED' || t.state === 'NOT SENT'));
+      const allSynced = list.every((s) =>
+        Object.values(s.types).every((t) => t.state === 'SYNCED' || t.state === 'NOT SENT'),
+      );
       process.exitCode = allSynced ? 0 : 1;
     });
 }
@@ -34,7 +36,12 @@ function renderTable(list: Sync[]): string {
     rows.push([s.proxy, ...types.map((t) => s.types[t]?.state ?? 'NOT SENT'), s.snapshotVersion ?? '-']);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const lines = rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd());
+  const lines = rows.map((r) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd(),
+  );
   const nacks = list.flatMap((s) =>
     Object.entries(s.types)
       .filter(([, t]) => t.nack !== null && t.state === 'NACKED')

@@ -10,7 +10,10 @@ import type { FileParse, FileParser } from './config-store.ts';
 
 const CONFIG_FILE = /\.(ya?ml|json)$/i;
 
-export async function readConfigDir(dir: string, parse: FileParser): Promise<{ file: string; parse: FileParse }[]> {
+export async function readConfigDir(
+  dir: string,
+  parse: FileParser,
+): Promise<{ file: string; parse: FileParse }[]> {
   const files = (await listFiles(dir)).sort();
   const out: { file: string; parse: FileParse }[] = [];
   for (const file of files) {

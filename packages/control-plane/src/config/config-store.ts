@@ -45,7 +45,8 @@ export class ConfigStore {
     for (const { file, parse } of files) {
       for (const o of parse.objects) next.set(objectKey(o), o);
       notices.push(...parse.notices);
-      for (const r of parse.rejected) rejections.push({ file, key: r.key, issues: r.issues, keptPrevious: false });
+      for (const r of parse.rejected)
+        rejections.push({ file, key: r.key, issues: r.issues, keptPrevious: false });
     }
     for (const r of rejections) {
       if (r.key === undefined || next.has(r.key)) continue;
@@ -85,7 +86,12 @@ function sameObjects(a: Map<string, IstioObject>, b: Map<string, IstioObject>): 
   if (a.size !== b.size) return false;
   for (const [k, v] of a) {
     const w = b.get(k);
-    if (w === undefined || JSON.stringify(w.spec) !== JSON.stringify(v.spec) || JSON.stringify(w.meta.labels) !== JSON.stringify(v.meta.labels)) return false;
+    if (
+      w === undefined ||
+      JSON.stringify(w.spec) !== JSON.stringify(v.spec) ||
+      JSON.stringify(w.meta.labels) !== JSON.stringify(v.meta.labels)
+    )
+      return false;
   }
   return true;
 }

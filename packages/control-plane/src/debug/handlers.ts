@@ -8,12 +8,20 @@ export function buildDebugHandlers(cp: ControlPlane): DebugHandler[] {
     {
       path: '/ready',
       help: '200 once the config directory has been loaded',
-      handle: () => ({ status: cp.ready ? 200 : 503, contentType: 'text/plain', body: cp.ready ? 'ready\n' : 'loading\n' }),
+      handle: () => ({
+        status: cp.ready ? 200 : 503,
+        contentType: 'text/plain',
+        body: cp.ready ? 'ready\n' : 'loading\n',
+      }),
     },
     {
       path: '/metrics',
       help: 'Prometheus metrics (pilot_*)',
-      handle: async () => ({ status: 200, contentType: cp.metrics.registry.contentType, body: await cp.metrics.registry.metrics() }),
+      handle: async () => ({
+        status: 200,
+        contentType: cp.metrics.registry.contentType,
+        body: await cp.metrics.registry.metrics(),
+      }),
     },
     {
       path: '/debug/syncz',

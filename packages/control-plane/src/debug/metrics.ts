@@ -7,7 +7,11 @@ import client from 'prom-client';
 
 export class ControlPlaneMetrics {
   readonly registry = new client.Registry();
-  readonly connectedProxies = new client.Gauge({ name: 'pilot_xds', help: 'Number of endpoints connected to this pilot using XDS.', registers: [this.registry] });
+  readonly connectedProxies = new client.Gauge({
+    name: 'pilot_xds',
+    help: 'Number of endpoints connected to this pilot using XDS.',
+    registers: [this.registry],
+  });
   readonly pushes = new client.Counter({
     name: 'pilot_xds_pushes',
     help: 'Pilot build and send errors for lds, rds, cds and eds.',
@@ -33,8 +37,16 @@ export class ControlPlaneMetrics {
     buckets: [0.01, 0.1, 1, 3, 5, 10, 20, 30],
     registers: [this.registry],
   });
-  readonly services = new client.Gauge({ name: 'pilot_services', help: 'Total services known to pilot.', registers: [this.registry] });
-  readonly virtualServices = new client.Gauge({ name: 'pilot_virt_services', help: 'Total virtual services known to pilot.', registers: [this.registry] });
+  readonly services = new client.Gauge({
+    name: 'pilot_services',
+    help: 'Total services known to pilot.',
+    registers: [this.registry],
+  });
+  readonly virtualServices = new client.Gauge({
+    name: 'pilot_virt_services',
+    help: 'Total virtual services known to pilot.',
+    registers: [this.registry],
+  });
   readonly configRejections = new client.Gauge({
     name: 'tandem_config_rejected_objects',
     help: 'Config objects currently rejected by validation.',

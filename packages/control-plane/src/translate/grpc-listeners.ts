@@ -81,7 +81,8 @@ function serverListener(name: string, address: string, port: number): Json {
         { name: 'inbound', domains: ['*'], routes: [{ match: { prefix: '' }, non_forwarding_action: {} }] },
       ],
     },
-    http_filters: [faultFilter(), ROUTER],
+    // Fault injection is a client-side filter in gRPC; servers reject it.
+    http_filters: [ROUTER],
   };
   return {
     name,

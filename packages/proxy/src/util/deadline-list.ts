@@ -26,7 +26,6 @@ export interface Expirable extends DeadlineNode {
   onDeadline(): void;
 }
 
-
 export class DeadlineList<T extends DeadlineNode> {
   readonly durationMs: number;
   private readonly onExpire: (node: T) => void;
