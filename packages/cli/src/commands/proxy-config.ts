@@ -5,6 +5,8 @@
 import type { Command } from 'commander';
 import { fetchDebug } from '../fetch-debug.ts';
 
+// The raw xDS resources are read loosely here: this is display code over proto3 JSON.
+// biome-ignore lint/suspicious/noExplicitAny: display code over arbitrary resource JSON
 type Json = Record<string, any>;
 const KINDS = ['listeners', 'routes', 'clusters', 'endpoints'] as const;
 type Kind = (typeof KINDS)[number];
