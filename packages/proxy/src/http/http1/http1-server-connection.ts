@@ -143,7 +143,9 @@ export class Http1ServerConnection implements Http1ParserHandler, ResponseEncode
     const requestTimeoutMs = this.hcm.config.requestTimeoutMs;
     if (requestTimeoutMs > 0 && !noBody)
       this.requestTimer = setTimeout(onRequestTimeout, requestTimeoutMs, this);
-    this.stream = this.hcm.newStream(head, this.info, this, noBody, msg.upgrade ? upgradeType(msg) : '');
+    const stream = this.hcm.newStream(head, this.info, this, noBody, msg.upgrade ? upgradeType(msg) : '');
+    // A local reply sent inside newStream has already finished the exchange (responseDone).
+    this.stream = stream.responseComplete ? undefined : stream;
     return true;
   }
 
