@@ -175,6 +175,11 @@ export class ProxyServer implements AdminTarget {
     return this.dynamicClusters.whenWarm();
   }
 
+  /** Resolves when no listener is warming. */
+  whenListenersWarm(): Promise<void> {
+    return this.listenerManager.whenWarm();
+  }
+
   // ------------------------------------------------------------ AdminTarget
 
   state(): ServerState {

@@ -69,6 +69,7 @@ export class ListenerManager {
   private readonly draining = new Map<ListenerRuntime, { name: string; meta: ResourceMeta }>();
   private readonly stats: ListenerManagerStats;
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly warmWaiters: (() => void)[] = [];
 
   constructor(statics: readonly Listener[], options: ListenerManagerOptions) {
     this.options = options;
@@ -128,6 +129,12 @@ export class ListenerManager {
     return run;
   }
 
+  /** Resolves when no listener is warming. */
+  whenWarm(): Promise<void> {
+    if (![...this.dynamics.values()].some((d) => d.warming !== undefined)) return Promise.resolve();
+    return new Promise((resolve) => this.warmWaiters.push(resolve));
+  }
+
   dump(): DynamicListenerDump[] {
     const out: DynamicListenerDump[] = [...this.dynamics].map(([name, d]) => ({
       name,
@@ -143,6 +150,7 @@ export class ListenerManager {
   /** Stops accepting everywhere; connections drain through their filters. */
   drain(): void {
     for (const d of this.dynamics.values()) d.warming?.cancel();
+    for (const w of this.warmWaiters.splice(0)) w();
     for (const r of this.allRuntimes()) r.drain();
   }
 
@@ -275,5 +283,6 @@ export class ListenerManager {
       if (d.warming !== undefined) warming++;
     }
     this.stats.setTotals(this.statics.length + active, warming, this.draining.size);
+    if (warming === 0) for (const w of this.warmWaiters.splice(0)) w();
   }
 }

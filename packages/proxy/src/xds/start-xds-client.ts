@@ -1,9 +1,7 @@
-import type { StatsStore } from '../stats/stats.ts';
+/** Entry point the proxy loads lazily (so a static-only proxy never loads gRPC or the protos). */
+import { AdsClient, type AdsClientOptions } from './ads-client.ts';
 import type { XdsClientHandle, XdsTarget } from './xds-target.ts';
 
-export function startXdsClient(
-  _target: XdsTarget,
-  _options: { stats: StatsStore; log: (line: string) => void },
-): XdsClientHandle {
-  return { initialized: Promise.resolve(), stop: () => {} };
+export function startXdsClient(target: XdsTarget, options: AdsClientOptions): XdsClientHandle {
+  return new AdsClient(target, options);
 }

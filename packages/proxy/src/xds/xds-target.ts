@@ -21,6 +21,8 @@ export interface XdsTarget {
   edsServiceNames(): string[];
   /** Resolves when no cluster is warming. */
   whenClustersWarm(): Promise<void>;
+  /** Resolves when no listener is warming. */
+  whenListenersWarm(): Promise<void>;
 }
 
 export interface XdsClientHandle {

@@ -84,6 +84,13 @@ function checkAdsCluster(
     );
     return false;
   }
+  if (cluster.transportSocket !== undefined) {
+    at.error(
+      ConfigIssueCode.unsupported,
+      `cluster "${name}" uses TLS; TLS to the ADS server is not supported yet`,
+    );
+    return false;
+  }
   if (cluster.protocol !== 'http2') {
     const how = 'set typed_extension_protocol_options with explicit_http_config.http2_protocol_options';
     at.error(ConfigIssueCode.invalid, `cluster "${name}" must speak HTTP/2 for gRPC (${how})`);

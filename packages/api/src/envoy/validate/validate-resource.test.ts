@@ -80,25 +80,3 @@ describe('validateResource', () => {
     assert.equal(result.resource.edsServiceName, 'reviews');
   });
 });
-
-describe('validateResource and SDS', () => {
-  it('rejects a resource whose TLS context needs a secret over SDS', () => {
-    const l = listener('tls', 443);
-    (l.filter_chains as Record<string, unknown>[])[0]!.transport_socket = {
-      name: 'envoy.transport_sockets.tls',
-      typed_config: {
-        '@type': 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext',
-        common_tls_context: {
-          tls_certificate_sds_secret_configs: [{ name: 'cert', sds_config: { ads: {} } }],
-        },
-      },
-    };
-    const result = validateResource(RESOURCE_TYPE_URLS.listener, l);
-    assert.ok(!result.ok);
-    assert.equal(result.errors[0]?.code, ConfigIssueCode.unsupported);
-    assert.match(
-      result.errors[0]!.message,
-      /secret "cert" would come over SDS, which Tandem does not fetch yet/,
-    );
-  });
-});

@@ -67,7 +67,6 @@ export function validateResource(typeUrl: string, raw: unknown): ResourceValidat
     const value = schema.parse(withoutTypeField(raw, typeUrl, ctx), ctx);
     if (ctx.errorCount === 0 && typeUrl === RESOURCE_TYPE_URLS.clusterLoadAssignment)
       checkEdsResource(value as ClusterLoadAssignment, ctx);
-    rejectSdsReferences(ctx);
     if (ctx.errorCount === 0) return { ok: true, resource: value, warnings: [...ctx.warnings] };
   }
   return { ok: false, errors: [...ctx.errors], warnings: [...ctx.warnings] };
@@ -83,17 +82,6 @@ function withoutTypeField(raw: unknown, typeUrl: string, ctx: ValidationContext)
       .error(ConfigIssueCode.typeUrl, `is ${JSON.stringify(given)}, but a ${typeUrl} was expected`);
   }
   return Object.fromEntries(Object.entries(raw).filter(([key]) => key !== '@type'));
-}
-
-/** Secrets over ADS (SDS) are not fetched yet; a resource that needs one cannot be used. */
-function rejectSdsReferences(ctx: ValidationContext): void {
-  for (const ref of ctx.references) {
-    if (ref.kind !== 'sds_secret') continue;
-    ref.ctx.error(
-      ConfigIssueCode.unsupported,
-      `${ref.what} would come over SDS, which Tandem does not fetch yet`,
-    );
-  }
 }
 
 /** An EDS resource names its cluster and lists IP endpoints. */
