@@ -243,6 +243,10 @@ export class ListenerManager {
     d.runtime = w.runtime;
     d.active = { config: w.config, meta: w.meta };
     this.stats.activated(replaced);
+    const where = `${w.runtime.address.address}:${w.runtime.port}`;
+    this.options.log(
+      `lds: listener "${name}" ${replaced ? 'updated' : 'added'} on ${where} (version ${w.meta.versionInfo})`,
+    );
     this.updateGauges();
   }
 
@@ -255,6 +259,7 @@ export class ListenerManager {
     if (d.active !== undefined) this.retire(name, d.runtime, d.active.meta);
     else void d.runtime.remove(0);
     this.stats.removed.inc();
+    this.options.log(`lds: listener "${name}" removed; draining its connections`);
   }
 
   /** Stops accepting on `runtime` and drains it; it is listed as draining until it is empty. */

@@ -190,6 +190,9 @@ export class DynamicClusters {
     this.manager.install(w.runtime);
     this.active.set(name, { config: w.config, meta: w.meta });
     (replaced ? this.counters.modified : this.counters.added).inc();
+    this.options.log(
+      `cds: cluster "${name}" ${replaced ? 'updated' : 'added'} (version ${w.meta.versionInfo})`,
+    );
     this.updateGauges();
     if (this.warming.size === 0) this.wakeWaiters();
   }
@@ -203,6 +206,7 @@ export class DynamicClusters {
     if (this.active.delete(name)) {
       this.manager.remove(name);
       this.counters.removed.inc();
+      this.options.log(`cds: cluster "${name}" removed`);
     }
     this.updateGauges();
     if (this.warming.size === 0) this.wakeWaiters();
