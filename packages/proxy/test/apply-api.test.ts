@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { type Backend, startEchoBackend } from './helpers/backends.ts';
 import { bootstrap } from './helpers/bootstrap.ts';
 import { curl } from './helpers/exec.ts';
+import { freePort } from './helpers/free-port.ts';
 import { closeIdleSockets, eventually, get } from './helpers/http-get.ts';
 import { type RunningProxy, startProxy } from './helpers/start-proxy.ts';
 import {
@@ -133,6 +134,36 @@ describe('apply API', () => {
     assert.equal(old.status, 200);
     assert.equal(old.backend, 'a');
     assert.equal(s.stats.counter('listener_manager.listener_modified').value >= 1, true);
+  });
+
+  it('closes connections still on the old config once the drain time (1 s here) is over', async () => {
+    const s = proxy.server;
+    const port = s.listenerPort('inline');
+    const started = Date.now();
+    const stuck = get(port, '/delay/4000', { agent: false }).then(
+      () => 'completed',
+      (err: Error) => err.message,
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    assert.ok((await s.applyListeners([validated(TYPE.listener, inlineListener('inline', 'a'))])).ok);
+    assert.equal((await get(port, '/', { agent: false })).backend, 'a');
+    assert.equal(s.stats.gauge('listener_manager.total_listeners_draining').value, 0, 'same socket');
+    assert.equal(await stuck, 'socket hang up');
+    const tookMs = Date.now() - started;
+    assert.ok(tookMs > 900 && tookMs < 3000, `closed after ${tookMs} ms`);
+    assert.ok((await s.applyListeners([validated(TYPE.listener, inlineListener('inline', 'b'))])).ok);
+  });
+
+  it('moves a listener to a new address: binds the new port, drains and closes the old one', async () => {
+    const s = proxy.server;
+    const [first, second] = [await freePort(), await freePort()];
+    assert.ok((await s.applyListeners([validated(TYPE.listener, inlineListener('mover', 'a', first))])).ok);
+    assert.equal((await get(first, '/', { agent: false })).backend, 'a');
+    assert.ok((await s.applyListeners([validated(TYPE.listener, inlineListener('mover', 'b', second))])).ok);
+    assert.equal(s.listenerPort('mover'), second);
+    assert.equal((await get(second, '/', { agent: false })).backend, 'b');
+    await assert.rejects(get(first, '/', { agent: false }), /ECONNREFUSED/);
+    assert.ok((await s.applyListeners([], { removed: ['mover'] })).ok);
   });
 
   it('rejects an update whole when one listener cannot bind, and keeps serving', async () => {

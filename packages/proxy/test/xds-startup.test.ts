@@ -4,24 +4,15 @@
  * once the server appears.
  */
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { adsBootstrap } from './helpers/ads-bootstrap.ts';
 import { type Backend, startEchoBackend } from './helpers/backends.ts';
 import { curl } from './helpers/exec.ts';
+import { freePort } from './helpers/free-port.ts';
 import { eventually, get } from './helpers/http-get.ts';
 import { type RunningProxy, startProxy } from './helpers/start-proxy.ts';
 import { TestAdsServer } from './helpers/test-ads-server.ts';
 import { inlineListener, staticClusterResource, TYPE } from './helpers/xds-resources.ts';
-
-/** A port nothing listens on (bound, then released). */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 describe('xDS client startup without a management server', () => {
   let backend: Backend;
