@@ -11,9 +11,10 @@ export interface AnyInput {
  * Decodes a resource carried in an Any to proto3 JSON, the input `validateResource` (packages/api) expects:
  * snake_case field names, nested Anys expanded with `"@type"`, durations as `"1.500s"`, wrappers as plain
  * values, enums by name, 64-bit integers as strings, defaults left out. The result has no top-level `"@type"`
- * (it is `any.type_url`).
+ * (it is `any.type_url`). A nested Any of an unknown type becomes `{"@type": url}` unless
+ * `options.unknownAny` is `'error'`.
  *
- * @throws {XdsProtoError} for an unknown type URL or bytes that do not decode, naming the field path.
+ * @throws {XdsProtoError} for an unknown resource type URL or bytes that do not decode, naming the field path.
  * @example
  * const json = decodeResource(response.resources[0]);
  * const result = validateResource(response.type_url, json);

@@ -3,11 +3,17 @@ import { isMessageField, jsonNameOf } from './field-index.ts';
 import { enumToJson, scalarToJson } from './scalar-json.ts';
 import { WELL_KNOWN_TO_JSON } from './well-known-to-json.ts';
 import { fieldPath, XdsProtoError, XdsProtoErrorCode } from './xds-proto-error.ts';
-import { requireMessageType } from './xds-root.ts';
+import { findMessageType, requireMessageType } from './xds-root.ts';
 
 export interface ToJsonOptions {
   /** Write lowerCamelCase JSON names instead of the proto (snake_case) names Envoy's YAML uses. */
   readonly jsonNames?: boolean;
+  /**
+   * An Any of a type no loaded proto defines (an extension Tandem does not know): `'typeOnly'` (default)
+   * writes just `{"@type": url}`, so the validator can skip an optional filter or name the unknown type;
+   * `'error'` throws `TANDEM_ERR_XDS_PROTO_UNKNOWN_TYPE`.
+   */
+  readonly unknownAny?: 'typeOnly' | 'error';
 }
 
 type Decoded = Record<string, unknown>;
@@ -23,7 +29,8 @@ function typeName(type: protobuf.Type): string {
  * `"@type"`, well-known types in their JSON forms, enums by name, 64-bit integers as strings, fields at their
  * default left out (unless they belong to a oneof or are messages that are set).
  *
- * @throws {XdsProtoError} when an `Any` holds an unknown type or bytes that do not decode, naming the path.
+ * @throws {XdsProtoError} when an `Any` holds bytes that do not decode (or an unknown type, if asked), naming
+ * the path.
  */
 export function messageToJson(
   type: protobuf.Type,
@@ -97,7 +104,11 @@ function anyToJson(message: Decoded, options: ToJsonOptions, path: string): unkn
   const typeUrl = typeof message.type_url === 'string' ? message.type_url : '';
   const bytes = (message.value ?? new Uint8Array()) as Uint8Array;
   if (typeUrl === '') return {};
-  const inner = requireMessageType(typeUrl, fieldPath(path, '@type'));
+  const inner = findMessageType(typeUrl);
+  if (inner === undefined) {
+    if (options.unknownAny === 'error') requireMessageType(typeUrl, fieldPath(path, '@type'));
+    return { '@type': typeUrl };
+  }
   const decoded = decodeOrThrow(inner, bytes, path);
   const json = messageToJson(inner, decoded, options, path);
   if (WELL_KNOWN_TO_JSON.has(typeName(inner)) || typeName(inner) === ANY)

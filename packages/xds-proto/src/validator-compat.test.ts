@@ -15,7 +15,9 @@ import {
   sampleRouteConfiguration,
   sampleSecrets,
 } from './testing/sample-resources.ts';
-import { TypeUrls } from './type-urls.ts';
+import { ExtensionTypeUrls, messageNameOf, TypeUrls } from './type-urls.ts';
+import { XdsProtoErrorCode } from './xds-proto-error.ts';
+import { getXdsRoot } from './xds-root.ts';
 
 type Json = Record<string, unknown>;
 
@@ -62,5 +64,69 @@ describe('decoded resources validate like their source', () => {
         assertSameValidation(TypeUrls.listener, listener, true);
       for (const cluster of resources.clusters ?? []) assertSameValidation(TypeUrls.cluster, cluster, true);
     }
+  });
+
+  it('turns an Any of an unknown type into its type URL, so an optional filter can be skipped', () => {
+    const root = getXdsRoot();
+    const unknown = {
+      type_url: 'type.googleapis.com/example.filters.Unknown',
+      value: Buffer.from([0x08, 0x01]),
+    };
+    const hcm = (isOptional: boolean) =>
+      root
+        .lookupType(messageNameOf(ExtensionTypeUrls.httpConnectionManager))
+        .encode({
+          stat_prefix: 'in',
+          route_config: { name: 'r' },
+          http_filters: [
+            { name: 'unknown', typed_config: unknown, is_optional: isOptional },
+            { name: 'router', typed_config: { type_url: ExtensionTypeUrls.router, value: Buffer.alloc(0) } },
+          ],
+        })
+        .finish();
+    const listener = (isOptional: boolean) => ({
+      type_url: TypeUrls.listener,
+      value: Buffer.from(
+        root
+          .lookupType('envoy.config.listener.v3.Listener')
+          .encode({
+            name: 'l',
+            address: { socket_address: { address: '0.0.0.0', port_value: 80 } },
+            filter_chains: [
+              {
+                filters: [
+                  {
+                    name: 'hcm',
+                    typed_config: {
+                      type_url: ExtensionTypeUrls.httpConnectionManager,
+                      value: hcm(isOptional),
+                    },
+                  },
+                ],
+              },
+            ],
+          })
+          .finish(),
+      ),
+    });
+    const optional = decodeResource(listener(true)) as {
+      filter_chains: { filters: { typed_config: Json }[] }[];
+    };
+    const filters = optional.filter_chains[0]!.filters[0]!.typed_config.http_filters as Json[];
+    assert.deepEqual(filters[0], {
+      name: 'unknown',
+      typed_config: { '@type': unknown.type_url },
+      is_optional: true,
+    });
+    const skipped = validateResource(TypeUrls.listener, optional);
+    assert.ok(skipped.ok);
+    assert.match(skipped.warnings[0]?.message ?? '', /optional HTTP filter of unknown type/);
+    const required = validateResource(TypeUrls.listener, decodeResource(listener(false)));
+    assert.ok(!required.ok);
+    assert.match(required.errors[0]?.message ?? '', /example\.filters\.Unknown/);
+    assert.throws(() => decodeResource(listener(false), { unknownAny: 'error' }), {
+      code: XdsProtoErrorCode.unknownType,
+      path: 'filter_chains[0].filters[0].typed_config.http_filters[0].typed_config.@type',
+    });
   });
 });
