@@ -166,6 +166,20 @@ describe('apply API', () => {
     assert.ok((await s.applyListeners([], { removed: ['mover'] })).ok);
   });
 
+  it('hands the socket of a removed listener to a new one on the same address in the same update', async () => {
+    const s = proxy.server;
+    const port = await freePort();
+    assert.ok((await s.applyListeners([validated(TYPE.listener, inlineListener('before', 'a', port))])).ok);
+    const renamed = await s.applyListeners([validated(TYPE.listener, inlineListener('after', 'b', port))], {
+      removed: ['before'],
+    });
+    assert.ok(renamed.ok, JSON.stringify(renamed));
+    assert.equal(s.listenerPort('after'), port);
+    assert.throws(() => s.listenerPort('before'));
+    assert.equal((await get(port, '/', { agent: false })).backend, 'b');
+    assert.ok((await s.applyListeners([], { removed: ['after'] })).ok);
+  });
+
   it('rejects an update whole when one listener cannot bind, and keeps serving', async () => {
     const s = proxy.server;
     const taken = s.listenerPort('web');

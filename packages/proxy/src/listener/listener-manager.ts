@@ -177,12 +177,14 @@ export class ListenerManager {
         errors.push({ name: config.name, message: (err as Error).message });
       }
     }
+    const removed = new Set(options.removed ?? []);
+    const adopted = this.adoptSockets(plans, removed);
     if (errors.length === 0) errors.push(...(await this.bind(plans)));
     if (errors.length > 0) {
       this.stats.rejected(errors.length);
       return { ok: false, errors };
     }
-    for (const name of options.removed ?? []) this.remove(name);
+    for (const name of removed) this.remove(name, adopted);
     const now = Date.now();
     for (const p of plans) this.warm(p.config, p.set, p.runtime!, resourceMeta(p.config.name, options, now));
     this.updateGauges();
@@ -198,6 +200,26 @@ export class ListenerManager {
     if (d === undefined) return undefined;
     if (d.runtime.sameAddress(config)) return d.runtime;
     return d.warming?.runtime.sameAddress(config) ? d.warming.runtime : undefined;
+  }
+
+  /**
+   * A new listener on the address of a listener the same update removes takes over its socket
+   * (binding it again would fail while the old one drains). The old config serves it until the
+   * new one is warm, then drains like any replaced config.
+   */
+  private adoptSockets(plans: Plan[], removed: ReadonlySet<string>): Set<ListenerRuntime> {
+    const adopted = new Set<ListenerRuntime>();
+    for (const p of plans) {
+      if (p.runtime !== undefined || p.config.address.portValue === 0) continue;
+      for (const name of removed) {
+        const runtime = this.dynamics.get(name)?.runtime;
+        if (runtime === undefined || adopted.has(runtime) || !runtime.sameAddress(p.config)) continue;
+        p.runtime = runtime;
+        adopted.add(runtime);
+        break;
+      }
+    }
+    return adopted;
   }
 
   /** Binds a socket for every plan without one; on any failure, closes them all again. */
@@ -250,13 +272,16 @@ export class ListenerManager {
     this.updateGauges();
   }
 
-  private remove(name: string): void {
+  private remove(name: string, adopted: ReadonlySet<ListenerRuntime> = new Set()): void {
     const d = this.dynamics.get(name);
     if (d === undefined) return;
     this.dynamics.delete(name);
     d.warming?.cancel();
     if (d.warming !== undefined && d.warming.runtime !== d.runtime) void d.warming.runtime.remove(0);
-    if (d.active !== undefined) this.retire(name, d.runtime, d.active.meta);
+    const meta = d.active?.meta ?? d.warming?.meta;
+    if (adopted.has(d.runtime)) {
+      // Another listener took the socket over; its config replaces this one when warm.
+    } else if (d.runtime.config !== undefined && meta !== undefined) this.retire(name, d.runtime, meta);
     else void d.runtime.remove(0);
     this.stats.removed.inc();
     this.options.log(`lds: listener "${name}" removed; draining its connections`);

@@ -11,7 +11,8 @@ import { TandemError } from '../util/errors.ts';
 import type { FilterChainSet } from './filter-chain-set.ts';
 
 export class ListenerRuntime {
-  readonly name: string;
+  /** The name of the listener that bound the socket (see `name` for the one serving now). */
+  private readonly boundBy: string;
   /** The address as configured (port 0 asks for any port; see `port`). */
   readonly address: Listener['address'];
   private readonly server: net.Server;
@@ -23,9 +24,14 @@ export class ListenerRuntime {
   private accepting = true;
 
   constructor(config: Listener) {
-    this.name = config.name;
+    this.boundBy = config.name;
     this.address = config.address;
     this.server = net.createServer({ allowHalfOpen: true, noDelay: true }, (s) => this.onConnection(s));
+  }
+
+  /** The listener serving the socket (another listener may take over a socket with its address). */
+  get name(): string {
+    return this.active?.config.name ?? this.boundBy;
   }
 
   /** The config serving new connections (undefined while the listener is warming). */
