@@ -14,6 +14,7 @@ import { TestAdsServer } from './helpers/test-ads-server.ts';
 import {
   edsClusterResource,
   endpointsResource,
+  inlineListener,
   rdsListener,
   routeResource,
   staticClusterResource,
@@ -185,6 +186,22 @@ describe('xDS client over ADS', () => {
     await eventually(() => ads.ackOf(TYPE.cluster, 'c3') !== undefined, 5000, 'ACK of c3');
   });
 
+  it('NACKs a listener update that cannot be applied (port in use), changing nothing', async () => {
+    const web = rdsListener('web', 'alt-routes', 0, { stat_prefix: 'web_v2' });
+    ads.set(TYPE.listener, 'l3', [web, inlineListener('clash', 'b', webPort())]);
+    await eventually(() => ads.nacksOf(TYPE.listener).length === 1, 5000, 'NACK of l3');
+    const nack = ads.nacksOf(TYPE.listener)[0]!;
+    assert.equal(nack.version_info, 'l2');
+    assert.match(
+      nack.error_detail!.message,
+      /^listener update rejected \(version_info "l3"\): listener "clash": cannot bind 127\.0\.0\.1:\d+: EADDRINUSE$/,
+    );
+    assert.throws(() => proxy.server.listenerPort('clash'));
+    ads.set(TYPE.listener, 'l4', [web]);
+    await eventually(() => ads.ackOf(TYPE.listener, 'l4') !== undefined, 5000, 'ACK of l4');
+    assert.equal(stat('listener_manager.listener_modified'), 1, 'l4 is l2 again: nothing to do');
+  });
+
   it('keeps serving while the control plane is down, then reconnects and resyncs', async () => {
     await ads.stop();
     await eventually(() => stat('control_plane.connected_state') === 0, 5000, 'disconnect');
@@ -201,7 +218,7 @@ describe('xDS client over ADS', () => {
     const first = (type: string) => resent.find((r) => r.type_url === type)!;
     assert.equal(first(TYPE.cluster).version_info, 'c3');
     assert.equal(first(TYPE.clusterLoadAssignment).version_info, 'e1');
-    assert.equal(first(TYPE.listener).version_info, 'l2');
+    assert.equal(first(TYPE.listener).version_info, 'l4');
     assert.equal(first(TYPE.routeConfiguration).version_info, 'r2');
     assert.deepEqual(first(TYPE.routeConfiguration).resource_names, ['alt-routes']);
     assert.equal(first(TYPE.cluster).response_nonce, '', 'a new stream starts without nonces');

@@ -222,7 +222,7 @@ export class AdsClient implements XdsClientHandle {
       kept.map((r) => r.value),
       { versionInfo: response.version_info, removed, raw: new Map(kept.map((r) => [r.name, r.raw])) },
     );
-    if (!result.ok) return result.errors.map((e) => `${type.what} "${e.name}": ${e.message}`);
+    if (!result.ok) return result.errors.map((e) => nameFirst(`${type.what} "${e.name}"`, e.message));
     if (type.completeSet) sub.applied = names;
     return [];
   }
@@ -230,4 +230,9 @@ export class AdsClient implements XdsClientHandle {
   private log(line: string): void {
     this.options.log(line);
   }
+}
+
+/** `<what>: <message>`, unless the message already starts by naming it. */
+function nameFirst(what: string, message: string): string {
+  return message.startsWith(what) ? message : `${what}: ${message}`;
 }
