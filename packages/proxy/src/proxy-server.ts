@@ -1,20 +1,34 @@
 /**
  * The proxy as a whole: builds clusters, listeners and the admin API from a validated bootstrap,
- * starts them in Envoy's order (clusters initialize, then listeners bind, then LIVE), and drains
- * on shutdown: stop accepting, let in-flight requests finish, exit after the drain time.
+ * starts them in Envoy's order (clusters initialize, the ADS client fetches CDS -> EDS -> LDS ->
+ * RDS, then listeners bind, then LIVE), applies xDS updates at run time through the apply API,
+ * and drains on shutdown: stop accepting, let in-flight requests finish, exit after the drain time.
  */
-import type { Bootstrap, HttpConnectionManager, Secret } from '@tandem/api';
+import type {
+  Bootstrap,
+  Cluster,
+  ClusterLoadAssignment,
+  HttpConnectionManager,
+  Listener,
+  RouteConfiguration,
+} from '@tandem/api';
 import { TANDEM_VERSION } from '@tandem/api';
 import './builtin.ts';
-import type { AdminTarget, ListenerInfo, ServerState } from './admin/admin-handler.ts';
+import type { AdminTarget, DynamicConfigDump, ListenerInfo, ServerState } from './admin/admin-handler.ts';
 import { AdminServer } from './admin/admin-server.ts';
-import { ListenerRuntime } from './listener/listener-runtime.ts';
-import { DynamicRouteProvider, type RouteProvider, StaticRouteProvider } from './router/route-provider.ts';
+import type { ApplyOptions, ApplyResult } from './config/apply-result.ts';
+import { ListenerManager } from './listener/listener-manager.ts';
+import { rdsDependencies } from './listener/rds-dependencies.ts';
+import { RdsRoutes } from './router/rds-routes.ts';
+import { type RouteProvider, StaticRouteProvider } from './router/route-provider.ts';
 import { compileRouteConfiguration } from './router/route-table.ts';
 import { StatsStore } from './stats/stats.ts';
 import { buildClientTlsOptions } from './tls/client-tls-options.ts';
+import { secretLookup } from './tls/secret-resolution.ts';
 import { ClusterManager } from './upstream/cluster-manager.ts';
+import { DynamicClusters } from './upstream/dynamic-clusters.ts';
 import { type Clock, systemClock } from './util/clock.ts';
+import type { XdsClientHandle } from './xds/xds-target.ts';
 
 export interface ProxyOptions {
   bootstrap: Bootstrap;
@@ -22,7 +36,7 @@ export interface ProxyOptions {
   raw: Record<string, unknown>;
   /** How long draining may take before remaining connections are closed. Default 5000. */
   drainTimeMs?: number;
-  /** How long to wait for clusters (DNS) before binding listeners anyway. Default 15000. */
+  /** How long to wait for clusters (DNS) and the first xDS responses before binding listeners anyway. Default 15000. */
   initTimeoutMs?: number;
   clock?: Clock;
   /** Where progress lines go (default: stderr). */
@@ -34,11 +48,14 @@ export interface ProxyOptions {
 export class ProxyServer implements AdminTarget {
   readonly stats = new StatsStore();
   readonly clusters: ClusterManager;
+  readonly bootstrap: Bootstrap;
   private readonly options: ProxyOptions;
-  private readonly secrets: Map<string, Secret>;
   private readonly clock: Clock;
-  private readonly listenerRuntimes: ListenerRuntime[] = [];
-  private readonly rdsProviders = new Map<string, DynamicRouteProvider>();
+  private readonly listenerManager: ListenerManager;
+  private readonly rds: RdsRoutes;
+  private readonly dynamicClusters: DynamicClusters;
+  private readonly versions = { lds: '', cds: '' };
+  private xds: XdsClientHandle | undefined;
   private admin: AdminServer | undefined;
   private adminPortValue = 0;
   private serverState: ServerState = 'PRE_INITIALIZING';
@@ -48,24 +65,35 @@ export class ProxyServer implements AdminTarget {
 
   constructor(options: ProxyOptions) {
     this.options = options;
+    this.bootstrap = options.bootstrap;
     this.clock = options.clock ?? systemClock;
     const sr = options.bootstrap.staticResources;
-    this.secrets = new Map(sr.secrets.map((s) => [s.name, s]));
-    const lookup = (name: string): Secret | undefined => this.secrets.get(name);
+    const secrets = secretLookup(sr.secrets);
     this.clusters = new ClusterManager(this.stats, (c) =>
-      c.transportSocket === undefined ? undefined : buildClientTlsOptions(c.transportSocket, lookup),
+      c.transportSocket === undefined ? undefined : buildClientTlsOptions(c.transportSocket, secrets),
     );
     for (const c of sr.clusters) this.clusters.addOrUpdate(c);
-    const ctx = {
+    const log = (line: string): void => this.log(line);
+    const wallMs = (): number => this.clock.wallMs();
+    this.rds = new RdsRoutes(wallMs);
+    this.dynamicClusters = new DynamicClusters(this.clusters, { stats: this.stats, wallMs, log });
+    const filters = {
       clusters: this.clusters,
       stats: this.stats,
       clock: this.clock,
       routes: (hcm: HttpConnectionManager) => this.routeProvider(hcm),
     };
-    for (const l of sr.listeners) this.listenerRuntimes.push(new ListenerRuntime(l, ctx, lookup));
+    this.listenerManager = new ListenerManager(sr.listeners, {
+      filters,
+      secrets,
+      routes: this.rds,
+      stats: this.stats,
+      drainTimeMs: options.drainTimeMs ?? 5000,
+      log,
+    });
   }
 
-  /** Starts admin, waits for clusters, binds listeners. Rejects (and cleans up) if a bind fails. */
+  /** Starts admin, the ADS client (if configured), waits for initialization, binds listeners. */
   async start(): Promise<void> {
     const adminCfg = this.options.bootstrap.admin;
     if (adminCfg !== undefined) {
@@ -73,9 +101,13 @@ export class ProxyServer implements AdminTarget {
       this.adminPortValue = await this.admin.listen(adminCfg.address.address, adminCfg.address.portValue);
     }
     this.serverState = 'INITIALIZING';
-    await this.waitForClusters();
+    if (this.bootstrap.dynamicResources?.ads !== undefined) {
+      const { startXdsClient } = await import('./xds/start-xds-client.ts');
+      this.xds = startXdsClient(this, { stats: this.stats, log: (line) => this.log(line) });
+    }
+    await this.waitForInit();
     try {
-      for (const l of this.listenerRuntimes) await l.listen();
+      await this.listenerManager.listenStatic();
     } catch (err) {
       await this.stop(0);
       throw err;
@@ -87,17 +119,65 @@ export class ProxyServer implements AdminTarget {
     return this.adminPortValue;
   }
 
-  /** Bound port of the listener named `name`. */
+  /** Bound port of the listener named `name` (a warming listener's socket is bound too). */
   listenerPort(name: string): number {
-    const l = this.listenerRuntimes.find((x) => x.config.name === name);
-    if (l === undefined) throw new Error(`no listener named ${name}`);
-    return l.port;
+    const port = this.listenerManager.port(name);
+    if (port === undefined) throw new Error(`no listener named ${name}`);
+    return port;
   }
 
   /** Drains (stop accepting, finish in-flight) then closes everything. */
   stop(drainTimeMs = this.options.drainTimeMs ?? 5000): Promise<void> {
     this.stopping ??= this.doStop(drainTimeMs);
     return this.stopping;
+  }
+
+  // ------------------------------------------------------------ apply API (used by the xDS client)
+
+  /** LDS: adds or updates listeners (warming on their RDS routes) and removes `options.removed`. */
+  async applyListeners(listeners: readonly Listener[], options: ApplyOptions = {}): Promise<ApplyResult> {
+    const result = await this.listenerManager.applyListeners(listeners, options);
+    if (result.ok && options.versionInfo !== undefined) this.versions.lds = options.versionInfo;
+    return result;
+  }
+
+  /** RDS: compiles the route configurations and swaps each into its provider. */
+  applyRoutes(routes: readonly RouteConfiguration[], options: ApplyOptions = {}): ApplyResult {
+    return this.rds.apply(routes, options);
+  }
+
+  /** CDS: adds or updates clusters (warming on their endpoints) and removes `options.removed`. */
+  applyClusters(clusters: readonly Cluster[], options: ApplyOptions = {}): ApplyResult {
+    const result = this.dynamicClusters.applyClusters(clusters, options);
+    if (result.ok && options.versionInfo !== undefined) this.versions.cds = options.versionInfo;
+    return result;
+  }
+
+  /** EDS: replaces the endpoints of the clusters using each assignment's service name. */
+  applyEndpoints(assignments: readonly ClusterLoadAssignment[], options: ApplyOptions = {}): ApplyResult {
+    return this.dynamicClusters.applyEndpoints(assignments, options);
+  }
+
+  /** RDS names the listeners need (static, active and warming). */
+  routeConfigNames(): string[] {
+    const names = new Set<string>();
+    for (const l of this.listenerManager.configs()) for (const d of rdsDependencies(l)) names.add(d.name);
+    return [...names];
+  }
+
+  /** EDS service names the clusters need (static and dynamic, active and warming). */
+  edsServiceNames(): string[] {
+    return [...this.dynamicClusters.edsServiceNames()];
+  }
+
+  /** Resolves when no cluster is warming. */
+  whenClustersWarm(): Promise<void> {
+    return this.dynamicClusters.whenWarm();
+  }
+
+  /** Resolves when no listener is warming. */
+  whenListenersWarm(): Promise<void> {
+    return this.listenerManager.whenWarm();
   }
 
   // ------------------------------------------------------------ AdminTarget
@@ -120,20 +200,31 @@ export class ProxyServer implements AdminTarget {
   }
 
   listeners(): ListenerInfo[] {
-    return this.listenerRuntimes.map((l) => ({
-      name: l.config.name,
-      address: l.config.address.address,
-      port: l.port,
-    }));
+    return this.listenerManager
+      .active()
+      .map((l) => ({ name: l.name, address: l.address.address, port: l.port }));
   }
 
   rawConfig(): Record<string, unknown> {
     return this.options.raw;
   }
 
+  dynamicConfig(): DynamicConfigDump {
+    const c = this.dynamicClusters;
+    return {
+      ldsVersion: this.versions.lds,
+      listeners: this.listenerManager.dump(),
+      cdsVersion: this.versions.cds,
+      activeClusters: c.dumpActive(),
+      warmingClusters: c.dumpWarming(),
+      routes: this.rds.dump(),
+      endpoints: c.dumpEndpoints(),
+    };
+  }
+
   drainListeners(): void {
     this.serverState = 'DRAINING';
-    for (const l of this.listenerRuntimes) l.drain();
+    this.listenerManager.drain();
   }
 
   setHealthFailed(failed: boolean): void {
@@ -150,40 +241,35 @@ export class ProxyServer implements AdminTarget {
     const spec = hcm.routeSpecifier;
     if (spec.kind === 'routeConfig')
       return new StaticRouteProvider(compileRouteConfiguration(spec.routeConfig));
-    let p = this.rdsProviders.get(spec.routeConfigName);
-    if (p === undefined)
-      this.rdsProviders.set(spec.routeConfigName, (p = new DynamicRouteProvider(spec.routeConfigName)));
-    return p;
+    return this.rds.provider(spec.routeConfigName);
   }
 
-  private async waitForClusters(): Promise<void> {
+  /** Static clusters have their hosts and the first xDS round is done, or the init timeout passed. */
+  private async waitForInit(): Promise<void> {
     const timeoutMs = this.options.initTimeoutMs ?? 15000;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => {
       timer = setTimeout(() => {
-        this.log(`clusters not initialized after ${timeoutMs} ms; starting listeners anyway`);
+        this.log(`not initialized after ${timeoutMs} ms; starting listeners anyway`);
         resolve();
       }, timeoutMs);
     });
-    await Promise.race([this.clusters.whenInitialized(), timeout]);
+    const ready = Promise.all([this.clusters.whenInitialized(), this.xds?.initialized]);
+    await Promise.race([ready, timeout]);
     clearTimeout(timer);
   }
 
   private async doStop(drainTimeMs: number): Promise<void> {
+    this.xds?.stop();
     this.drainListeners();
     const deadline = this.clock.nowMs() + drainTimeMs;
-    while (this.activeConnections() > 0 && this.clock.nowMs() < deadline) {
+    while (this.listenerManager.activeConnections > 0 && this.clock.nowMs() < deadline) {
       await new Promise((r) => setTimeout(r, 20));
     }
-    for (const l of this.listenerRuntimes) l.destroyConnections();
+    this.listenerManager.destroyConnections();
+    this.dynamicClusters.shutdown();
     this.clusters.shutdown();
     this.admin?.close();
-  }
-
-  private activeConnections(): number {
-    let n = 0;
-    for (const l of this.listenerRuntimes) n += l.activeConnections;
-    return n;
   }
 
   private log(line: string): void {

@@ -108,6 +108,19 @@ describe('routing through the proxy', () => {
     assert.equal(JSON.parse((await curl([`${base}/case/x`])).body).backend, 'b');
   });
 
+  it('keeps the connection usable after local replies (direct response, then a proxied request)', async () => {
+    const r = await run('curl', [
+      '-sS',
+      '--max-time',
+      '5',
+      `${base}/healthz`,
+      `${base}/healthz`,
+      `${base}/api/x`,
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^ok\nok\n\{/);
+  });
+
   it('answers a direct_response without touching a backend', async () => {
     const before = a.seen.length + b.seen.length;
     const r = await curl([`${base}/healthz`]);

@@ -121,6 +121,11 @@ const INTRO = [
   'Enums take the name or the number. Clusters named by routes and `tcp_proxy`, and secrets named by TLS',
   'contexts, must be defined in `static_resources`.',
   '',
+  'With `dynamic_resources.ads_config` (state-of-the-world ADS over gRPC to a static HTTP/2 cluster),',
+  'listeners (`lds_config: {ads: {}}`), clusters (`cds_config: {ads: {}}`), route configurations (`rds` in an',
+  'HTTP connection manager) and endpoints (EDS clusters) come from the management server. Secrets over SDS',
+  'are not fetched yet.',
+  '',
 ];
 
 function renderResources(): string[] {

@@ -10,6 +10,35 @@ export interface Bootstrap {
   node: NodeInfo;
   admin: Admin | undefined;
   staticResources: StaticResources;
+  /** Resources fetched over ADS; undefined when the bootstrap has no `dynamic_resources`. */
+  dynamicResources?: DynamicResources | undefined;
+}
+
+/** `dynamic_resources`: the ADS server, and whether listeners and clusters come from it. */
+export interface DynamicResources {
+  ads: AdsConfig | undefined;
+  /** LDS over ADS; undefined when `lds_config` is not set. */
+  lds: XdsSubscriptionConfig | undefined;
+  /** CDS over ADS; undefined when `cds_config` is not set. */
+  cds: XdsSubscriptionConfig | undefined;
+}
+
+export interface XdsSubscriptionConfig {
+  /** How long to wait for the first response before going on without it; 0 waits forever. */
+  initialFetchTimeoutMs: number;
+}
+
+/** `ads_config`: a state-of-the-world gRPC stream to a static HTTP/2 cluster. */
+export interface AdsConfig {
+  apiType: 'GRPC';
+  /** The static cluster of the management server (`grpc_services[0].envoy_grpc.cluster_name`). */
+  clusterName: string;
+  /** `:authority` for the stream; empty means the cluster name (Envoy's default). */
+  authority: string;
+  /** gRPC metadata sent on the stream (`grpc_services[0].initial_metadata`). */
+  initialMetadata: { key: string; value: string }[];
+  /** Send `node` on the first request of a stream only (otherwise on every request). */
+  setNodeOnFirstMessageOnly: boolean;
 }
 
 export interface NodeInfo {
@@ -167,7 +196,7 @@ export interface HttpConnectionManager {
   codecType: 'AUTO' | 'HTTP1' | 'HTTP2';
   routeSpecifier:
     | { kind: 'routeConfig'; routeConfig: RouteConfiguration }
-    | { kind: 'rds'; routeConfigName: string };
+    | { kind: 'rds'; routeConfigName: string; initialFetchTimeoutMs: number };
   httpFilters: HttpFilter[];
   /** Default 60, max 8192 (Envoy's limits). */
   maxRequestHeadersKb: number;
@@ -388,6 +417,8 @@ export interface Cluster {
   loadAssignment: ClusterLoadAssignment | undefined;
   /** For EDS clusters: the name to ask EDS for (defaults to the cluster name). */
   edsServiceName: string | undefined;
+  /** For EDS clusters: how long the cluster warms without endpoints (default 15000; 0 forever). */
+  edsInitialFetchTimeoutMs?: number;
   dnsLookupFamily: 'AUTO' | 'V4_ONLY' | 'V6_ONLY' | 'V4_PREFERRED' | 'ALL';
   dnsRefreshRateMs: number;
   respectDnsTtl: boolean;

@@ -1,4 +1,6 @@
 /** The admin API's handler shape and what handlers may read from the running proxy. */
+import type { ResourceMeta } from '../config/apply-result.ts';
+import type { DynamicListenerDump } from '../listener/listener-manager.ts';
 import type { StatsStore } from '../stats/stats.ts';
 import type { ClusterManager } from '../upstream/cluster-manager.ts';
 
@@ -24,6 +26,23 @@ export interface ListenerInfo {
   port: number;
 }
 
+/** A dynamic resource by name, with what /config_dump shows about it. */
+export interface NamedResourceMeta {
+  readonly name: string;
+  readonly meta: ResourceMeta;
+}
+
+/** Resources applied over xDS, for /config_dump; `*Version` is the last accepted version_info. */
+export interface DynamicConfigDump {
+  readonly ldsVersion: string;
+  readonly listeners: readonly DynamicListenerDump[];
+  readonly cdsVersion: string;
+  readonly activeClusters: readonly NamedResourceMeta[];
+  readonly warmingClusters: readonly NamedResourceMeta[];
+  readonly routes: readonly NamedResourceMeta[];
+  readonly endpoints: readonly NamedResourceMeta[];
+}
+
 /** What the admin API reads from and does to the proxy. */
 export interface AdminTarget {
   state(): ServerState;
@@ -33,6 +52,8 @@ export interface AdminTarget {
   listeners(): ListenerInfo[];
   /** The running config in xDS (proto3 JSON) form, as loaded. */
   rawConfig(): Record<string, unknown>;
+  /** What came over xDS. */
+  dynamicConfig(): DynamicConfigDump;
   drainListeners(): void;
   setHealthFailed(failed: boolean): void;
   quit(): void;

@@ -1,72 +1,42 @@
 /**
- * One listener: accepts connections, inspects the first bytes when a filter chain match needs
- * SNI/ALPN or HTTP detection, picks the filter chain, terminates TLS if the chain says so, and
- * hands the connection to the chain's network filter.
+ * One bound listener socket and the config that serves it. A new config for the same address is
+ * one reference swap (`activate`): new connections go to the new filter chains, connections
+ * accepted earlier stay on the old ones, which drain and are closed after the drain time. The
+ * port is never rebound for an update. Connections accepted before any config is active (the
+ * listener is warming) wait, unread, until one is.
  */
 import net from 'node:net';
-import tls from 'node:tls';
-import type { FilterChain, Listener, Secret } from '@tandem/api';
-import type { DownstreamConnectionInfo } from '../http/request-head.ts';
-import {
-  buildNetworkFilter,
-  type NetworkFilterContext,
-  type NetworkFilterRuntime,
-} from '../network/network-filter.ts';
-import type { Counter, Gauge } from '../stats/stats.ts';
-import { buildServerTlsOptions, type ServerTlsOptions } from '../tls/server-tls-options.ts';
+import type { Listener } from '@tandem/api';
 import { TandemError } from '../util/errors.ts';
-import { inspectClientHello } from './client-hello.ts';
-import { compileFilterChainMatcher } from './filter-chain-matcher.ts';
-import { inspectHttp } from './http-inspector.ts';
-
-interface BuiltChain {
-  readonly chain: FilterChain;
-  readonly filter: NetworkFilterRuntime;
-  readonly tls: ServerTlsOptions | undefined;
-  /** Terminates TLS for this chain (never listens itself; accepted sockets are handed to it). */
-  readonly tlsServer: tls.Server | undefined;
-}
-
-interface ListenerStats {
-  downstreamCxTotal: Counter;
-  downstreamCxActive: Gauge;
-  noFilterChainMatch: Counter;
-  downstreamListenerFilterError: Counter;
-  sslHandshake: Counter;
-  sslConnectionError: Counter;
-}
-
-const MAX_INSPECT_BYTES = 64 * 1024;
-const NOT_TLS = { kind: 'not-tls' } as const;
+import type { FilterChainSet } from './filter-chain-set.ts';
 
 export class ListenerRuntime {
-  readonly config: Listener;
+  /** The name of the listener that bound the socket (see `name` for the one serving now). */
+  private readonly boundBy: string;
+  /** The address as configured (port 0 asks for any port; see `port`). */
+  readonly address: Listener['address'];
   private readonly server: net.Server;
-  private readonly chains = new Map<FilterChain, BuiltChain>();
-  private readonly matcher: ReturnType<typeof compileFilterChainMatcher>;
-  private readonly stats: ListenerStats;
-  private readonly sockets = new Set<net.Socket>();
-  /** Connection info of sockets in a TLS handshake, by `remoteAddress:remotePort`. */
-  private readonly handshaking = new Map<string, DownstreamConnectionInfo>();
+  private active: FilterChainSet | undefined;
+  private readonly retiring = new Set<FilterChainSet>();
+  /** Sockets accepted while warming, with their 'close' listener. */
+  private readonly waiting = new Map<net.Socket, () => void>();
   private boundPort = 0;
+  private accepting = true;
 
-  constructor(config: Listener, ctx: NetworkFilterContext, secrets: (name: string) => Secret | undefined) {
-    this.config = config;
-    this.matcher = compileFilterChainMatcher(config);
-    const all = config.defaultFilterChain
-      ? [...config.filterChains, config.defaultFilterChain]
-      : config.filterChains;
-    for (const chain of all) this.chains.set(chain, this.buildChain(chain, ctx, secrets));
-    const scope = ctx.stats.scope(`listener.${config.address.address}_${config.address.portValue}.`);
-    this.stats = {
-      downstreamCxTotal: scope.counter('downstream_cx_total'),
-      downstreamCxActive: scope.gauge('downstream_cx_active'),
-      noFilterChainMatch: scope.counter('no_filter_chain_match'),
-      downstreamListenerFilterError: scope.counter('downstream_listener_filter_error'),
-      sslHandshake: scope.counter('ssl.handshake'),
-      sslConnectionError: scope.counter('ssl.connection_error'),
-    };
+  constructor(config: Listener) {
+    this.boundBy = config.name;
+    this.address = config.address;
     this.server = net.createServer({ allowHalfOpen: true, noDelay: true }, (s) => this.onConnection(s));
+  }
+
+  /** The listener serving the socket (another listener may take over a socket with its address). */
+  get name(): string {
+    return this.active?.config.name ?? this.boundBy;
+  }
+
+  /** The config serving new connections (undefined while the listener is warming). */
+  get config(): Listener | undefined {
+    return this.active?.config;
   }
 
   /** The port actually bound (differs from config when it asked for port 0). */
@@ -75,17 +45,26 @@ export class ListenerRuntime {
   }
 
   get activeConnections(): number {
-    return this.sockets.size;
+    let n = this.waiting.size + (this.active?.activeConnections ?? 0);
+    for (const s of this.retiring) n += s.activeConnections;
+    return n;
+  }
+
+  /** Whether this runtime binds the same address as `config` (so an update can reuse it). */
+  sameAddress(config: Listener): boolean {
+    return (
+      config.address.address === this.address.address && config.address.portValue === this.address.portValue
+    );
   }
 
   listen(): Promise<void> {
-    const { address, portValue } = this.config.address;
+    const { address, portValue } = this.address;
     return new Promise((resolve, reject) => {
       const onError = (err: NodeJS.ErrnoException): void =>
         reject(
           new TandemError(
             'TANDEM_ERR_LISTENER_BIND',
-            `listener "${this.config.name}": cannot bind ${address}:${portValue}: ${err.code ?? err.message}`,
+            `listener "${this.name}": cannot bind ${address}:${portValue}: ${err.code ?? err.message}`,
           ),
         );
       this.server.once('error', onError);
@@ -97,200 +76,63 @@ export class ListenerRuntime {
     });
   }
 
+  /** Makes `next` serve new connections; the previous config retires over `drainTimeMs`. */
+  activate(next: FilterChainSet, drainTimeMs: number): void {
+    const previous = this.active;
+    this.active = next;
+    if (previous !== undefined) this.retire(previous, drainTimeMs);
+    for (const [s, forget] of this.waiting) {
+      s.removeListener('close', forget);
+      next.onConnection(s);
+    }
+    this.waiting.clear();
+  }
+
   /** Stops accepting; existing connections are drained by their filters. */
   drain(): void {
-    this.server.close();
-    for (const c of this.chains.values()) c.filter.drain();
+    this.stopAccepting();
+    this.active?.drain();
+    for (const s of this.retiring) s.drain();
+  }
+
+  /** The listener was removed: stop accepting, drain, close what is left after `drainTimeMs`. */
+  remove(drainTimeMs: number): Promise<void> {
+    this.stopAccepting();
+    const last = this.active;
+    this.active = undefined;
+    if (last !== undefined) this.retire(last, drainTimeMs);
+    return Promise.all([...this.retiring].map((s) => s.retire(drainTimeMs))).then(() => undefined);
   }
 
   /** Closes every connection now. */
   destroyConnections(): void {
-    for (const s of this.sockets) s.destroy();
+    for (const s of this.waiting.keys()) s.destroy();
+    this.active?.destroyConnections();
+    for (const s of this.retiring) s.destroyConnections();
+  }
+
+  private stopAccepting(): void {
+    if (!this.accepting) return;
+    this.accepting = false;
+    if (this.server.listening) this.server.close();
+    for (const s of this.waiting.keys()) s.destroy();
+  }
+
+  private retire(set: FilterChainSet, drainTimeMs: number): void {
+    this.retiring.add(set);
+    void set.retire(drainTimeMs).then(() => this.retiring.delete(set));
   }
 
   private onConnection(socket: net.Socket): void {
-    this.stats.downstreamCxTotal.inc();
-    this.stats.downstreamCxActive.inc();
-    this.sockets.add(socket);
-    socket.on('close', () => {
-      this.sockets.delete(socket);
-      this.stats.downstreamCxActive.dec();
-    });
+    const active = this.active;
+    if (active !== undefined) return active.onConnection(socket);
+    if (!this.accepting) return void socket.destroy();
+    // No 'data' listener yet: what the client sends is buffered until a config takes the socket.
     socket.on('error', noop);
-    const info: DownstreamConnectionInfo = {
-      remoteAddress: stripV4Mapped(socket.remoteAddress ?? ''),
-      remotePort: socket.remotePort ?? 0,
-      localAddress: stripV4Mapped(socket.localAddress ?? ''),
-      localPort: socket.localPort ?? 0,
-      tls: false,
-      serverName: '',
-    };
-    if (this.matcher.needsTlsInspection || this.matcher.needsHttpInspection) this.inspect(socket, info);
-    else this.dispatch(socket, info, 'raw_buffer', []);
+    const forget = (): boolean => this.waiting.delete(socket);
+    socket.once('close', forget);
+    this.waiting.set(socket, forget);
   }
-
-  /** Reads the first bytes (TLS ClientHello or HTTP preface/request line) without consuming them. */
-  private inspect(socket: net.Socket, info: DownstreamConnectionInfo): void {
-    let seen: Buffer | undefined;
-    const timeoutMs = this.config.listenerFiltersTimeoutMs;
-    const timer =
-      timeoutMs > 0
-        ? setTimeout(() => {
-            socket.removeListener('data', onData);
-            if (this.config.continueOnListenerFiltersTimeout)
-              return this.resume(socket, seen, info, 'raw_buffer', []);
-            this.stats.downstreamListenerFilterError.inc();
-            socket.destroy();
-          }, timeoutMs)
-        : undefined;
-    const onData = (data: Buffer): void => {
-      seen = seen === undefined ? data : Buffer.concat([seen, data]);
-      const hello = this.matcher.needsTlsInspection ? inspectClientHello(seen) : NOT_TLS;
-      const http =
-        hello.kind === 'not-tls' && this.matcher.needsHttpInspection ? inspectHttp(seen) : undefined;
-      const needMore = hello.kind === 'need-more' || http?.kind === 'need-more';
-      if (needMore && seen.length < MAX_INSPECT_BYTES) return;
-      socket.removeListener('data', onData);
-      if (timer !== undefined) clearTimeout(timer);
-      if (hello.kind === 'error') {
-        this.stats.downstreamListenerFilterError.inc();
-        return void socket.destroy();
-      }
-      if (hello.kind === 'tls') {
-        info.serverName = hello.serverName;
-        return this.resume(socket, seen, info, 'tls', hello.alpn);
-      }
-      const protocols = http !== undefined && http.kind === 'http' ? http.applicationProtocols : [];
-      this.resume(socket, seen, info, 'raw_buffer', protocols);
-    };
-    socket.on('data', onData);
-  }
-
-  private resume(
-    socket: net.Socket,
-    seen: Buffer | undefined,
-    info: DownstreamConnectionInfo,
-    transport: string,
-    alpn: string[],
-  ): void {
-    socket.pause();
-    if (seen !== undefined) socket.unshift(seen);
-    this.dispatch(socket, info, transport, alpn);
-  }
-
-  private dispatch(
-    socket: net.Socket,
-    info: DownstreamConnectionInfo,
-    transport: string,
-    alpn: string[],
-  ): void {
-    const chain = this.matcher.match({
-      destinationPort: info.localPort,
-      destinationIp: info.localAddress,
-      sourceIp: info.remoteAddress,
-      sourcePort: info.remotePort,
-      serverName: info.serverName,
-      transportProtocol: transport,
-      applicationProtocols: alpn,
-    });
-    const built = chain === undefined ? undefined : this.chains.get(chain);
-    if (built === undefined) {
-      this.stats.noFilterChainMatch.inc();
-      socket.destroy();
-      return;
-    }
-    if (built.tls === undefined) {
-      socket.resume();
-      return built.filter.onConnection(socket, info, false);
-    }
-    this.terminateTls(socket, info, built);
-  }
-
-  private terminateTls(socket: net.Socket, info: DownstreamConnectionInfo, built: BuiltChain): void {
-    info.tls = true;
-    this.handshaking.set(`${socket.remoteAddress}:${socket.remotePort}`, info);
-    built.tlsServer!.emit('connection', socket);
-  }
-
-  private onSecureConnection(tlsSocket: tls.TLSSocket, built: BuiltChain): void {
-    const key = `${tlsSocket.remoteAddress}:${tlsSocket.remotePort}`;
-    const info = this.handshaking.get(key);
-    this.handshaking.delete(key);
-    tlsSocket.on('error', noop);
-    if (info === undefined || built.tls!.verifyPeer(tlsSocket) !== undefined) {
-      this.stats.sslConnectionError.inc();
-      tlsSocket.destroy();
-      return;
-    }
-    this.stats.sslHandshake.inc();
-    if (info.serverName === '')
-      info.serverName = (tlsSocket as { servername?: string | false }).servername || '';
-    built.filter.onConnection(tlsSocket, info, tlsSocket.alpnProtocol ?? false);
-  }
-
-  private buildChain(
-    chain: FilterChain,
-    ctx: NetworkFilterContext,
-    secrets: (name: string) => Secret | undefined,
-  ): BuiltChain {
-    const terminal = chain.filters[chain.filters.length - 1];
-    if (terminal === undefined) {
-      throw new TandemError(
-        'TANDEM_ERR_LISTENER_CONFIG',
-        `listener "${this.config.name}": filter chain "${chain.name}" has no filters`,
-      );
-    }
-    const ts = chain.transportSocket;
-    const target = `listener "${this.config.name}" filter chain "${chain.name}"`;
-    const serverTls = ts === undefined ? undefined : buildServerTlsOptions(ts, secrets, { target });
-    const built: BuiltChain = {
-      chain,
-      filter: buildNetworkFilter(terminal, ctx),
-      tls: serverTls,
-      tlsServer: serverTls === undefined ? undefined : this.buildTlsServer(serverTls),
-    };
-    built.tlsServer?.on('secureConnection', (s: tls.TLSSocket) => this.onSecureConnection(s, built));
-    return built;
-  }
-
-  /**
-   * A tls.Server per TLS filter chain does the handshake (HTTP/2 over a hand-made TLSSocket does
-   * not start on Node 20; over a tls.Server's socket it does). It never listens.
-   */
-  private buildTlsServer(opts: ServerTlsOptions): tls.Server {
-    const server = tls.createServer({
-      ALPNProtocols: opts.ALPNProtocols,
-      requestCert: opts.requestCert,
-      rejectUnauthorized: opts.rejectUnauthorized,
-      SNICallback: (_name, cb) => cb(null, opts.secureContext),
-    });
-    useDefaultContext(server, opts.secureContext);
-    server.on('tlsClientError', (_err, socket) => {
-      this.handshaking.delete(`${socket.remoteAddress}:${socket.remotePort}`);
-      this.stats.sslConnectionError.inc();
-      socket.destroy();
-    });
-    return server;
-  }
-}
-
-/**
- * Clients that send no SNI get the server's default credentials. tls.Server only builds those
- * from PEM options; the filter chain's context is already built, so it is installed directly.
- */
-function useDefaultContext(server: tls.Server, context: tls.SecureContext): void {
-  const s = server as unknown as { _sharedCreds?: tls.SecureContext };
-  if (!('_sharedCreds' in s)) {
-    throw new TandemError(
-      'TANDEM_ERR_TLS_RUNTIME',
-      'this Node.js version has no tls.Server default context to set',
-    );
-  }
-  s._sharedCreds = context;
-}
-
-function stripV4Mapped(addr: string): string {
-  return addr.startsWith('::ffff:') && addr.includes('.') ? addr.slice(7) : addr;
 }
 
 function noop(): void {}

@@ -77,7 +77,10 @@ function findSecret<K extends Secret['kind']>(
   options: TlsBuildOptions,
 ): Extract<Secret, { kind: K }> {
   const secret = secrets(name);
-  if (!secret) throw new TlsConfigError(options.target, field, `secret "${name}" not found`);
+  if (!secret) {
+    const why = `secret "${name}" not found in static_resources.secrets (secrets over SDS are not fetched yet)`;
+    throw new TlsConfigError(options.target, field, why);
+  }
   if (secret.kind !== kind) {
     throw new TlsConfigError(
       options.target,

@@ -1,6 +1,7 @@
 /**
- * All clusters by name. Static clusters come from the bootstrap; CDS/EDS will add, replace and
- * update them through the same methods.
+ * The active clusters by name: the ones routes and tcp_proxy find per request. Static clusters
+ * come from the bootstrap; CDS adds, replaces and removes clusters through `install`/`remove`
+ * (see `DynamicClusters`, which warms them first), EDS updates their endpoints.
  */
 import type tls from 'node:tls';
 import type { Cluster, ClusterLoadAssignment } from '@tandem/api';
@@ -30,11 +31,21 @@ export class ClusterManager {
 
   /** Adds or replaces a cluster; a replaced cluster's connections drain. */
   addOrUpdate(config: Cluster): ClusterRuntime {
-    const runtime = new ClusterRuntime(config, this.stats.scope(''), this.buildTls(config));
-    const old = this.clusters.get(config.name);
-    this.clusters.set(config.name, runtime);
-    old?.shutdown();
+    const runtime = this.build(config);
+    this.install(runtime);
     return runtime;
+  }
+
+  /** Builds a cluster without making it active (it starts resolving its hosts). Throws on bad TLS. */
+  build(config: Cluster): ClusterRuntime {
+    return new ClusterRuntime(config, this.stats.scope(''), this.buildTls(config));
+  }
+
+  /** Makes `runtime` the active cluster of its name; the one it replaces drains its pools. */
+  install(runtime: ClusterRuntime): void {
+    const old = this.clusters.get(runtime.name);
+    this.clusters.set(runtime.name, runtime);
+    if (old !== runtime) old?.shutdown();
   }
 
   remove(name: string): void {

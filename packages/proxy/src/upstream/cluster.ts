@@ -59,7 +59,7 @@ export class ClusterRuntime {
     this.start();
   }
 
-  /** Resolves once the cluster has its first set of hosts (DNS answered, or static). */
+  /** Resolves once the cluster has its first set of hosts (DNS or EDS answered, or static). */
   whenInitialized(): Promise<void> {
     if (this.initialized) return Promise.resolve();
     return new Promise((resolve) => this.initWaiters.push(resolve));
@@ -134,10 +134,11 @@ export class ClusterRuntime {
         this.markInitialized();
       });
       this.dns.start();
-    } else {
-      // EDS without a management server yet, or no endpoints: an empty cluster is usable (503 UH).
+    } else if (c.type !== 'EDS') {
+      // No endpoints: an empty cluster is usable (503 UH).
       this.markInitialized();
     }
+    // EDS: initialized by its first ClusterLoadAssignment (the owner bounds the wait).
   }
 
   private setHosts(next: Host[], overprovisioningFactor: number): void {

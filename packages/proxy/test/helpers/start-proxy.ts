@@ -16,7 +16,8 @@ export async function startProxy(raw: Record<string, unknown>): Promise<RunningP
   const result = validateBootstrap(raw);
   if (!result.ok)
     throw new Error(`invalid test bootstrap:\n${result.errors.map(formatConfigIssue).join('\n')}`);
-  const server = new ProxyServer({ bootstrap: result.bootstrap, raw, log: () => {}, drainTimeMs: 1000 });
+  const log = process.env.TANDEM_TEST_LOG ? (l: string) => console.log(l) : () => {};
+  const server = new ProxyServer({ bootstrap: result.bootstrap, raw, log, drainTimeMs: 1000 });
   await server.start();
   const first = server.listeners()[0]?.name ?? '';
   return {

@@ -1,7 +1,10 @@
+import { ConfigIssueCode } from '../issue-codes.ts';
 import { ignored, optional, unsupported, withDefault } from '../schema/fields.ts';
 import { message } from '../schema/message.ts';
-import type { Bootstrap } from '../types.ts';
+import type { ValidationContext } from '../schema/validation-context.ts';
+import type { Bootstrap, DynamicResources, StaticResources } from '../types.ts';
 import { admin } from './admin.ts';
+import { dynamicResources } from './dynamic-resources.ts';
 import { EMPTY_NODE, node } from './node.ts';
 import { staticResources } from './static-resources.ts';
 
@@ -13,9 +16,9 @@ export const bootstrap = message({
   name: 'envoy.config.bootstrap.v3.Bootstrap',
   fields: {
     node: withDefault(node, EMPTY_NODE),
-    node_context_params: ignored('only used with xDS, which Tandem does not talk to yet'),
+    node_context_params: ignored('xdstp:// names are not available'),
     static_resources: withDefault(staticResources, { listeners: [], clusters: [], secrets: [] }),
-    dynamic_resources: unsupported('xDS (ADS) arrives with the control plane', { planned: true }),
+    dynamic_resources: optional(dynamicResources, { note: 'unset: static resources only' }),
     cluster_manager: unsupported(),
     hds_config: unsupported(),
     flags_path: ignored('there are no flag files'),
@@ -52,5 +55,46 @@ export const bootstrap = message({
     grpc_async_client_manager_config: ignored('there is no gRPC client cache to tune'),
     memory_allocator_manager: ignored('memory is managed by Node'),
   },
-  build: (v): Bootstrap => ({ node: v.node, admin: v.admin, staticResources: v.static_resources }),
+  build: (v, ctx): Bootstrap | undefined => {
+    const dynamic = v.dynamic_resources;
+    if (dynamic !== undefined && !checkAdsCluster(dynamic, v.static_resources, ctx)) return undefined;
+    return {
+      node: v.node,
+      admin: v.admin,
+      staticResources: v.static_resources,
+      ...(dynamic === undefined ? {} : { dynamicResources: dynamic }),
+    };
+  },
 });
+
+/** The ADS server is a static cluster (it cannot come over ADS itself) that speaks HTTP/2 (gRPC). */
+function checkAdsCluster(
+  dynamic: DynamicResources,
+  statics: StaticResources,
+  ctx: ValidationContext,
+): boolean {
+  const name = dynamic.ads?.clusterName;
+  const cluster = statics.clusters.find((c) => c.name === name);
+  if (cluster === undefined) return true; // reported as an unknown cluster reference
+  const at = ctx.field('dynamic_resources.ads_config.grpc_services[0].envoy_grpc.cluster_name');
+  if (cluster.type === 'EDS') {
+    at.error(
+      ConfigIssueCode.invalid,
+      `cluster "${name}" is an EDS cluster; the ADS server needs static endpoints`,
+    );
+    return false;
+  }
+  if (cluster.transportSocket !== undefined) {
+    at.error(
+      ConfigIssueCode.unsupported,
+      `cluster "${name}" uses TLS; TLS to the ADS server is not supported yet`,
+    );
+    return false;
+  }
+  if (cluster.protocol !== 'http2') {
+    const how = 'set typed_extension_protocol_options with explicit_http_config.http2_protocol_options';
+    at.error(ConfigIssueCode.invalid, `cluster "${name}" must speak HTTP/2 for gRPC (${how})`);
+    return false;
+  }
+  return true;
+}

@@ -4,7 +4,8 @@ import { message } from '../schema/message.ts';
 import { str, struct } from '../schema/scalars.ts';
 import type { NodeInfo } from '../types.ts';
 
-const informational = ignored('only sent to management servers, which Tandem does not talk to yet');
+const ownValue = ignored('Tandem reports its own value to the management server');
+const informational = ignored('not sent to the management server');
 
 /** envoy.config.core.v3.Node: who this proxy is. */
 export const node = message({
@@ -15,11 +16,11 @@ export const node = message({
     metadata: withDefault(struct, {}),
     dynamic_parameters: informational,
     locality: optional(locality),
-    user_agent_name: informational,
-    user_agent_version: informational,
-    user_agent_build_version: informational,
-    extensions: informational,
-    client_features: informational,
+    user_agent_name: ownValue,
+    user_agent_version: ownValue,
+    user_agent_build_version: ownValue,
+    extensions: ownValue,
+    client_features: ownValue,
     listening_addresses: ignored('deprecated and unused', { deprecated: true }),
   },
   build: (v): NodeInfo => ({ id: v.id, cluster: v.cluster, metadata: v.metadata, locality: v.locality }),

@@ -28,6 +28,9 @@ export function buildCluster(v: Values, ctx: ValidationContext): Cluster | undef
     lbPolicy: v.lb_policy,
     loadAssignment,
     edsServiceName: v.type === 'EDS' ? v.eds_cluster_config?.serviceName || v.name : undefined,
+    ...(v.type === 'EDS' && v.eds_cluster_config !== undefined
+      ? { edsInitialFetchTimeoutMs: v.eds_cluster_config.initialFetchTimeoutMs }
+      : {}),
     dnsLookupFamily: v.dns_lookup_family,
     dnsRefreshRateMs: v.dns_refresh_rate,
     respectDnsTtl: v.respect_dns_ttl,

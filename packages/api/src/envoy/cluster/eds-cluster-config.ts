@@ -10,5 +10,5 @@ export const edsClusterConfig = message({
     eds_config: required(configSource),
     service_name: withDefault(str, '', { defaultText: 'the cluster name' }),
   },
-  build: (v) => ({ serviceName: v.service_name }),
+  build: (v) => ({ serviceName: v.service_name, initialFetchTimeoutMs: v.eds_config.initialFetchTimeoutMs }),
 });

@@ -1,12 +1,18 @@
+import { duration } from '../schema/duration.ts';
 import { emptyMessage } from '../schema/empty-message.ts';
 import { enumOf } from '../schema/enum.ts';
-import { ignored, optional, unsupported, withDefault } from '../schema/fields.ts';
+import { optional, unsupported, withDefault } from '../schema/fields.ts';
 import { message } from '../schema/message.ts';
 
 /** Where an xDS resource comes from. Tandem fetches dynamic resources over ADS only. */
 export interface ConfigSourceSpec {
   readonly kind: 'ads';
+  /** How long a subscriber waits for the first response before going on without it; 0 waits forever. */
+  readonly initialFetchTimeoutMs: number;
 }
+
+/** Envoy's default `initial_fetch_timeout`. */
+export const DEFAULT_INITIAL_FETCH_TIMEOUT_MS = 15_000;
 
 const adsOnly = 'Tandem fetches dynamic resources over ADS only (`ads: {}` or `self: {}`)';
 
@@ -24,12 +30,14 @@ export const configSource = message({
       oneof: 'config_source_specifier',
       note: 'the server that sent the resource: the ADS server',
     }),
-    initial_fetch_timeout: ignored('Tandem waits for the first response without a deadline'),
+    initial_fetch_timeout: withDefault(duration(), DEFAULT_INITIAL_FETCH_TIMEOUT_MS, {
+      note: 'the resource warms until its first response or this timeout; 0s waits forever',
+    }),
     resource_api_version: withDefault(
       enumOf('ApiVersion', { AUTO: 0, V2: 1, V3: 2 }, ['AUTO', 'V3']),
       'AUTO',
     ),
   },
   oneofs: { config_source_specifier: { required: true } },
-  build: (): ConfigSourceSpec => ({ kind: 'ads' }),
+  build: (v): ConfigSourceSpec => ({ kind: 'ads', initialFetchTimeoutMs: v.initial_fetch_timeout }),
 });

@@ -103,7 +103,7 @@ describe('HttpConnectionManager', () => {
       route_config: undefined,
       rds: { route_config_name: 'r', config_source: { ads: {} } },
     });
-    assert.deepEqual(rds.routeSpecifier, { kind: 'rds', routeConfigName: 'r' });
+    assert.deepEqual(rds.routeSpecifier, { kind: 'rds', routeConfigName: 'r', initialFetchTimeoutMs: 15000 });
     const file = errors({
       route_config: undefined,
       rds: { route_config_name: 'r', config_source: { path: '/etc/r.yaml' } },

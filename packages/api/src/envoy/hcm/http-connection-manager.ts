@@ -3,6 +3,7 @@ import {
   type DownstreamHttpLimits,
   downstreamHttpProtocolOptions,
 } from '../core/common-http-protocol-options.ts';
+import { DEFAULT_INITIAL_FETCH_TIMEOUT_MS } from '../core/config-source.ts';
 import { DEFAULT_HTTP1_OPTIONS, http1ProtocolOptions } from '../core/http1-protocol-options.ts';
 import { DEFAULT_HTTP2_OPTIONS, http2ProtocolOptions } from '../core/http2-protocol-options.ts';
 import { routeConfiguration } from '../route/route-configuration.ts';
@@ -123,7 +124,11 @@ function basics(v: Values): Omit<HttpConnectionManager, keyof DownstreamHttpLimi
     routeSpecifier:
       v.route_config !== undefined
         ? { kind: 'routeConfig', routeConfig: v.route_config }
-        : { kind: 'rds', routeConfigName: v.rds ?? '' },
+        : {
+            kind: 'rds',
+            routeConfigName: v.rds?.routeConfigName ?? '',
+            initialFetchTimeoutMs: v.rds?.initialFetchTimeoutMs ?? DEFAULT_INITIAL_FETCH_TIMEOUT_MS,
+          },
     maxRequestHeadersKb: v.max_request_headers_kb,
     requestTimeoutMs: v.request_timeout,
     requestHeadersTimeoutMs: v.request_headers_timeout,

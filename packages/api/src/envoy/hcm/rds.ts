@@ -13,6 +13,9 @@ export const rds = message({
   build: (v, ctx) => {
     const what = `route configuration "${v.route_config_name}"`;
     ctx.field('config_source').reference('ads_resource', v.route_config_name, what);
-    return v.route_config_name;
+    return {
+      routeConfigName: v.route_config_name,
+      initialFetchTimeoutMs: v.config_source.initialFetchTimeoutMs,
+    };
   },
 });

@@ -6,7 +6,9 @@ export type ReferenceKind =
   | 'secret'
   | 'tls_certificate_secret'
   | 'validation_context_secret'
-  | 'ads_resource';
+  | 'ads_resource'
+  | 'sds_secret'
+  | 'ads';
 
 /** A name used at `ctx.path`, to be resolved against the definitions of the same kind. */
 export interface Reference {

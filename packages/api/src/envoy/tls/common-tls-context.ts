@@ -78,7 +78,7 @@ function referSecret(
   kind: 'tls_certificate_secret' | 'validation_context_secret',
   ctx: ValidationContext,
 ) {
-  if (ref.overAds) ctx.field('sds_config').reference('ads_resource', ref.name, `secret "${ref.name}"`);
+  if (ref.overAds) ctx.field('sds_config').reference('sds_secret', ref.name, `secret "${ref.name}"`);
   else ctx.field('name').reference(kind, ref.name, 'TLS context');
 }
 

@@ -186,15 +186,7 @@ describe('validateBootstrap', () => {
     ]);
   });
 
-  it('says dynamic_resources is not supported yet, and warns about ignorable fields by path', () => {
-    const withAds = validateBootstrap(bootstrap({}, { dynamic_resources: { ads_config: {} } }));
-    assert.ok(!withAds.ok);
-    assert.deepEqual(issues(withAds.errors), [
-      [
-        'dynamic_resources',
-        '"dynamic_resources" is not supported by Tandem yet: xDS (ADS) arrives with the control plane',
-      ],
-    ]);
+  it('warns about ignorable fields by path', () => {
     const ignorable = validateBootstrap(bootstrap({}, { stats_config: {}, layered_runtime: { layers: [] } }));
     assert.ok(ignorable.ok);
     assert.deepEqual(
@@ -206,7 +198,7 @@ describe('validateBootstrap', () => {
     );
   });
 
-  it('rejects resources that would have to come over ADS while ADS cannot be configured', () => {
+  it('rejects resources that would have to come over ADS when ADS is not configured', () => {
     const rds = hcm(undefined, {
       route_config: undefined,
       rds: { route_config_name: 'r', config_source: { ads: {} } },
@@ -215,11 +207,11 @@ describe('validateBootstrap', () => {
     assert.deepEqual(issues(errorsOf(bootstrap({ listeners: [listener('l', 80, rds)], clusters: [eds] }))), [
       [
         'static_resources.listeners[0].filter_chains[0].filters[0].typed_config.rds.config_source',
-        'listener "l": route configuration "r" would come over ADS, but dynamic_resources is not supported yet; define it in static_resources',
+        'listener "l": route configuration "r" would come over ADS, but dynamic_resources.ads_config is not set; set it or define the resource in static_resources',
       ],
       [
         'static_resources.clusters[0].eds_cluster_config.eds_config',
-        'cluster "backend": endpoints for EDS cluster "backend" would come over ADS, but dynamic_resources is not supported yet; define it in static_resources',
+        'cluster "backend": endpoints for EDS cluster "backend" would come over ADS, but dynamic_resources.ads_config is not set; set it or define the resource in static_resources',
       ],
     ]);
   });

@@ -1,4 +1,5 @@
 import { bootstrap } from '../bootstrap/bootstrap.ts';
+import { ADS_DEFINITION } from '../bootstrap/dynamic-resources.ts';
 import type { ConfigIssue } from '../config-issue.ts';
 import { ValidationContext } from '../schema/validation-context.ts';
 import type { Bootstrap } from '../types.ts';
@@ -23,7 +24,7 @@ export function validateBootstrap(raw: unknown): BootstrapValidation {
   ensureBuiltinExtensions();
   const ctx = ValidationContext.root();
   const value = bootstrap.parse(raw, ctx);
-  checkReferences(ctx, { adsConfigured: false });
+  checkReferences(ctx, { adsConfigured: ctx.isDefined('ads', ADS_DEFINITION) });
   const warnings = [...ctx.warnings];
   if (ctx.errorCount > 0 || value === undefined) return { ok: false, errors: [...ctx.errors], warnings };
   return { ok: true, bootstrap: value, warnings };

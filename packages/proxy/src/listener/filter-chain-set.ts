@@ -1,0 +1,294 @@
+/**
+ * One listener config, compiled: its filter chains and their matcher. It takes the connections
+ * its listener accepted while it was the active config, inspects the first bytes when a filter
+ * chain match needs SNI/ALPN or HTTP detection, picks the filter chain, terminates TLS if the
+ * chain says so, and hands the connection to the chain's network filter. When a newer config
+ * replaces it, it retires: its connections drain and the rest are closed after the drain time.
+ */
+import type net from 'node:net';
+import tls from 'node:tls';
+import type { FilterChain, Listener, Secret } from '@tandem/api';
+import type { DownstreamConnectionInfo } from '../http/request-head.ts';
+import {
+  buildNetworkFilter,
+  type NetworkFilterContext,
+  type NetworkFilterRuntime,
+} from '../network/network-filter.ts';
+import type { Counter, Gauge } from '../stats/stats.ts';
+import { buildServerTlsOptions, type ServerTlsOptions } from '../tls/server-tls-options.ts';
+import { TandemError } from '../util/errors.ts';
+import { inspectClientHello } from './client-hello.ts';
+import { compileFilterChainMatcher } from './filter-chain-matcher.ts';
+import { inspectHttp } from './http-inspector.ts';
+
+interface BuiltChain {
+  readonly chain: FilterChain;
+  readonly filter: NetworkFilterRuntime;
+  readonly tls: ServerTlsOptions | undefined;
+  /** Terminates TLS for this chain (never listens itself; accepted sockets are handed to it). */
+  readonly tlsServer: tls.Server | undefined;
+}
+
+interface ListenerStats {
+  downstreamCxTotal: Counter;
+  downstreamCxActive: Gauge;
+  noFilterChainMatch: Counter;
+  downstreamListenerFilterError: Counter;
+  sslHandshake: Counter;
+  sslConnectionError: Counter;
+}
+
+const MAX_INSPECT_BYTES = 64 * 1024;
+const NOT_TLS = { kind: 'not-tls' } as const;
+
+export class FilterChainSet {
+  readonly config: Listener;
+  private readonly chains = new Map<FilterChain, BuiltChain>();
+  private readonly matcher: ReturnType<typeof compileFilterChainMatcher>;
+  private readonly stats: ListenerStats;
+  private readonly sockets = new Set<net.Socket>();
+  /** Connection info of sockets in a TLS handshake, by `remoteAddress:remotePort`. */
+  private readonly handshaking = new Map<string, DownstreamConnectionInfo>();
+  private retired: Promise<void> | undefined;
+  private onEmpty: (() => void) | undefined;
+
+  constructor(config: Listener, ctx: NetworkFilterContext, secrets: (name: string) => Secret | undefined) {
+    this.config = config;
+    this.matcher = compileFilterChainMatcher(config);
+    const all = config.defaultFilterChain
+      ? [...config.filterChains, config.defaultFilterChain]
+      : config.filterChains;
+    for (const chain of all) this.chains.set(chain, this.buildChain(chain, ctx, secrets));
+    const scope = ctx.stats.scope(`listener.${config.address.address}_${config.address.portValue}.`);
+    this.stats = {
+      downstreamCxTotal: scope.counter('downstream_cx_total'),
+      downstreamCxActive: scope.gauge('downstream_cx_active'),
+      noFilterChainMatch: scope.counter('no_filter_chain_match'),
+      downstreamListenerFilterError: scope.counter('downstream_listener_filter_error'),
+      sslHandshake: scope.counter('ssl.handshake'),
+      sslConnectionError: scope.counter('ssl.connection_error'),
+    };
+  }
+
+  get activeConnections(): number {
+    return this.sockets.size;
+  }
+
+  /** Tells the filters to drain: HTTP/1 closes after the current response, HTTP/2 sends GOAWAY. */
+  drain(): void {
+    for (const c of this.chains.values()) c.filter.drain();
+  }
+
+  /**
+   * A newer config took over: drains, closes whatever is still open after `drainTimeMs`, and
+   * resolves once no connection is left.
+   */
+  retire(drainTimeMs: number): Promise<void> {
+    this.retired ??= new Promise((resolve) => {
+      this.drain();
+      const timer = setTimeout(() => this.destroyConnections(), drainTimeMs);
+      timer.unref();
+      const check = (): void => {
+        if (this.sockets.size > 0) return;
+        clearTimeout(timer);
+        resolve();
+      };
+      this.onEmpty = check;
+      check();
+    });
+    return this.retired;
+  }
+
+  /** Closes every connection now. */
+  destroyConnections(): void {
+    for (const s of this.sockets) s.destroy();
+  }
+
+  /** A connection the listener accepted while this config was active. */
+  onConnection(socket: net.Socket): void {
+    this.stats.downstreamCxTotal.inc();
+    this.stats.downstreamCxActive.inc();
+    this.sockets.add(socket);
+    socket.on('close', () => {
+      this.sockets.delete(socket);
+      this.stats.downstreamCxActive.dec();
+      this.onEmpty?.();
+    });
+    socket.on('error', noop);
+    const info: DownstreamConnectionInfo = {
+      remoteAddress: stripV4Mapped(socket.remoteAddress ?? ''),
+      remotePort: socket.remotePort ?? 0,
+      localAddress: stripV4Mapped(socket.localAddress ?? ''),
+      localPort: socket.localPort ?? 0,
+      tls: false,
+      serverName: '',
+    };
+    if (this.matcher.needsTlsInspection || this.matcher.needsHttpInspection) this.inspect(socket, info);
+    else this.dispatch(socket, info, 'raw_buffer', []);
+  }
+
+  /** Reads the first bytes (TLS ClientHello or HTTP preface/request line) without consuming them. */
+  private inspect(socket: net.Socket, info: DownstreamConnectionInfo): void {
+    let seen: Buffer | undefined;
+    const timeoutMs = this.config.listenerFiltersTimeoutMs;
+    const timer =
+      timeoutMs > 0
+        ? setTimeout(() => {
+            socket.removeListener('data', onData);
+            if (this.config.continueOnListenerFiltersTimeout)
+              return this.resume(socket, seen, info, 'raw_buffer', []);
+            this.stats.downstreamListenerFilterError.inc();
+            socket.destroy();
+          }, timeoutMs)
+        : undefined;
+    const onData = (data: Buffer): void => {
+      seen = seen === undefined ? data : Buffer.concat([seen, data]);
+      const hello = this.matcher.needsTlsInspection ? inspectClientHello(seen) : NOT_TLS;
+      const http =
+        hello.kind === 'not-tls' && this.matcher.needsHttpInspection ? inspectHttp(seen) : undefined;
+      const needMore = hello.kind === 'need-more' || http?.kind === 'need-more';
+      if (needMore && seen.length < MAX_INSPECT_BYTES) return;
+      socket.removeListener('data', onData);
+      if (timer !== undefined) clearTimeout(timer);
+      if (hello.kind === 'error') {
+        this.stats.downstreamListenerFilterError.inc();
+        return void socket.destroy();
+      }
+      if (hello.kind === 'tls') {
+        info.serverName = hello.serverName;
+        return this.resume(socket, seen, info, 'tls', hello.alpn);
+      }
+      const protocols = http !== undefined && http.kind === 'http' ? http.applicationProtocols : [];
+      this.resume(socket, seen, info, 'raw_buffer', protocols);
+    };
+    socket.on('data', onData);
+  }
+
+  private resume(
+    socket: net.Socket,
+    seen: Buffer | undefined,
+    info: DownstreamConnectionInfo,
+    transport: string,
+    alpn: string[],
+  ): void {
+    socket.pause();
+    if (seen !== undefined) socket.unshift(seen);
+    this.dispatch(socket, info, transport, alpn);
+  }
+
+  private dispatch(
+    socket: net.Socket,
+    info: DownstreamConnectionInfo,
+    transport: string,
+    alpn: string[],
+  ): void {
+    const chain = this.matcher.match({
+      destinationPort: info.localPort,
+      destinationIp: info.localAddress,
+      sourceIp: info.remoteAddress,
+      sourcePort: info.remotePort,
+      serverName: info.serverName,
+      transportProtocol: transport,
+      applicationProtocols: alpn,
+    });
+    const built = chain === undefined ? undefined : this.chains.get(chain);
+    if (built === undefined) {
+      this.stats.noFilterChainMatch.inc();
+      socket.destroy();
+      return;
+    }
+    if (built.tls === undefined) {
+      socket.resume();
+      return built.filter.onConnection(socket, info, false);
+    }
+    this.terminateTls(socket, info, built);
+  }
+
+  private terminateTls(socket: net.Socket, info: DownstreamConnectionInfo, built: BuiltChain): void {
+    info.tls = true;
+    this.handshaking.set(`${socket.remoteAddress}:${socket.remotePort}`, info);
+    built.tlsServer!.emit('connection', socket);
+  }
+
+  private onSecureConnection(tlsSocket: tls.TLSSocket, built: BuiltChain): void {
+    const key = `${tlsSocket.remoteAddress}:${tlsSocket.remotePort}`;
+    const info = this.handshaking.get(key);
+    this.handshaking.delete(key);
+    tlsSocket.on('error', noop);
+    if (info === undefined || built.tls!.verifyPeer(tlsSocket) !== undefined) {
+      this.stats.sslConnectionError.inc();
+      tlsSocket.destroy();
+      return;
+    }
+    this.stats.sslHandshake.inc();
+    if (info.serverName === '')
+      info.serverName = (tlsSocket as { servername?: string | false }).servername || '';
+    built.filter.onConnection(tlsSocket, info, tlsSocket.alpnProtocol ?? false);
+  }
+
+  private buildChain(
+    chain: FilterChain,
+    ctx: NetworkFilterContext,
+    secrets: (name: string) => Secret | undefined,
+  ): BuiltChain {
+    const terminal = chain.filters[chain.filters.length - 1];
+    if (terminal === undefined) {
+      throw new TandemError(
+        'TANDEM_ERR_LISTENER_CONFIG',
+        `listener "${this.config.name}": filter chain "${chain.name}" has no filters`,
+      );
+    }
+    const ts = chain.transportSocket;
+    const target = `listener "${this.config.name}" filter chain "${chain.name}"`;
+    const serverTls = ts === undefined ? undefined : buildServerTlsOptions(ts, secrets, { target });
+    const built: BuiltChain = {
+      chain,
+      filter: buildNetworkFilter(terminal, ctx),
+      tls: serverTls,
+      tlsServer: serverTls === undefined ? undefined : this.buildTlsServer(serverTls),
+    };
+    built.tlsServer?.on('secureConnection', (s: tls.TLSSocket) => this.onSecureConnection(s, built));
+    return built;
+  }
+
+  /**
+   * A tls.Server per TLS filter chain does the handshake (HTTP/2 over a hand-made TLSSocket does
+   * not start on Node 20; over a tls.Server's socket it does). It never listens.
+   */
+  private buildTlsServer(opts: ServerTlsOptions): tls.Server {
+    const server = tls.createServer({
+      ALPNProtocols: opts.ALPNProtocols,
+      requestCert: opts.requestCert,
+      rejectUnauthorized: opts.rejectUnauthorized,
+      SNICallback: (_name, cb) => cb(null, opts.secureContext),
+    });
+    useDefaultContext(server, opts.secureContext);
+    server.on('tlsClientError', (_err, socket) => {
+      this.handshaking.delete(`${socket.remoteAddress}:${socket.remotePort}`);
+      this.stats.sslConnectionError.inc();
+      socket.destroy();
+    });
+    return server;
+  }
+}
+
+/**
+ * Clients that send no SNI get the server's default credentials. tls.Server only builds those
+ * from PEM options; the filter chain's context is already built, so it is installed directly.
+ */
+function useDefaultContext(server: tls.Server, context: tls.SecureContext): void {
+  const s = server as unknown as { _sharedCreds?: tls.SecureContext };
+  if (!('_sharedCreds' in s)) {
+    throw new TandemError(
+      'TANDEM_ERR_TLS_RUNTIME',
+      'this Node.js version has no tls.Server default context to set',
+    );
+  }
+  s._sharedCreds = context;
+}
+
+function stripV4Mapped(addr: string): string {
+  return addr.startsWith('::ffff:') && addr.includes('.') ? addr.slice(7) : addr;
+}
+
+function noop(): void {}
