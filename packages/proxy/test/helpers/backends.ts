@@ -19,6 +19,10 @@ export interface Backend {
   port: number;
   name: string;
   seen: SeenRequest[];
+  /** Connections accepted so far. */
+  connectionCount(): number;
+  /** Connections open now. */
+  openConnections(): number;
   close(): Promise<void>;
 }
 
@@ -95,7 +99,9 @@ function handle(
 
 function listen(server: http.Server, name: string, seen: SeenRequest[]): Promise<Backend> {
   const sockets = new Set<net.Socket>();
+  let accepted = 0;
   server.on('connection', (s: net.Socket) => {
+    accepted++;
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
@@ -105,6 +111,8 @@ function listen(server: http.Server, name: string, seen: SeenRequest[]): Promise
         port: (server.address() as net.AddressInfo).port,
         name,
         seen,
+        connectionCount: () => accepted,
+        openConnections: () => sockets.size,
         close: () =>
           new Promise<void>((r) => {
             for (const s of sockets) s.destroy();
