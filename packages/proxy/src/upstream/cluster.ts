@@ -130,7 +130,7 @@ export class ClusterRuntime {
       this.updateLoadAssignment(c.loadAssignment);
     } else if ((c.type === 'STRICT_DNS' || c.type === 'LOGICAL_DNS') && c.loadAssignment !== undefined) {
       this.dns = new DnsResolver(c, (hosts) => {
-        this.setHosts(hosts, c.loadAssignment!.overprovisioningFactor);
+        if (hosts !== undefined) this.setHosts(hosts, c.loadAssignment!.overprovisioningFactor);
         this.markInitialized();
       });
       this.dns.start();
