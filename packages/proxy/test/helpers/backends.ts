@@ -122,3 +122,48 @@ function listen(server: http.Server, name: string, seen: SeenRequest[]): Promise
     });
   });
 }
+
+/** A port on 127.0.0.1 that nothing listens on (connections to it are refused). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = http.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** A backend that holds every request open until `release()` answers them all. */
+export interface HoldingBackend extends Backend {
+  /** Requests received (heads arrived) so far. */
+  arrived(): number;
+  /** Answers every held request with 200. */
+  release(): void;
+}
+
+export async function startHoldingBackend(name = 'holder'): Promise<HoldingBackend> {
+  const held: http.ServerResponse[] = [];
+  let arrived = 0;
+  let released = false;
+  const answer = (res: http.ServerResponse): void => {
+    res.writeHead(200, { 'x-backend': name, 'content-length': 4 });
+    res.end('held');
+  };
+  const server = http.createServer((req, res) => {
+    arrived++;
+    req.resume();
+    if (released) answer(res);
+    else held.push(res);
+  });
+  server.keepAliveTimeout = 30000;
+  const base = await listen(server, name, []);
+  return {
+    ...base,
+    arrived: () => arrived,
+    release: () => {
+      released = true;
+      for (const res of held.splice(0)) answer(res);
+    },
+  };
+}
