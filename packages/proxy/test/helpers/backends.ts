@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import http2 from 'node:http2';
-import type net from 'node:net';
+import net from 'node:net';
 
 export interface SeenRequest {
   method: string;
@@ -166,4 +166,30 @@ export async function startHoldingBackend(name = 'holder'): Promise<HoldingBacke
       for (const res of held.splice(0)) answer(res);
     },
   };
+}
+
+const H2_PREFACE = 'PRI * HTTP/2.0\r\n';
+
+/**
+ * An echo backend that speaks HTTP/1.1 and HTTP/2 prior knowledge (h2c) on one port, choosing per
+ * connection by the first bytes: for clusters whose upstream protocol follows the downstream's.
+ */
+export async function startDualBackend(name = 'dual'): Promise<Backend> {
+  const seen: SeenRequest[] = [];
+  const h1 = http.createServer((req, res) => handle(name, seen, req, res));
+  h1.keepAliveTimeout = 30000;
+  const h2 = http2.createServer((req, res) =>
+    handle(name, seen, req as unknown as http.IncomingMessage, res as unknown as http.ServerResponse),
+  );
+  const front = net.createServer((socket) => {
+    socket.once('data', (first: Buffer) => {
+      socket.pause();
+      socket.unshift(first);
+      const isH2 = first.toString('latin1', 0, H2_PREFACE.length) === H2_PREFACE;
+      if (isH2) return void h2.emit('connection', socket);
+      h1.emit('connection', socket);
+      socket.resume();
+    });
+  });
+  return listen(front as unknown as http.Server, name, seen);
 }
