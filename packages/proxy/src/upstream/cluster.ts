@@ -84,6 +84,7 @@ export class ClusterRuntime {
         http2: this.config.http2,
         tls: this.tls,
         idleTimeoutMs: this.config.idleTimeoutMs,
+        maxRequestsPerConnection: this.config.maxRequestsPerConnection,
       }));
     }
     return (host.http1Pool ??= new Http1Pool(host, this.connect, this.stats, {
