@@ -145,7 +145,9 @@ export class Http2Pool {
       if (this.current === pooled) this.current = undefined;
     });
     if (this.idleTimeoutMs > 0) {
-      session.setTimeout(this.idleTimeoutMs, () => {
+      // Not setTimeout(ms, callback): that listens once, and the first timeout may find a stream.
+      session.setTimeout(this.idleTimeoutMs);
+      session.on('timeout', () => {
         if (pooled.active === 0 && !session.closed) {
           this.stats.upstreamCxIdleTimeout.inc();
           session.close();
