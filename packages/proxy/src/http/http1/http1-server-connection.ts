@@ -177,6 +177,7 @@ export class Http1ServerConnection implements Http1ParserHandler, ResponseEncode
   // ------------------------------------------------------------ ResponseEncoder
 
   encodeHeaders(status: number, headers: HeaderMap, endStream: boolean): void {
+    this.activeEpoch = this.hcm.sweeper.epoch;
     if (status === 101) {
       this.socket.write(serializeFields(headers, statusLine(101)) + '\r\n', 'latin1');
       return;
@@ -210,6 +211,8 @@ export class Http1ServerConnection implements Http1ParserHandler, ResponseEncode
   }
 
   encodeData(chunk: Buffer, endStream: boolean): boolean {
+    // Response bytes are stream activity too (stream_idle_timeout covers both directions).
+    this.activeEpoch = this.hcm.sweeper.epoch;
     const s = this.socket;
     if (this.isHeadRequest) {
       if (endStream) this.responseDone();
