@@ -62,11 +62,10 @@ export async function waitForStat(
   timeoutMs = 5000,
 ): Promise<number> {
   let last = 0;
-  await waitFor(
-    `${name} (last value ${String(last)})`,
-    async () => ok((last = await stat(adminPort, name))),
-    { timeoutMs, intervalMs: 20 },
-  ).catch((err: Error) => {
+  await waitFor(name, async () => ok((last = await stat(adminPort, name))), {
+    timeoutMs,
+    intervalMs: 20,
+  }).catch((err: Error) => {
     throw new Error(`${err.message}; last value ${last}`);
   });
   return last;

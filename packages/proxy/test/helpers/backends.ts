@@ -1,7 +1,8 @@
 /**
  * Real backends for tests, on 127.0.0.1 port 0. The echo backend answers with what it received
  * (method, url, headers, body size) so tests can assert on what the proxy forwarded; a few paths
- * shape the response: /status/N, /delay/MS, /bytes/N, /close (drops the connection).
+ * shape the response: /status/N, /delay/MS, /bytes/N, /drip/N/MS (N chunks, one every MS ms),
+ * /close (drops the connection), /early (answers before reading the request body).
  */
 import http from 'node:http';
 import http2 from 'node:http2';
@@ -48,6 +49,11 @@ function handle(
   req: http.IncomingMessage,
   res: http.ServerResponse,
 ): void {
+  if (req.url?.startsWith('/early')) {
+    // Answers at once, before (and without) reading the request body.
+    res.writeHead(200, { 'content-type': 'text/plain', 'content-length': 6, 'x-backend': name });
+    return void res.end('early\n');
+  }
   let bodyBytes = 0;
   req.on('data', (d: Buffer) => (bodyBytes += d.length));
   req.on('end', () => {
@@ -75,6 +81,21 @@ function handle(
         'x-backend': name,
       });
       return void res.end(Buffer.alloc(n, 97));
+    }
+    const drip = /^\/drip\/(\d+)\/(\d+)/.exec(path);
+    if (drip) {
+      // N chunks of `chunk\n`, one every MS milliseconds.
+      const total = Number(drip[1]);
+      let sent = 0;
+      res.writeHead(200, { 'content-type': 'text/plain', 'x-backend': name });
+      const timer = setInterval(() => {
+        res.write('chunk\n');
+        if (++sent < total) return;
+        clearInterval(timer);
+        res.end();
+      }, Number(drip[2]));
+      res.on('close', () => clearInterval(timer));
+      return;
     }
     const delay = /^\/delay\/(\d+)/.exec(path);
     const respond = (): void => {
