@@ -1,6 +1,7 @@
 /**
  * Real backends for tests, on 127.0.0.1 port 0. The echo backend answers with what it received
- * (method, url, headers, body size) so tests can assert on what the proxy forwarded; a few paths
+ * (method, url, headers, body size) so tests can assert on what the proxy forwarded (and sends
+ * the `x-respond-server` request header back as `server`); a few paths
  * shape the response: /status/N, /delay/MS, /bytes/N, /drip/N/MS (N chunks, one every MS ms),
  * /close (drops the connection), /early (answers before reading the request body).
  */
@@ -106,10 +107,12 @@ function handle(
         headers: req.headers,
         bodyBytes,
       });
+      const server = req.headers['x-respond-server'];
       res.writeHead(200, {
         'content-type': 'application/json',
         'x-backend': name,
         'content-length': Buffer.byteLength(body),
+        ...(typeof server === 'string' ? { server } : {}),
       });
       res.end(body);
     };

@@ -52,3 +52,44 @@ export async function settlesWithin(p: Promise<unknown>, ms: number): Promise<bo
   clearTimeout(timer);
   return result;
 }
+
+export interface ParsedResponse {
+  status: number;
+  statusLine: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * Splits the bytes of consecutive HTTP/1.x responses (content-length framed, or the last one
+ * close-delimited) into responses. Returns what is complete so far.
+ */
+export function parseResponses(text: string, closeDelimitedLast = false): ParsedResponse[] {
+  const out: ParsedResponse[] = [];
+  let rest = text;
+  while (rest.length > 0) {
+    const end = rest.indexOf('\r\n\r\n');
+    if (end < 0) break;
+    const lines = rest.slice(0, end).split('\r\n');
+    const headers: Record<string, string> = {};
+    for (const line of lines.slice(1)) {
+      const i = line.indexOf(':');
+      headers[line.slice(0, i).toLowerCase()] = line.slice(i + 1).trim();
+    }
+    const length = headers['content-length'];
+    const bodyStart = end + 4;
+    let bodyEnd: number;
+    if (length !== undefined) bodyEnd = bodyStart + Number(length);
+    else if (closeDelimitedLast) bodyEnd = rest.length;
+    else break;
+    if (bodyEnd > rest.length) break;
+    out.push({
+      status: Number(lines[0]!.split(' ')[1]),
+      statusLine: lines[0]!,
+      headers,
+      body: rest.slice(bodyStart, bodyEnd),
+    });
+    rest = rest.slice(bodyEnd);
+  }
+  return out;
+}
