@@ -49,7 +49,7 @@ describe('connection pools and timeouts', () => {
         [
           listener('pool', [{ filters: [hcm(rc, { stat_prefix: 'pool' })] }]),
           listener('stream-idle', [
-            { filters: [hcm(rc, { stat_prefix: 'stream_idle', stream_idle_timeout: '0.3s' })] },
+            { filters: [hcm(rc, { stat_prefix: 'stream_idle', stream_idle_timeout: '0.5s' })] },
           ]),
           listener('cx-idle', [
             {
@@ -171,10 +171,10 @@ describe('connection pools and timeouts', () => {
 
   it('stream_idle_timeout spares a response that keeps streaming longer than the timeout', async () => {
     for (const version of ['--http1.1', '--http2-prior-knowledge']) {
-      // 12 chunks 60 ms apart: 0.7 s in all, never quiet for 0.3 s.
-      const r = await curl([version, `http://127.0.0.1:${proxy.port('stream-idle')}/body/drip/12/60`]);
+      // 16 chunks 50 ms apart: 0.8 s in all, never quiet for the 0.5 s stream idle timeout.
+      const r = await curl([version, `http://127.0.0.1:${proxy.port('stream-idle')}/body/drip/16/50`]);
       assert.equal(r.status, 200, version);
-      assert.equal(r.body, 'chunk\n'.repeat(12), `${version}: ${r.raw.stderr}`);
+      assert.equal(r.body, 'chunk\n'.repeat(16), `${version}: ${r.raw.stderr}`);
     }
     assert.equal(await stat(admin, 'http.stream_idle.downstream_rq_tx_reset'), 0);
   });
