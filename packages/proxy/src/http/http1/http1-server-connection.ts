@@ -143,7 +143,11 @@ export class Http1ServerConnection implements Http1ParserHandler, ResponseEncode
     const requestTimeoutMs = this.hcm.config.requestTimeoutMs;
     if (requestTimeoutMs > 0 && !noBody)
       this.requestTimer = setTimeout(onRequestTimeout, requestTimeoutMs, this);
-    this.stream = this.hcm.newStream(head, this.info, this, noBody, msg.upgrade ? upgradeType(msg) : '');
+    const stream = this.hcm.newStream(head, this.info, this, noBody, msg.upgrade ? upgradeType(msg) : '');
+    // A local reply (direct response, redirect, 404, 503 ...) may have completed the exchange
+    // inside newStream; responseDone() has then run already and the connection is between
+    // requests. Holding on to the finished stream would keep the parser paused for good.
+    if (!stream.responseComplete) this.stream = stream;
     return true;
   }
 
