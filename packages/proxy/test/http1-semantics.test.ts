@@ -9,13 +9,17 @@ import { after, before, describe, it } from 'node:test';
 import { readStats, stat } from './helpers/admin.ts';
 import { type Backend, startEchoBackend } from './helpers/backends.ts';
 import { bootstrap, hcm, listener, staticCluster } from './helpers/bootstrap.ts';
-import { curl } from './helpers/exec.ts';
+import { curl, run } from './helpers/exec.ts';
 import { connectRaw, parseResponses, settlesWithin } from './helpers/raw-socket.ts';
 import { type RunningProxy, startProxy } from './helpers/start-proxy.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-function vhost(name: string, domains: string[], tag: string) {
+function vhost(
+  name: string,
+  domains: string[],
+  tag: string,
+): { name: string; domains: string[]; routes: Record<string, unknown>[] } {
   return {
     name,
     domains,
@@ -29,12 +33,20 @@ function vhost(name: string, domains: string[], tag: string) {
   };
 }
 
+const all = vhost('all', ['*'], 'any');
+// Routes the router answers itself (local replies).
+all.routes.unshift(
+  { match: { prefix: '/direct' }, direct_response: { status: 200, body: { inline_string: 'direct\n' } } },
+  { match: { prefix: '/redirect' }, redirect: { path_redirect: '/elsewhere' } },
+);
+
 const ROUTES = {
   name: 'vhosts',
   virtual_hosts: [
     vhost('legacy', ['legacy.example'], 'legacy'),
     vhost('svc', ['svc.example'], 'svc'),
-    vhost('all', ['*'], 'any'),
+    { name: 'empty', domains: ['empty.example'], routes: [] },
+    all,
   ],
 };
 
@@ -148,6 +160,35 @@ describe('HTTP/1.x semantics', () => {
     const stats = await readStats(proxy.adminPort);
     assert.equal(stats.get('http.default.downstream_cx_total'), cx + 1);
     assert.equal(stats.get('http.default.downstream_rq_total'), rq + 4);
+  });
+
+  it('keeps serving a keep-alive connection after local replies, pipelined or not', async () => {
+    const c = await connectRaw(proxy.port('default'));
+    c.socket.write(
+      'GET /direct HTTP/1.1\r\nHost: x\r\n\r\n' +
+        'GET /x HTTP/1.1\r\nHost: empty.example\r\n\r\n' +
+        'GET /redirect HTTP/1.1\r\nHost: x\r\n\r\n' +
+        'HEAD /head HTTP/1.1\r\nHost: x\r\n\r\n' +
+        'GET /last HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+    );
+    assert.ok(await settlesWithin(c.closed, 5000), 'every response came and the connection closed');
+    const text = c.received();
+    assert.deepEqual(
+      [...text.matchAll(/^HTTP\/1\.1 (\d{3})/gm)].map((m) => Number(m[1])),
+      [200, 404, 301, 200, 200],
+    );
+    assert.ok(text.includes('direct\n'));
+    assert.match(text, /"url":"\/last"/);
+    // curl reuses one connection for all four URLs.
+    const base = `http://127.0.0.1:${proxy.port('default')}`;
+    const urls = ['/direct', '/x', '/redirect', '/y'].flatMap((p) => ['-o', '/dev/null', `${base}${p}`]);
+    const r = await run('curl', ['-sS', '--max-time', '5', '-w', '%{http_code} %{num_connects}\\n', ...urls]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, '200 1\n200 0\n301 0\n200 0\n');
+    const stats = await readStats(proxy.adminPort);
+    assert.equal(stats.get('http.default.rq_direct_response'), 2);
+    assert.equal(stats.get('http.default.rq_redirect'), 2);
+    assert.equal(stats.get('http.default.no_route'), 1);
   });
 
   it('routes an absolute-form request target by its authority (curl -x)', async () => {
