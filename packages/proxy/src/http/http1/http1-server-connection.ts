@@ -369,7 +369,10 @@ export class Http1ServerConnection implements Http1ParserHandler, ResponseEncode
     this.keepAlive = false;
     this.hcm.countRawReply(status);
     const body = `${message}\n`;
-    const head = `${statusLine(status)}content-length: ${body.length}\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\n`;
+    const cfg = this.hcm.config;
+    // Like every other response (decorateResponse): no upstream server header to keep here.
+    const server = cfg.serverHeaderTransformation === 'PASS_THROUGH' ? '' : `server: ${cfg.serverName}\r\n`;
+    const head = `${statusLine(status)}content-length: ${body.length}\r\ncontent-type: text/plain\r\n${server}connection: close\r\n\r\n`;
     this.lingerThenClose();
     this.socket.end(head + body, 'latin1');
   }
