@@ -87,6 +87,7 @@ describe('HTTP/1.x semantics', () => {
       const seen = echo.seen.length;
       const r = await curl(['--http1.0', url('default', '/old')]);
       assert.equal(r.status, 426);
+      assert.deepEqual(r.headers.server, ['envoy']);
       assert.equal(echo.seen.length, seen, 'the request never reached the backend');
       assert.equal(await stat(proxy.adminPort, 'http.default.downstream_rq_4xx'), 1);
     });
@@ -275,6 +276,19 @@ describe('HTTP/1.x semantics', () => {
     it('PASS_THROUGH passes the upstream one and adds none', async () => {
       assert.deepEqual(await server('srv-pass', 'backend/1'), ['backend/1']);
       assert.equal(await server('srv-pass'), undefined);
+    });
+
+    it('applies to replies the codec writes itself (426, malformed requests)', async () => {
+      assert.deepEqual((await curl(['--http1.0', url('srv-overwrite', '/')])).headers.server, [
+        'tandem-test',
+      ]);
+      assert.equal((await curl(['--http1.0', url('srv-pass', '/')])).headers.server, undefined);
+      const c = await connectRaw(proxy.port('srv-append'));
+      c.socket.write('GET /bad HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n');
+      assert.ok(await settlesWithin(c.closed, 3000));
+      const [res] = parseResponses(c.received());
+      assert.equal(res?.status, 400);
+      assert.equal(res?.headers.server, 'tandem-test');
     });
   });
 });
