@@ -4,8 +4,9 @@
  * use_downstream_protocol_config makes the upstream protocol follow the client's.
  */
 import assert from 'node:assert/strict';
+import http2 from 'node:http2';
 import { after, before, describe, it } from 'node:test';
-import { readStats } from './helpers/admin.ts';
+import { readStats, waitForStat } from './helpers/admin.ts';
 import { type Backend, startDualBackend, startH2Backend } from './helpers/backends.ts';
 import { bootstrap, hcm, listener, routeConfig, staticCluster } from './helpers/bootstrap.ts';
 import { curl, run } from './helpers/exec.ts';
@@ -114,5 +115,35 @@ describe('upstream protocol selection', () => {
     assert.equal(stats.get('cluster.follow.upstream_cx_http1_total'), 1);
     assert.equal(stats.get('cluster.follow.upstream_cx_http2_total'), 1);
     assert.equal(stats.get('cluster.follow.upstream_rq_2xx'), 2);
+  });
+
+  it('cancels only the upstream stream of a cancelled client stream', async () => {
+    const before = await readStats(proxy.adminPort);
+    const cx = before.get('cluster.h2.upstream_cx_total');
+    const session = http2.connect(base);
+    session.on('error', () => {});
+    try {
+      const victim = session.request({ ':path': '/h2/drip/100/20' });
+      victim.on('error', () => {});
+      await new Promise<void>((r) => victim.once('data', () => r()));
+      victim.close(http2.constants.NGHTTP2_CANCEL);
+      await waitForStat(proxy.adminPort, 'cluster.h2.upstream_rq_active', (v) => v === 0);
+      // The upstream session survives and carries the next request.
+      const r = await curl(['--http1.1', `${base}/h2/next`]);
+      assert.equal(r.status, 200);
+      const after = await readStats(proxy.adminPort);
+      assert.equal(after.get('cluster.h2.upstream_cx_total'), cx);
+      assert.equal(
+        after.get('cluster.h2.upstream_rq_tx_reset')! - (before.get('cluster.h2.upstream_rq_tx_reset') ?? 0),
+        1,
+      );
+      assert.equal(
+        after.get('http.ingress_http.downstream_rq_rx_reset')! -
+          (before.get('http.ingress_http.downstream_rq_rx_reset') ?? 0),
+        1,
+      );
+    } finally {
+      session.close();
+    }
   });
 });
