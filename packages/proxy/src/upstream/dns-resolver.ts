@@ -8,7 +8,7 @@
 import dns from 'node:dns';
 import net from 'node:net';
 import type { Cluster } from '@tandem/api';
-import { Host } from './host.ts';
+import { Host, isHealthyStatus } from './host.ts';
 
 export class DnsResolver {
   private readonly cluster: Cluster;
@@ -52,7 +52,7 @@ export class DnsResolver {
               locality: loc.locality,
               priority: loc.priority,
               hostname: ep.hostname || ep.address.address,
-              healthy: ep.healthStatus !== 'UNHEALTHY' && ep.healthStatus !== 'DRAINING',
+              healthy: isHealthyStatus(ep.healthStatus),
             }),
           );
         }
