@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { adminRequest, readStats } from './helpers/admin.ts';
-import { type Backend, startEchoBackend } from './helpers/backends.ts';
+import { type Backend, freePort, startEchoBackend } from './helpers/backends.ts';
 import { bootstrap, hcm, listener, routeConfig } from './helpers/bootstrap.ts';
 import { curl } from './helpers/exec.ts';
 import { type RunningProxy, startProxy } from './helpers/start-proxy.ts';
@@ -36,10 +36,12 @@ describe('DNS clusters', () => {
 
   before(async () => {
     echo = await startEchoBackend('dns');
+    const dead = await freePort();
     const rc = routeConfig([
       { match: { prefix: '/strict' }, route: { cluster: 'strict' } },
       { match: { prefix: '/logical' }, route: { cluster: 'logical' } },
       { match: { prefix: '/nowhere' }, route: { cluster: 'nowhere' } },
+      { match: { prefix: '/failover' }, route: { cluster: 'failover' } },
     ]);
     const started = Date.now();
     proxy = await startProxy(
@@ -50,6 +52,33 @@ describe('DNS clusters', () => {
           dnsCluster('logical', 'LOGICAL_DNS', 'localhost', echo.port),
           // RFC 6761: names under .invalid never resolve.
           dnsCluster('nowhere', 'STRICT_DNS', 'tandem-e2e.invalid', echo.port),
+          {
+            ...dnsCluster('failover', 'STRICT_DNS', 'localhost', echo.port),
+            load_assignment: {
+              cluster_name: 'failover',
+              endpoints: [
+                {
+                  priority: 0,
+                  lb_endpoints: [
+                    {
+                      endpoint: { address: { socket_address: { address: 'localhost', port_value: dead } } },
+                      health_status: 'TIMEOUT',
+                    },
+                  ],
+                },
+                {
+                  priority: 1,
+                  lb_endpoints: [
+                    {
+                      endpoint: {
+                        address: { socket_address: { address: 'localhost', port_value: echo.port } },
+                      },
+                    },
+                  ],
+                },
+              ],
+            },
+          },
         ],
       ),
     );
@@ -122,5 +151,14 @@ describe('DNS clusters', () => {
     const stats = await readStats(proxy.adminPort);
     assert.equal(stats.get('cluster.nowhere.membership_total') ?? 0, 0);
     assert.equal(stats.get('cluster.nowhere.upstream_cx_none_healthy'), 1);
+  });
+
+  it('treats a resolved endpoint whose health_status is TIMEOUT as unhealthy', async () => {
+    for (let i = 0; i < 5; i++) assert.equal((await curl([`${base}/failover`])).status, 200);
+    const stats = await readStats(proxy.adminPort);
+    assert.equal(stats.get('cluster.failover.membership_total'), 2);
+    assert.equal(stats.get('cluster.failover.membership_healthy'), 1);
+    assert.equal(stats.get('cluster.failover.upstream_cx_connect_fail') ?? 0, 0);
+    assert.equal(stats.get('cluster.failover.upstream_rq_2xx'), 5);
   });
 });
