@@ -199,16 +199,26 @@ describe('connection pools and timeouts', () => {
   });
 
   it('the HCM idle_timeout closes an idle HTTP/1.1 client connection', async () => {
+    const before = await stat(admin, 'http.cx_idle.downstream_cx_idle_timeout');
     const c = await connectRaw(proxy.port('cx-idle'));
     c.socket.write('GET /body/x HTTP/1.1\r\nhost: t\r\n\r\n');
     await c.waitForData('a response', (t) => /\r\n\r\n\{.*\}$/s.test(t));
     assert.match(c.received(), /^HTTP\/1\.1 200 /);
     assert.ok(await settlesWithin(c.closed, 3000), 'the proxy closes the idle connection');
-    assert.equal(await stat(admin, 'http.cx_idle.downstream_cx_idle_timeout'), 1);
+    assert.equal(await stat(admin, 'http.cx_idle.downstream_cx_idle_timeout'), before + 1);
+    await waitForStat(admin, 'http.cx_idle.downstream_cx_active', (v) => v === 0);
+  });
+
+  it('the HCM idle_timeout closes a connection that never sends a request', async () => {
+    const before = await stat(admin, 'http.cx_idle.downstream_cx_idle_timeout');
+    const c = await connectRaw(proxy.port('cx-idle'));
+    assert.ok(await settlesWithin(c.closed, 3000), 'the proxy closes the silent connection');
+    assert.equal(await stat(admin, 'http.cx_idle.downstream_cx_idle_timeout'), before + 1);
     await waitForStat(admin, 'http.cx_idle.downstream_cx_active', (v) => v === 0);
   });
 
   it('the HCM idle_timeout closes an idle HTTP/2 client connection', async () => {
+    const before = await stat(admin, 'http.cx_idle.downstream_cx_idle_timeout');
     const session = http2.connect(`http://127.0.0.1:${proxy.port('cx-idle')}`);
     const closed = new Promise<void>((r) => session.on('close', () => r()));
     session.on('error', () => {});
@@ -216,7 +226,7 @@ describe('connection pools and timeouts', () => {
     req.resume();
     await new Promise<void>((r) => req.on('end', () => r()));
     assert.ok(await settlesWithin(closed, 3000), 'the proxy closes the idle session');
-    assert.equal(await stat(admin, 'http.cx_idle.downstream_cx_idle_timeout'), 2);
+    assert.equal(await stat(admin, 'http.cx_idle.downstream_cx_idle_timeout'), before + 1);
     await waitForStat(admin, 'http.cx_idle.downstream_cx_active', (v) => v === 0);
   });
 
