@@ -16,7 +16,11 @@ export interface RequestBodySink {
   onRequestData(chunk: Buffer, endStream: boolean): void;
   onRequestTrailers(trailers: HeaderMap): void;
   onDownstreamWritable(): void;
-  /** The downstream went away before the exchange completed. */
+  /**
+   * The stream ended without the sink completing it: the downstream went away, or the connection
+   * manager answered on its own (a timeout, a malformed body). The sink abandons what it started
+   * upstream. Called once for every stream with a sink; a sink that already finished ignores it.
+   */
   onDownstreamReset(): void;
 }
 
@@ -87,7 +91,6 @@ export class HttpStream {
     if (this.responseComplete) return;
     this.hcm.stats.downstreamRqRxReset.inc();
     if (this.responseFlags === '') this.responseFlags = 'DC';
-    this.bodySink?.onDownstreamReset();
     this.finish();
   }
 
@@ -174,6 +177,7 @@ export class HttpStream {
   private finish(): void {
     if (this.responseComplete) return;
     this.responseComplete = true;
+    this.bodySink?.onDownstreamReset();
     this.hcm.onStreamComplete(this);
   }
 }

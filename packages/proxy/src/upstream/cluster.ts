@@ -84,6 +84,7 @@ export class ClusterRuntime {
         http2: this.config.http2,
         tls: this.tls,
         idleTimeoutMs: this.config.idleTimeoutMs,
+        maxRequestsPerConnection: this.config.maxRequestsPerConnection,
       }));
     }
     return (host.http1Pool ??= new Http1Pool(host, this.connect, this.stats, {
@@ -130,7 +131,7 @@ export class ClusterRuntime {
       this.updateLoadAssignment(c.loadAssignment);
     } else if ((c.type === 'STRICT_DNS' || c.type === 'LOGICAL_DNS') && c.loadAssignment !== undefined) {
       this.dns = new DnsResolver(c, (hosts) => {
-        this.setHosts(hosts, c.loadAssignment!.overprovisioningFactor);
+        if (hosts !== undefined) this.setHosts(hosts, c.loadAssignment!.overprovisioningFactor);
         this.markInitialized();
       });
       this.dns.start();

@@ -2,22 +2,24 @@
  * DNS for STRICT_DNS and LOGICAL_DNS clusters: resolves every endpoint's name through the system
  * resolver (so /etc/hosts applies), at start and then every `dns_refresh_rate`. STRICT_DNS makes
  * a host of every address; LOGICAL_DNS uses the first address of its single endpoint. A failed
- * lookup keeps the last good hosts.
+ * lookup keeps the last good hosts. Every round of lookups reports back, failed or not: as in
+ * Envoy, the first one completes the cluster's initialization either way.
  */
 import dns from 'node:dns';
 import net from 'node:net';
 import type { Cluster } from '@tandem/api';
-import { Host } from './host.ts';
+import { Host, isHealthyStatus } from './host.ts';
 
 export class DnsResolver {
   private readonly cluster: Cluster;
-  private readonly onHosts: (hosts: Host[]) => void;
+  /** Called after every round of lookups: the new hosts, or undefined when nothing resolved. */
+  private readonly onHosts: (hosts: Host[] | undefined) => void;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   /** Last error per endpoint name, for /clusters and logs. */
   lastError = '';
 
-  constructor(cluster: Cluster, onHosts: (hosts: Host[]) => void) {
+  constructor(cluster: Cluster, onHosts: (hosts: Host[] | undefined) => void) {
     this.cluster = cluster;
     this.onHosts = onHosts;
   }
@@ -50,14 +52,14 @@ export class DnsResolver {
               locality: loc.locality,
               priority: loc.priority,
               hostname: ep.hostname || ep.address.address,
-              healthy: ep.healthStatus !== 'UNHEALTHY' && ep.healthStatus !== 'DRAINING',
+              healthy: isHealthyStatus(ep.healthStatus),
             }),
           );
         }
       }
     }
     if (this.stopped) return;
-    if (!failed || hosts.length > 0) this.onHosts(hosts);
+    this.onHosts(!failed || hosts.length > 0 ? hosts : undefined);
     this.timer = setTimeout(() => void this.refresh(), c.dnsRefreshRateMs);
     this.timer.unref();
   }

@@ -47,11 +47,15 @@ export class Host {
   static fromEndpoint(ep: LbEndpoint, locality: Locality | undefined, priority: number): Host {
     return new Host(ep.address.address, ep.address.portValue, {
       weight: ep.loadBalancingWeight,
-      healthy:
-        ep.healthStatus !== 'UNHEALTHY' && ep.healthStatus !== 'DRAINING' && ep.healthStatus !== 'TIMEOUT',
+      healthy: isHealthyStatus(ep.healthStatus),
       locality,
       priority,
       hostname: ep.hostname,
     });
   }
+}
+
+/** Whether an endpoint's EDS health_status lets load balancers pick it (Envoy: not UNHEALTHY, DRAINING or TIMEOUT). */
+export function isHealthyStatus(status: LbEndpoint['healthStatus']): boolean {
+  return status !== 'UNHEALTHY' && status !== 'DRAINING' && status !== 'TIMEOUT';
 }

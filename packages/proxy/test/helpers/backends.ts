@@ -1,11 +1,13 @@
 /**
  * Real backends for tests, on 127.0.0.1 port 0. The echo backend answers with what it received
- * (method, url, headers, body size) so tests can assert on what the proxy forwarded; a few paths
- * shape the response: /status/N, /delay/MS, /bytes/N, /close (drops the connection).
+ * (method, url, headers, body size) so tests can assert on what the proxy forwarded (and sends
+ * the `x-respond-server` request header back as `server`); a few paths
+ * shape the response: /status/N, /delay/MS, /bytes/N, /drip/N/MS (N chunks, one every MS ms),
+ * /close (drops the connection), /early (answers before reading the request body).
  */
 import http from 'node:http';
 import http2 from 'node:http2';
-import type net from 'node:net';
+import net from 'node:net';
 
 export interface SeenRequest {
   method: string;
@@ -19,6 +21,10 @@ export interface Backend {
   port: number;
   name: string;
   seen: SeenRequest[];
+  /** Connections accepted so far. */
+  connectionCount(): number;
+  /** Connections open now. */
+  openConnections(): number;
   close(): Promise<void>;
 }
 
@@ -44,6 +50,11 @@ function handle(
   req: http.IncomingMessage,
   res: http.ServerResponse,
 ): void {
+  if (req.url?.startsWith('/early')) {
+    // Answers at once, before (and without) reading the request body.
+    res.writeHead(200, { 'content-type': 'text/plain', 'content-length': 6, 'x-backend': name });
+    return void res.end('early\n');
+  }
   let bodyBytes = 0;
   req.on('data', (d: Buffer) => (bodyBytes += d.length));
   req.on('end', () => {
@@ -72,6 +83,21 @@ function handle(
       });
       return void res.end(Buffer.alloc(n, 97));
     }
+    const drip = /^\/drip\/(\d+)\/(\d+)/.exec(path);
+    if (drip) {
+      // N chunks of `chunk\n`, one every MS milliseconds.
+      const total = Number(drip[1]);
+      let sent = 0;
+      res.writeHead(200, { 'content-type': 'text/plain', 'x-backend': name });
+      const timer = setInterval(() => {
+        res.write('chunk\n');
+        if (++sent < total) return;
+        clearInterval(timer);
+        res.end();
+      }, Number(drip[2]));
+      res.on('close', () => clearInterval(timer));
+      return;
+    }
     const delay = /^\/delay\/(\d+)/.exec(path);
     const respond = (): void => {
       const body = JSON.stringify({
@@ -81,10 +107,12 @@ function handle(
         headers: req.headers,
         bodyBytes,
       });
+      const server = req.headers['x-respond-server'];
       res.writeHead(200, {
         'content-type': 'application/json',
         'x-backend': name,
         'content-length': Buffer.byteLength(body),
+        ...(typeof server === 'string' ? { server } : {}),
       });
       res.end(body);
     };
@@ -95,7 +123,9 @@ function handle(
 
 function listen(server: http.Server, name: string, seen: SeenRequest[]): Promise<Backend> {
   const sockets = new Set<net.Socket>();
+  let accepted = 0;
   server.on('connection', (s: net.Socket) => {
+    accepted++;
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
@@ -105,6 +135,8 @@ function listen(server: http.Server, name: string, seen: SeenRequest[]): Promise
         port: (server.address() as net.AddressInfo).port,
         name,
         seen,
+        connectionCount: () => accepted,
+        openConnections: () => sockets.size,
         close: () =>
           new Promise<void>((r) => {
             for (const s of sockets) s.destroy();
@@ -113,4 +145,75 @@ function listen(server: http.Server, name: string, seen: SeenRequest[]): Promise
       });
     });
   });
+}
+
+/** A port on 127.0.0.1 that nothing listens on (connections to it are refused). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = http.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** A backend that holds every request open until `release()` answers them all. */
+export interface HoldingBackend extends Backend {
+  /** Requests received (heads arrived) so far. */
+  arrived(): number;
+  /** Answers every held request with 200. */
+  release(): void;
+}
+
+export async function startHoldingBackend(name = 'holder'): Promise<HoldingBackend> {
+  const held: http.ServerResponse[] = [];
+  let arrived = 0;
+  let released = false;
+  const answer = (res: http.ServerResponse): void => {
+    res.writeHead(200, { 'x-backend': name, 'content-length': 4 });
+    res.end('held');
+  };
+  const server = http.createServer((req, res) => {
+    arrived++;
+    req.resume();
+    if (released) answer(res);
+    else held.push(res);
+  });
+  server.keepAliveTimeout = 30000;
+  const base = await listen(server, name, []);
+  return {
+    ...base,
+    arrived: () => arrived,
+    release: () => {
+      released = true;
+      for (const res of held.splice(0)) answer(res);
+    },
+  };
+}
+
+const H2_PREFACE = 'PRI * HTTP/2.0\r\n';
+
+/**
+ * An echo backend that speaks HTTP/1.1 and HTTP/2 prior knowledge (h2c) on one port, choosing per
+ * connection by the first bytes: for clusters whose upstream protocol follows the downstream's.
+ */
+export async function startDualBackend(name = 'dual'): Promise<Backend> {
+  const seen: SeenRequest[] = [];
+  const h1 = http.createServer((req, res) => handle(name, seen, req, res));
+  h1.keepAliveTimeout = 30000;
+  const h2 = http2.createServer((req, res) =>
+    handle(name, seen, req as unknown as http.IncomingMessage, res as unknown as http.ServerResponse),
+  );
+  const front = net.createServer((socket) => {
+    socket.once('data', (first: Buffer) => {
+      socket.pause();
+      socket.unshift(first);
+      const isH2 = first.toString('latin1', 0, H2_PREFACE.length) === H2_PREFACE;
+      if (isH2) return void h2.emit('connection', socket);
+      h1.emit('connection', socket);
+      socket.resume();
+    });
+  });
+  return listen(front as unknown as http.Server, name, seen);
 }

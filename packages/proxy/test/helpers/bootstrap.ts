@@ -65,3 +65,39 @@ export function bootstrap(listeners: Json[], clusters: Json[], secrets: Json[] =
 export function routeConfig(routes: Json[], extra: Json = {}): Json {
   return { name: 'local_route', virtual_hosts: [{ name: 'all', domains: ['*'], routes }], ...extra };
 }
+
+export interface EndpointSpec {
+  port: number;
+  address?: string;
+  /** load_balancing_weight; unset: Envoy's default 1. */
+  weight?: number;
+  priority?: number;
+  /** e.g. UNHEALTHY */
+  healthStatus?: string;
+}
+
+/** A STATIC cluster whose endpoints carry weights, priorities and health statuses. */
+export function endpointsCluster(name: string, endpoints: EndpointSpec[], extra: Json = {}): Json {
+  const priorities = [...new Set(endpoints.map((e) => e.priority ?? 0))].sort((a, b) => a - b);
+  return {
+    name,
+    type: 'STATIC',
+    connect_timeout: '1s',
+    load_assignment: {
+      cluster_name: name,
+      endpoints: priorities.map((priority) => ({
+        priority,
+        lb_endpoints: endpoints
+          .filter((e) => (e.priority ?? 0) === priority)
+          .map((e) => ({
+            endpoint: {
+              address: { socket_address: { address: e.address ?? '127.0.0.1', port_value: e.port } },
+            },
+            ...(e.weight !== undefined ? { load_balancing_weight: e.weight } : {}),
+            ...(e.healthStatus !== undefined ? { health_status: e.healthStatus } : {}),
+          })),
+      })),
+    },
+    ...extra,
+  };
+}

@@ -196,9 +196,21 @@ export class HcmRuntime {
     if (this.draining) this.h2.drain();
   }
 
-  /** Codec AUTO on plaintext: HTTP/2 prior knowledge starts with the connection preface. */
+  /**
+   * Codec AUTO on plaintext: HTTP/2 prior knowledge starts with the connection preface. Until
+   * the codec is chosen, the idle timeout is a socket timeout (the codecs keep their own).
+   */
   private sniff(socket: net.Socket, info: DownstreamConnectionInfo): void {
     let seen: Buffer | undefined;
+    const idleMs = this.config.idleTimeoutMs;
+    const onTimeout = (): void => {
+      this.stats.downstreamCxIdleTimeout.inc();
+      socket.destroy();
+    };
+    if (idleMs > 0) {
+      socket.setTimeout(idleMs);
+      socket.once('timeout', onTimeout);
+    }
     const onData = (data: Buffer): void => {
       seen = seen === undefined ? data : Buffer.concat([seen, data]);
       const n = Math.min(seen.length, H2_PREFACE.length);
@@ -206,6 +218,10 @@ export class HcmRuntime {
       if (isH2Prefix && n < H2_PREFACE.length) return; // need more bytes to decide
       socket.removeListener('data', onData);
       socket.removeListener('close', onClose);
+      if (idleMs > 0) {
+        socket.setTimeout(0);
+        socket.removeListener('timeout', onTimeout);
+      }
       if (isH2Prefix) {
         socket.pause();
         socket.unshift(seen);

@@ -334,6 +334,7 @@ export class Http1Parser {
     let connectionUpgrade = false;
     let keepAliveToken = false;
     let upgradeHeader = false;
+    let h2cUpgrade = false;
     let hosts = 0;
     const h = head.headers;
     for (let i = 0; i < h.length; i += 2) {
@@ -343,8 +344,10 @@ export class Http1Parser {
         if (hasToken(v, 'close')) connectionClose = true;
         if (hasToken(v, 'upgrade')) connectionUpgrade = true;
         if (hasToken(v, 'keep-alive')) keepAliveToken = true;
-      } else if (name === 'upgrade') upgradeHeader = true;
-      else if (name === 'host') hosts++;
+      } else if (name === 'upgrade') {
+        upgradeHeader = true;
+        h2cUpgrade = isH2c(h[i + 1]!);
+      } else if (name === 'host') hosts++;
       else if (name === 'expect' && head.versionMinor === 1 && h[i + 1]!.toLowerCase() === '100-continue') {
         head.expectContinue = true;
       }
@@ -355,7 +358,9 @@ export class Http1Parser {
     head.bodyKind = framing.kind;
     head.contentLength = framing.length;
     head.keepAlive = head.versionMinor === 1 ? !connectionClose : keepAliveToken && !connectionClose;
-    head.upgrade = (connectionUpgrade && upgradeHeader) || head.method === 'CONNECT';
+    // An offer to switch to h2c is declined, as Envoy does: the request is served as HTTP/1.1
+    // and its upgrade headers go as hop-by-hop headers.
+    head.upgrade = (connectionUpgrade && upgradeHeader && !h2cUpgrade) || head.method === 'CONNECT';
   }
 
   private applyResponseSemantics(head: MessageHead): void {
@@ -598,4 +603,10 @@ function fieldError(isRequest: boolean, message: string): ParseError {
 
 function framingError(isRequest: boolean, message: string): ParseError {
   return isRequest ? badRequest('TANDEM_ERR_HTTP1_FRAMING', message) : badGateway(message);
+}
+
+/** `Upgrade: h2c` (RFC 7540 3.2), compared without case. */
+function isH2c(value: string): boolean {
+  const v = value.trim();
+  return v.length === 3 && v.toLowerCase() === 'h2c';
 }

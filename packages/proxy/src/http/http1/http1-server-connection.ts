@@ -180,6 +180,7 @@ export class Http1ServerConnection implements Http1ParserHandler, ResponseEncode
   // ------------------------------------------------------------ ResponseEncoder
 
   encodeHeaders(status: number, headers: HeaderMap, endStream: boolean): void {
+    this.activeEpoch = this.hcm.sweeper.epoch;
     if (status === 101) {
       this.socket.write(serializeFields(headers, statusLine(101)) + '\r\n', 'latin1');
       return;
@@ -213,6 +214,8 @@ export class Http1ServerConnection implements Http1ParserHandler, ResponseEncode
   }
 
   encodeData(chunk: Buffer, endStream: boolean): boolean {
+    // Response bytes are stream activity too (stream_idle_timeout covers both directions).
+    this.activeEpoch = this.hcm.sweeper.epoch;
     const s = this.socket;
     if (this.isHeadRequest) {
       if (endStream) this.responseDone();
@@ -365,7 +368,10 @@ export class Http1ServerConnection implements Http1ParserHandler, ResponseEncode
     this.keepAlive = false;
     this.hcm.countRawReply(status);
     const body = `${message}\n`;
-    const head = `${statusLine(status)}content-length: ${body.length}\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\n`;
+    const cfg = this.hcm.config;
+    // Like every other response (decorateResponse): no upstream server header to keep here.
+    const server = cfg.serverHeaderTransformation === 'PASS_THROUGH' ? '' : `server: ${cfg.serverName}\r\n`;
+    const head = `${statusLine(status)}content-length: ${body.length}\r\ncontent-type: text/plain\r\n${server}connection: close\r\n\r\n`;
     this.lingerThenClose();
     this.socket.end(head + body, 'latin1');
   }

@@ -10,9 +10,11 @@ import type { DownstreamConnectionInfo, RequestHead } from '../request-head.ts';
 import { Http2ResponseEncoder } from './http2-response-encoder.ts';
 
 const kInfo = Symbol('tandem.connInfo');
+const kActiveStreams = Symbol('tandem.activeStreams');
 const EMPTY = Buffer.alloc(0);
 
 type WithInfo = { [kInfo]?: DownstreamConnectionInfo };
+type WithActive = { [kActiveStreams]?: number };
 
 export class Http2ServerSessions {
   private readonly hcm: HcmRuntime;
@@ -62,12 +64,28 @@ export class Http2ServerSessions {
       this.hcm.onConnectionClosed(undefined);
     });
     const idle = this.hcm.config.idleTimeoutMs;
-    if (idle > 0) session.setTimeout(idle, () => session.close());
+    if (idle > 0) {
+      // Not setTimeout(ms, callback): that listens once, and the first timeout may find a stream.
+      session.setTimeout(idle);
+      session.on('timeout', () => this.onIdle(session));
+    }
+  }
+
+  /**
+   * No frame for idle_timeout. Idle means no active streams (Envoy): a quiet stream keeps the
+   * connection; the timer re-arms with the next frame, so an idle check follows its end.
+   */
+  private onIdle(session: http2.ServerHttp2Session & WithActive): void {
+    if ((session[kActiveStreams] ?? 0) > 0 || session.closed) return;
+    this.hcm.stats.downstreamCxIdleTimeout.inc();
+    session.close();
   }
 
   private onStream(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, flags: number): void {
-    const info = (stream.session as (http2.ServerHttp2Session & WithInfo) | undefined)?.[kInfo];
-    if (info === undefined) return void stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR);
+    const session = stream.session as (http2.ServerHttp2Session & WithInfo & WithActive) | undefined;
+    const info = session?.[kInfo];
+    if (session === undefined || info === undefined)
+      return void stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR);
     const head = toRequestHead(headers, info);
     const encoder = new Http2ResponseEncoder(stream, head.headers.get('te') === 'trailers');
     const endStream = (flags & http2.constants.NGHTTP2_FLAG_END_STREAM) !== 0 || stream.endAfterHeaders;
@@ -88,7 +106,9 @@ export class Http2ServerSessions {
     }
     stream.on('drain', () => hs.onDownstreamWritable());
     stream.on('error', noop);
+    session[kActiveStreams] = (session[kActiveStreams] ?? 0) + 1;
     stream.on('close', () => {
+      session[kActiveStreams]!--;
       if (!hs.responseComplete) hs.onDownstreamReset();
     });
   }

@@ -1,6 +1,8 @@
 /**
  * Connection pool for HTTP/2 to one host: one multiplexed session, opened on first use and
  * replaced when it closes or goes away. Requests wait while the session is being established.
+ * With max_requests_per_connection, a session that has carried that many streams takes no new
+ * ones and is closed once they have finished; the next request opens a fresh session.
  */
 import http2 from 'node:http2';
 import type net from 'node:net';
@@ -11,6 +13,26 @@ import type { Host } from '../host.ts';
 import type { PoolRequester } from '../http1/http1-pool.ts';
 import { Http2UpstreamRequest } from './http2-upstream-request.ts';
 
+/** One upstream session and the streams it carries. */
+class PooledSession {
+  readonly session: http2.ClientHttp2Session;
+  /** Streams opened on it so far. */
+  opened = 0;
+  /** Streams not settled yet. */
+  active = 0;
+  /** Takes no new streams; closed when the last active one settles. */
+  retired = false;
+
+  constructor(session: http2.ClientHttp2Session) {
+    this.session = session;
+  }
+
+  /** Given to each of its requests; called once per stream. */
+  readonly onStreamSettled = (): void => {
+    if (--this.active === 0 && this.retired) this.session.close();
+  };
+}
+
 export class Http2Pool {
   readonly host: Host;
   private readonly connect: ConnectionFactory;
@@ -18,16 +40,22 @@ export class Http2Pool {
   private readonly options: Http2ProtocolOptions;
   private readonly scheme: string;
   private readonly idleTimeoutMs: number;
-  private session: http2.ClientHttp2Session | undefined;
+  /** 0 means unlimited. */
+  private readonly maxRequestsPerConnection: number;
+  private current: PooledSession | undefined;
   private connecting = false;
   private readonly pending: PoolRequester[] = [];
-  private active = 0;
 
   constructor(
     host: Host,
     connect: ConnectionFactory,
     stats: ClusterStats,
-    opts: { http2: Http2ProtocolOptions; tls: boolean; idleTimeoutMs: number },
+    opts: {
+      http2: Http2ProtocolOptions;
+      tls: boolean;
+      idleTimeoutMs: number;
+      maxRequestsPerConnection: number;
+    },
   ) {
     this.host = host;
     this.connect = connect;
@@ -35,10 +63,11 @@ export class Http2Pool {
     this.options = opts.http2;
     this.scheme = opts.tls ? 'https' : 'http';
     this.idleTimeoutMs = opts.idleTimeoutMs;
+    this.maxRequestsPerConnection = opts.maxRequestsPerConnection;
   }
 
   get connectionCount(): number {
-    return this.session === undefined ? 0 : 1;
+    return this.current === undefined ? 0 : 1;
   }
 
   get pendingCount(): number {
@@ -46,8 +75,8 @@ export class Http2Pool {
   }
 
   newStream(requester: PoolRequester): void {
-    const s = this.session;
-    if (s !== undefined && !s.closed && !s.destroyed) return this.hand(s, requester);
+    const p = this.current;
+    if (p !== undefined && !p.session.closed && !p.session.destroyed) return this.hand(p, requester);
     this.pending.push(requester);
     this.stats.upstreamRqPendingTotal.inc();
     this.stats.upstreamRqPendingActive.inc();
@@ -63,19 +92,23 @@ export class Http2Pool {
   }
 
   drain(): void {
-    const s = this.session;
-    this.session = undefined;
-    if (s !== undefined && !s.closed) s.close();
+    const p = this.current;
+    this.current = undefined;
+    if (p !== undefined && !p.session.closed) p.session.close();
   }
 
-  private hand(session: http2.ClientHttp2Session, requester: PoolRequester): void {
-    this.active++;
-    requester.onPoolReady(new Http2UpstreamRequest(session, this.host.key, requester, this.onStreamSettled));
+  private hand(p: PooledSession, requester: PoolRequester): void {
+    p.active++;
+    const max = this.maxRequestsPerConnection;
+    if (max > 0 && ++p.opened >= max) {
+      // Its last stream: later requests go to a new session. Closing waits for the streams to
+      // finish (a GOAWAY sent right after a new stream's HEADERS can get that stream refused).
+      p.retired = true;
+      this.current = undefined;
+      this.stats.upstreamCxMaxRequests.inc();
+    }
+    requester.onPoolReady(new Http2UpstreamRequest(p.session, this.host.key, requester, p.onStreamSettled));
   }
-
-  private readonly onStreamSettled = (): void => {
-    this.active--;
-  };
 
   private open(): void {
     this.connecting = true;
@@ -95,7 +128,8 @@ export class Http2Pool {
         initialWindowSize: Math.min(o.initialStreamWindowSize, 2 ** 31 - 1),
       },
     });
-    this.session = session;
+    const pooled = new PooledSession(session);
+    this.current = pooled;
     this.stats.upstreamCxActive.inc();
     session.on('connect', () => {
       const w = o.initialConnectionWindowSize;
@@ -103,25 +137,32 @@ export class Http2Pool {
     });
     session.on('error', noop);
     session.on('goaway', () => {
-      if (this.session === session) this.session = undefined;
+      if (this.current === pooled) this.current = undefined;
     });
     session.on('close', () => {
       this.stats.upstreamCxActive.dec();
       this.stats.upstreamCxDestroy.inc();
-      if (this.session === session) this.session = undefined;
+      if (this.current === pooled) this.current = undefined;
     });
     if (this.idleTimeoutMs > 0) {
-      session.setTimeout(this.idleTimeoutMs, () => {
-        if (this.active === 0) {
+      // Not setTimeout(ms, callback): that listens once, and the first timeout may find a stream.
+      session.setTimeout(this.idleTimeoutMs);
+      session.on('timeout', () => {
+        if (pooled.active === 0 && !session.closed) {
           this.stats.upstreamCxIdleTimeout.inc();
           session.close();
         }
       });
     }
     const waiting = this.pending.splice(0);
-    for (const r of waiting) {
+    for (let i = 0; i < waiting.length; i++) {
+      if (this.current !== pooled) {
+        // The session reached max_requests_per_connection: the rest wait for the next one.
+        this.pending.unshift(...waiting.slice(i));
+        return this.open();
+      }
       this.stats.upstreamRqPendingActive.dec();
-      this.hand(session, r);
+      this.hand(pooled, waiting[i]!);
     }
   };
 

@@ -80,10 +80,9 @@ export class Http2UpstreamRequest implements UpstreamRequest {
   }
 
   reset(): void {
-    this.done = true;
     const s = this.stream;
     if (s !== undefined && !s.destroyed) s.close(http2.constants.NGHTTP2_CANCEL);
-    this.onSettled();
+    this.settle();
   }
 
   readDisable(disable: boolean): void {
@@ -129,14 +128,23 @@ export class Http2UpstreamRequest implements UpstreamRequest {
   };
 
   private complete(): void {
-    this.done = true;
-    this.onSettled();
+    this.settle();
   }
 
   private fail(reason: 'remote-reset' | 'protocol-error', detail: string): void {
+    this.settle();
+    this.handler.onUpstreamReset(reason, detail);
+  }
+
+  /**
+   * Tells the pool once that this stream is over. The router may reset a request from inside the
+   * handler call that delivers the end of its response (it abandons a request body the upstream
+   * no longer reads), before complete() runs; both end the same stream.
+   */
+  private settle(): void {
+    if (this.done) return;
     this.done = true;
     this.onSettled();
-    this.handler.onUpstreamReset(reason, detail);
   }
 }
 
