@@ -517,7 +517,9 @@ describe('Http1Parser: Upgrade and CONNECT', () => {
       parseRequests(`GET / HTTP/1.1\r\nHost: x\r\n${fields}\r\n\r\n`).heads[0]!.upgrade;
     assert.equal(up('Upgrade: websocket'), false);
     assert.equal(up('Connection: upgrade'), false);
-    assert.equal(up('Connection: Upgrade\r\nUpgrade: h2c'), true);
+    assert.equal(up('Connection: Upgrade\r\nUpgrade: websocket'), true);
+    // An h2c upgrade offer is declined (served as HTTP/1.1), as Envoy does.
+    assert.equal(up('Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c'), false);
   });
 
   it('reports 101 responses as upgrades and keeps the tunnel bytes', () => {
