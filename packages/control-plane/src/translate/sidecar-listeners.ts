@@ -5,6 +5,10 @@
  * the proxy asks for one (metadata HTTP_PROXY_PORT, Istio's proxyHttpPort) routing every HTTP
  * service by `host:port` through RDS `http_proxy`, and inbound listeners from the Sidecar
  * resource's `ingress` to the local application.
+ *
+ * Several sidecars sharing one host's loopback (Tandem's local mode) cannot all bind the
+ * per-port listeners; metadata OUTBOUND_LISTENERS=http-proxy leaves them out, so that the HTTP
+ * proxy listener is the sidecar's only outbound entry point.
  */
 import type { ServicePort } from '@tandem/api/istio';
 import type { MeshService } from '../model/mesh-service.ts';
@@ -35,7 +39,9 @@ export function buildSidecarListeners(
       list.push({ service, port });
     }
   }
+  const perPort = ctx.proxy.metadata['OUTBOUND_LISTENERS'] !== 'http-proxy';
   for (const [number, entries] of [...byPort].sort((a, b) => a[0] - b[0])) {
+    if (!perPort) break;
     const http = entries.filter((e) => isHttp(e.port));
     if (http.length > 0) {
       const name = String(number);

@@ -117,7 +117,9 @@ export class SotwConnection extends AdsConnection<DiscoveryRequest, DiscoveryRes
     const version = selectionVersion(selected);
     if (!type.owed && version === type.knownVersion) return;
     if (type.owed && type.lastSentNonce === null && type.wildcard && version === type.knownVersion) {
+      // The client kept this version across a reconnect: nothing to send, and it is in sync.
       type.owed = false;
+      type.lastSentVersion = version;
       return;
     }
     const nonce = this.context.nextNonce();
