@@ -209,6 +209,17 @@ describe('connection pools and timeouts', () => {
     await waitForStat(admin, 'http.cx_idle.downstream_cx_active', (v) => v === 0);
   });
 
+  it('the HCM idle_timeout closes an idle connection even when the client never closes its side', async () => {
+    const c = await connectRaw(proxy.port('cx-idle'), '127.0.0.1', { allowHalfOpen: true });
+    let fin = false;
+    c.socket.on('end', () => (fin = true));
+    c.socket.write('GET /body/x HTTP/1.1\r\nhost: t\r\n\r\n');
+    await c.waitForData('a response', (t) => /\r\n\r\n\{.*\}$/s.test(t));
+    await waitFor('the proxy to send FIN', () => fin);
+    // The client keeps its half open; the proxy still lets go after delayed_close_timeout.
+    await waitForStat(admin, 'http.cx_idle.downstream_cx_active', (v) => v === 0);
+  });
+
   it('the HCM idle_timeout closes a connection that never sends a request', async () => {
     const before = await stat(admin, 'http.cx_idle.downstream_cx_idle_timeout');
     const c = await connectRaw(proxy.port('cx-idle'));

@@ -68,7 +68,13 @@ export class Http1ServerConnection implements Http1ParserHandler, ResponseEncode
   /** Asks the connection to close once the current response (if any) is done. */
   drain(): void {
     this.keepAlive = false;
-    if (this.stream === undefined && this.parser.idle) this.socket.end();
+    if (this.stream === undefined && this.parser.idle) this.closeBetweenRequests();
+  }
+
+  /** No exchange in flight: FIN now, and destroy after delayed_close_timeout even if the client never closes. */
+  private closeBetweenRequests(): void {
+    this.lingerThenClose();
+    this.socket.end();
   }
 
   // ------------------------------------------------------------ socket events
@@ -119,8 +125,7 @@ export class Http1ServerConnection implements Http1ParserHandler, ResponseEncode
     if (cfg.idleTimeoutMs === 0 || this.discarding || !sweeper.expired(this.activeEpoch, cfg.idleTimeoutMs))
       return;
     this.hcm.stats.downstreamCxIdleTimeout.inc();
-    this.discarding = true;
-    this.socket.end();
+    this.closeBetweenRequests();
   }
 
   // ------------------------------------------------------------ parser events
