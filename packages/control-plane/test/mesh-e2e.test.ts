@@ -227,6 +227,50 @@ describe('a mesh of Tandem proxies configured from Istio YAML', () => {
     assert.ok(inbound !== undefined && inbound.value >= 10);
   });
 
+  it('shows each proxy its generated config with proxy-config', async () => {
+    const id = 'sidecar~127.0.0.1~client-1.default~default.svc.cluster.local';
+    const clusters = await run(process.execPath, [
+      TANDEM,
+      'proxy-config',
+      'clusters',
+      id,
+      '--debug-address',
+      `127.0.0.1:${debugPort}`,
+    ]);
+    assert.equal(clusters.code, 0, clusters.stderr);
+    assert.match(
+      clusters.stdout,
+      /^web\.default\.svc\.cluster\.local\s+8080\s+v2\s+outbound\s+EDS\s+ROUND_ROBIN$/m,
+    );
+    const routesOut = await run(process.execPath, [
+      TANDEM,
+      'proxy-config',
+      'routes',
+      id,
+      '--debug-address',
+      `127.0.0.1:${debugPort}`,
+    ]);
+    assert.match(
+      routesOut.stdout,
+      /end-user=\{"exact":"jason"\}\s+outbound\|8080\|v2\|web\.default\.svc\.cluster\.local/,
+    );
+    const json = await run(process.execPath, [
+      TANDEM,
+      'proxy-config',
+      'listeners',
+      id,
+      '-o',
+      'json',
+      '--debug-address',
+      `127.0.0.1:${debugPort}`,
+    ]);
+    const listeners = JSON.parse(json.stdout) as { name: string }[];
+    assert.deepEqual(
+      listeners.map((l) => l.name),
+      [`127.0.0.1_${clientPort}`],
+    );
+  });
+
   it('shifts 10% of traffic to v2', async () => {
     const { v2, failed } = await share(clientPort, 1000);
     assert.equal(failed, 0);

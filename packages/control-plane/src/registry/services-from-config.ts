@@ -130,25 +130,9 @@ function kubePorts(spec: KubeService): ServicePort[] {
     .map((p) => ({
       number: p.port,
       name: p.name,
-      protocol: protocolOf(p.appProtocol, p.name),
+      protocol: p.meshProtocol,
       targetPort: typeof p.targetPort === 'number' ? p.targetPort : 0,
     }));
-}
-
-/** Istio's protocol selection: appProtocol, then the port name prefix, else TCP. */
-export function protocolOf(appProtocol: string, portName: string): ServicePort['protocol'] {
-  const candidates = [appProtocol.toLowerCase(), portName.toLowerCase().split('-')[0] ?? ''];
-  for (const c of candidates) {
-    if (c === 'http' || c === 'kubernetes.io/h2c') return c === 'http' ? 'HTTP' : 'HTTP2';
-    if (c === 'http2' || c === 'h2c') return 'HTTP2';
-    if (c === 'grpc') return 'GRPC';
-    if (c === 'grpc-web') return 'GRPC-WEB';
-    if (c === 'https') return 'HTTPS';
-    if (c === 'tls') return 'TLS';
-    if (c === 'tcp') return 'TCP';
-    if (c === 'mongo' || c === 'redis' || c === 'mysql') return c.toUpperCase() as ServicePort['protocol'];
-  }
-  return 'TCP';
 }
 
 function kubeEndpoint(

@@ -15,7 +15,11 @@ export interface RawClient {
   waitForData(what: string, ok: (text: string) => boolean, timeoutMs?: number): Promise<string>;
 }
 
-export function connectRaw(port: number, host = '127.0.0.1', opts: { allowHalfOpen?: boolean } = {}): Promise<RawClient> {
+export function connectRaw(
+  port: number,
+  host = '127.0.0.1',
+  opts: { allowHalfOpen?: boolean } = {},
+): Promise<RawClient> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let text = '';
