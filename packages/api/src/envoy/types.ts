@@ -218,7 +218,6 @@ export interface HttpConnectionManager {
   maxStreamDurationMs: number;
   headersWithUnderscoresAction: 'ALLOW' | 'REJECT_REQUEST' | 'DROP_HEADER';
   useRemoteAddress: boolean;
-  xffNumTrustedHops: number;
   skipXffAppend: boolean;
   generateRequestId: boolean;
   preserveExternalRequestId: boolean;
@@ -229,8 +228,6 @@ export interface HttpConnectionManager {
   mergeSlashes: boolean;
   http1: Http1ProtocolOptions;
   http2: Http2ProtocolOptions;
-  /** Time to wait for the final GOAWAY/close when draining; default 5000. */
-  drainTimeoutMs: number;
   delayedCloseTimeoutMs: number;
 }
 
@@ -421,7 +418,6 @@ export interface Cluster {
   edsInitialFetchTimeoutMs?: number;
   dnsLookupFamily: 'AUTO' | 'V4_ONLY' | 'V6_ONLY' | 'V4_PREFERRED' | 'ALL';
   dnsRefreshRateMs: number;
-  respectDnsTtl: boolean;
   /** Upstream HTTP protocol for this cluster. `downstream` follows the downstream protocol. */
   protocol: 'http1' | 'http2' | 'downstream';
   http2: Http2ProtocolOptions;

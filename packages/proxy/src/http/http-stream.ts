@@ -34,6 +34,8 @@ export class HttpStream {
   readonly encoder: ResponseEncoder;
   /** Wall-clock ms when the request head arrived (for %START_TIME%, logs and service time). */
   readonly startWallMs: number;
+  /** Stream idle timeout for this exchange: the HCM's, or the route's `idle_timeout`. */
+  idleTimeoutMs: number;
   /** The request was an upgrade (WebSocket, CONNECT) the HCM allowed. */
   upgradeType = '';
   requestComplete = false;
@@ -57,6 +59,7 @@ export class HttpStream {
     this.conn = conn;
     this.encoder = encoder;
     this.startWallMs = hcm.clock.wallMs();
+    this.idleTimeoutMs = hcm.config.streamIdleTimeoutMs;
   }
 
   // ------------------------------------------------------------ from the downstream codec

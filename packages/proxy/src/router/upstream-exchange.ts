@@ -86,6 +86,7 @@ export class UpstreamExchange
     }
     this.cluster = choice;
     this.target = target;
+    if (this.action.idleTimeoutMs !== undefined) stream.idleTimeoutMs = this.action.idleTimeoutMs;
     finalizeRequest(this.route, this);
     const policy = this.action.hashPolicy;
     if (policy?.mayGenerateCookie) this.setCookies = [];

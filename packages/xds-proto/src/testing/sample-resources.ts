@@ -216,7 +216,7 @@ export function sampleRouteConfiguration(): Json {
           },
           {
             match: { safe_regex: { regex: '^/api/v[0-9]+/.*' } },
-            route: { cluster: 'reviews-v1', max_stream_duration: { max_stream_duration: '30s' } },
+            route: { cluster: 'reviews-v1', timeout: '30s', idle_timeout: '0.500s' },
           },
         ],
       },

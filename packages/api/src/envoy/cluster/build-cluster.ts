@@ -33,7 +33,6 @@ export function buildCluster(v: Values, ctx: ValidationContext): Cluster | undef
       : {}),
     dnsLookupFamily: v.dns_lookup_family,
     dnsRefreshRateMs: v.dns_refresh_rate,
-    respectDnsTtl: v.respect_dns_ttl,
     protocol: http.protocol,
     http2: http.http2,
     idleTimeoutMs: http.limits.idleTimeoutMs,

@@ -130,13 +130,11 @@ describe('Cluster', () => {
       dnsCluster('STRICT_DNS', ['a.local', 'b.local'], {
         dns_lookup_family: 'V4_ONLY',
         dns_refresh_rate: '10s',
-        respect_dns_ttl: true,
       }),
     );
     assert.equal(strict.loadAssignment?.clusterName, 'dns');
     assert.equal(strict.dnsLookupFamily, 'V4_ONLY');
     assert.equal(strict.dnsRefreshRateMs, 10000);
-    assert.equal(strict.respectDnsTtl, true);
     assert.deepEqual(errors(dnsCluster('LOGICAL_DNS', ['a.local', 'b.local'])), [
       ['load_assignment', 'cluster "dns": a LOGICAL_DNS cluster needs exactly one endpoint, got 2'],
     ]);

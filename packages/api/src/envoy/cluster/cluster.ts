@@ -5,7 +5,7 @@ import { enumOf } from '../schema/enum.ts';
 import { ignored, optional, required, unsupported, withDefault } from '../schema/fields.ts';
 import { message } from '../schema/message.ts';
 import { uint32 } from '../schema/numbers.ts';
-import { bool, nonEmptyStr } from '../schema/scalars.ts';
+import { nonEmptyStr } from '../schema/scalars.ts';
 import { wrapper } from '../schema/wrappers.ts';
 import { upstreamTransportSocket } from '../tls/transport-socket.ts';
 import { buildCluster } from './build-cluster.ts';
@@ -79,7 +79,9 @@ export const clusterFields = {
   dns_refresh_rate: withDefault(duration({ minMs: 1 }), 5000),
   dns_jitter: unsupported(),
   dns_failure_refresh_rate: unsupported(),
-  respect_dns_ttl: withDefault(bool, false),
+  respect_dns_ttl: unsupported('DNS refresh follows dns_refresh_rate; TTLs are not read yet', {
+    planned: true,
+  }),
   dns_lookup_family: withDefault(
     enumOf('DnsLookupFamily', { AUTO: 0, V4_ONLY: 1, V6_ONLY: 2, V4_PREFERRED: 3, ALL: 4 }),
     'AUTO',

@@ -36,7 +36,9 @@ export const downstreamHttpProtocolOptions = message({
     max_connection_duration: withDefault(duration(), 0, { note: '0s: unlimited' }),
     max_headers_count: withDefault(wrapper('UInt32Value', uint32({ min: 1 })), 100),
     max_response_headers_kb: unsupported(),
-    max_stream_duration: withDefault(duration(), 0, { note: '0s: unlimited' }),
+    max_stream_duration: unsupported('stream duration limits arrive with traffic management', {
+      planned: true,
+    }),
     headers_with_underscores_action: withDefault(
       enumOf('HeadersWithUnderscoresAction', { ALLOW: 0, REJECT_REQUEST: 1, DROP_HEADER: 2 }),
       'ALLOW',
@@ -47,7 +49,7 @@ export const downstreamHttpProtocolOptions = message({
     idleTimeoutMs: v.idle_timeout,
     maxConnectionDurationMs: v.max_connection_duration,
     maxHeadersCount: v.max_headers_count,
-    maxStreamDurationMs: v.max_stream_duration,
+    maxStreamDurationMs: 0,
     headersWithUnderscoresAction: v.headers_with_underscores_action,
     maxRequestsPerConnection: v.max_requests_per_connection,
   }),

@@ -21,7 +21,6 @@ describe('Route actions', () => {
           { query_parameter: { name: 'u' } },
         ],
         upgrade_configs: [{ upgrade_type: 'websocket' }],
-        max_stream_duration: { grpc_timeout_header_max: '10s' },
       },
     }).action;
     assert.deepEqual(action, {
@@ -40,7 +39,7 @@ describe('Route actions', () => {
       ],
       upgradeConfigs: [{ upgradeType: 'websocket', enabled: true }],
       maxStreamDurationMs: undefined,
-      grpcTimeoutHeaderMaxMs: 10_000,
+      grpcTimeoutHeaderMaxMs: undefined,
     });
   });
 

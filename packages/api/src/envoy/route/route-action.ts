@@ -9,7 +9,6 @@ import { nonEmptyStr } from '../schema/scalars.ts';
 import { boolValue } from '../schema/wrappers.ts';
 import type { ClusterSpecifier, RouteAction } from '../types.ts';
 import { hashPolicy } from './hash-policy.ts';
-import { maxStreamDuration } from './max-stream-duration.ts';
 import { routeUpgradeConfig } from './upgrade-config.ts';
 import { weightedClusters } from './weighted-clusters.ts';
 
@@ -57,7 +56,10 @@ export const routeAction = message({
     internal_redirect_action: unsupported(),
     max_internal_redirects: unsupported(),
     hedge_policy: later('hedge policies'),
-    max_stream_duration: optional(maxStreamDuration),
+    max_stream_duration: unsupported(
+      'gRPC timeouts (grpc-timeout, max_stream_duration) arrive with traffic management',
+      { planned: true },
+    ),
   },
   oneofs: { cluster_specifier: { required: true }, host_rewrite_specifier: {} },
   build: (v, ctx): RouteAction | undefined => {
@@ -76,8 +78,8 @@ export const routeAction = message({
       idleTimeoutMs: v.idle_timeout,
       hashPolicy: v.hash_policy,
       upgradeConfigs: v.upgrade_configs,
-      maxStreamDurationMs: v.max_stream_duration?.maxStreamDurationMs,
-      grpcTimeoutHeaderMaxMs: v.max_stream_duration?.grpcTimeoutHeaderMaxMs,
+      maxStreamDurationMs: undefined,
+      grpcTimeoutHeaderMaxMs: undefined,
     };
   },
 });

@@ -19,6 +19,7 @@ import { buildHttpFilterChain, type HttpHandler } from '../http-filter.ts';
 import { HttpStream } from '../http-stream.ts';
 import { Http1ServerConnection } from '../http1/http1-server-connection.ts';
 import { Http2ServerSessions } from '../http2/http2-server-sessions.ts';
+import { normalizeRequestPath } from '../path-normalize.ts';
 import type { DownstreamConnectionInfo, RequestHead } from '../request-head.ts';
 import { HcmStats } from './hcm-stats.ts';
 
@@ -154,6 +155,17 @@ export class HcmRuntime {
     removeHopByHop(h, upgrade);
     if (upgrade && head.protocol !== 'HTTP/2') h.set('connection', 'upgrade');
     if (cfg.headersWithUnderscoresAction !== 'ALLOW' && !this.checkUnderscores(stream)) return false;
+    if (cfg.normalizePath || cfg.mergeSlashes) {
+      const path = normalizeRequestPath(head.path, {
+        normalize: cfg.normalizePath,
+        mergeSlashes: cfg.mergeSlashes,
+      });
+      if (path === undefined) {
+        stream.sendLocalReply(400, 'invalid path', 'DPE');
+        return false;
+      }
+      head.path = path;
+    }
     if (cfg.useRemoteAddress) {
       if (!cfg.skipXffAppend) appendXff(h, stream.conn.remoteAddress);
       h.set('x-forwarded-proto', head.scheme);

@@ -11,6 +11,9 @@ export class HcmStats {
   readonly downstreamCxHttp2Total: Counter;
   readonly downstreamCxProtocolError: Counter;
   readonly downstreamCxIdleTimeout: Counter;
+  readonly downstreamCxMaxDurationReached: Counter;
+  readonly downstreamCxMaxRequestsReached: Counter;
+  readonly downstreamRqHeaderTimeout: Counter;
   readonly downstreamRqTotal: Counter;
   readonly downstreamRqActive: Gauge;
   readonly downstreamRqHttp1Total: Counter;
@@ -36,6 +39,9 @@ export class HcmStats {
     this.downstreamCxHttp2Total = scope.counter('downstream_cx_http2_total');
     this.downstreamCxProtocolError = scope.counter('downstream_cx_protocol_error');
     this.downstreamCxIdleTimeout = scope.counter('downstream_cx_idle_timeout');
+    this.downstreamCxMaxDurationReached = scope.counter('downstream_cx_max_duration_reached');
+    this.downstreamCxMaxRequestsReached = scope.counter('downstream_cx_max_requests_reached');
+    this.downstreamRqHeaderTimeout = scope.counter('downstream_rq_header_timeout');
     this.downstreamRqTotal = scope.counter('downstream_rq_total');
     this.downstreamRqActive = scope.gauge('downstream_rq_active');
     this.downstreamRqHttp1Total = scope.counter('downstream_rq_http1_total');

@@ -39,6 +39,9 @@ export class Http1ServerConnection implements Http1ParserHandler, ResponseEncode
   /** After a protocol error: bytes are read and dropped until the lingering close ends. */
   private discarding = false;
   private requestTimer: NodeJS.Timeout | undefined = undefined;
+  private headersTimer: NodeJS.Timeout | undefined = undefined;
+  private durationTimer: NodeJS.Timeout | undefined = undefined;
+  private requestsSeen = 0;
   /** Sweeper epoch of the last activity (idle timeouts; see IdleSweeper). */
   private activeEpoch: number;
 
@@ -59,6 +62,25 @@ export class Http1ServerConnection implements Http1ParserHandler, ResponseEncode
     socket.on('end', this.onEnd);
     hcm.sweeper.add(this);
     if (!info.tls) enableDirectReads(socket);
+    if (cfg.maxConnectionDurationMs > 0) {
+      this.durationTimer = setTimeout(onMaxDuration, cfg.maxConnectionDurationMs, this);
+      this.durationTimer.unref();
+    }
+  }
+
+  /** max_connection_duration reached: drain (close after the current response). */
+  maxDurationReached(): void {
+    this.durationTimer = undefined;
+    this.hcm.stats.downstreamCxMaxDurationReached.inc();
+    this.drain();
+  }
+
+  /** request_headers_timeout: the head did not complete in time. */
+  headersTimedOut(): void {
+    this.headersTimer = undefined;
+    if (this.stream !== undefined || this.discarding) return;
+    this.hcm.stats.downstreamRqHeaderTimeout.inc();
+    this.rejectRaw(408, 'request headers timeout');
   }
 
   get trailersAllowed(): boolean {
@@ -82,6 +104,10 @@ export class Http1ServerConnection implements Http1ParserHandler, ResponseEncode
   private readonly onData = (data: Buffer): void => {
     if (this.discarding) return;
     this.activeEpoch = this.hcm.sweeper.epoch;
+    const headersTimeoutMs = this.hcm.config.requestHeadersTimeoutMs;
+    if (headersTimeoutMs > 0 && this.stream === undefined && this.headersTimer === undefined) {
+      this.headersTimer = setTimeout(onHeadersTimeout, headersTimeoutMs, this);
+    }
     try {
       this.parser.execute(data);
     } catch (err) {
@@ -103,6 +129,8 @@ export class Http1ServerConnection implements Http1ParserHandler, ResponseEncode
 
   private readonly onClose = (): void => {
     this.closed = true;
+    if (this.headersTimer !== undefined) clearTimeout(this.headersTimer);
+    if (this.durationTimer !== undefined) clearTimeout(this.durationTimer);
     this.hcm.sweeper.remove(this);
     this.clearRequestTimer();
     if (this.stream !== undefined) this.abortStream();
@@ -114,8 +142,8 @@ export class Http1ServerConnection implements Http1ParserHandler, ResponseEncode
     const cfg = this.hcm.config;
     const sweeper = this.hcm.sweeper;
     if (this.stream !== undefined) {
-      if (cfg.streamIdleTimeoutMs === 0 || !sweeper.expired(this.activeEpoch, cfg.streamIdleTimeoutMs))
-        return;
+      const ms = this.stream.idleTimeoutMs;
+      if (ms === 0 || !sweeper.expired(this.activeEpoch, ms)) return;
       this.hcm.stats.downstreamRqIdleTimeout.inc();
       this.keepAlive = false;
       this.activeEpoch = sweeper.epoch;
@@ -132,8 +160,17 @@ export class Http1ServerConnection implements Http1ParserHandler, ResponseEncode
 
   onHead(msg: MessageHead): boolean {
     if (msg.status !== 0) return true;
+    if (this.headersTimer !== undefined) {
+      clearTimeout(this.headersTimer);
+      this.headersTimer = undefined;
+    }
     this.versionMinor = msg.versionMinor;
     this.keepAlive = msg.keepAlive && this.keepAlive;
+    const maxRequests = this.hcm.config.maxRequestsPerConnection;
+    if (maxRequests > 0 && ++this.requestsSeen >= maxRequests && this.keepAlive) {
+      this.hcm.stats.downstreamCxMaxRequestsReached.inc();
+      this.keepAlive = false;
+    }
     this.isHeadRequest = msg.method === 'HEAD';
     this.requestEnded = false;
     this.chunkedResponse = false;
@@ -428,6 +465,14 @@ export class Http1ServerConnection implements Http1ParserHandler, ResponseEncode
 
 function onRequestTimeout(conn: Http1ServerConnection): void {
   conn.requestTimedOut();
+}
+
+function onHeadersTimeout(conn: Http1ServerConnection): void {
+  conn.headersTimedOut();
+}
+
+function onMaxDuration(conn: Http1ServerConnection): void {
+  conn.maxDurationReached();
 }
 
 function destroySocket(socket: net.Socket): void {

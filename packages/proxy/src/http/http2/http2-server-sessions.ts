@@ -11,10 +11,11 @@ import { Http2ResponseEncoder } from './http2-response-encoder.ts';
 
 const kInfo = Symbol('tandem.connInfo');
 const kActiveStreams = Symbol('tandem.activeStreams');
+const kRequests = Symbol('tandem.requests');
 const EMPTY = Buffer.alloc(0);
 
 type WithInfo = { [kInfo]?: DownstreamConnectionInfo };
-type WithActive = { [kActiveStreams]?: number };
+type WithActive = { [kActiveStreams]?: number; [kRequests]?: number };
 
 export class Http2ServerSessions {
   private readonly hcm: HcmRuntime;
@@ -63,11 +64,31 @@ export class Http2ServerSessions {
       this.sessions.delete(session);
       this.hcm.onConnectionClosed(undefined);
     });
+    const maxDurationMs = this.hcm.config.maxConnectionDurationMs;
+    if (maxDurationMs > 0) {
+      const timer = setTimeout(() => {
+        this.hcm.stats.downstreamCxMaxDurationReached.inc();
+        if (!session.closed) session.close();
+      }, maxDurationMs);
+      timer.unref();
+      session.once('close', () => clearTimeout(timer));
+    }
     const idle = this.hcm.config.idleTimeoutMs;
     if (idle > 0) {
       // Not setTimeout(ms, callback): that listens once, and the first timeout may find a stream.
       session.setTimeout(idle);
       session.on('timeout', () => this.onIdle(session));
+    }
+  }
+
+  /** max_requests_per_connection: after the last allowed stream, GOAWAY (streams in flight finish). */
+  private countRequest(session: http2.ServerHttp2Session & WithActive): void {
+    const max = this.hcm.config.maxRequestsPerConnection;
+    if (max === 0) return;
+    session[kRequests] = (session[kRequests] ?? 0) + 1;
+    if (session[kRequests] === max && !session.closed) {
+      this.hcm.stats.downstreamCxMaxRequestsReached.inc();
+      session.close();
     }
   }
 
@@ -90,7 +111,8 @@ export class Http2ServerSessions {
     const encoder = new Http2ResponseEncoder(stream, head.headers.get('te') === 'trailers');
     const endStream = (flags & http2.constants.NGHTTP2_FLAG_END_STREAM) !== 0 || stream.endAfterHeaders;
     const hs = this.hcm.newStream(head, info, encoder, endStream, '');
-    const idleMs = this.hcm.config.streamIdleTimeoutMs;
+    // The router may have set the route's idle_timeout on the stream.
+    const idleMs = hs.idleTimeoutMs;
     if (idleMs > 0) {
       stream.setTimeout(idleMs, () => {
         this.hcm.stats.downstreamRqIdleTimeout.inc();
@@ -107,6 +129,7 @@ export class Http2ServerSessions {
     stream.on('drain', () => hs.onDownstreamWritable());
     stream.on('error', noop);
     session[kActiveStreams] = (session[kActiveStreams] ?? 0) + 1;
+    this.countRequest(session);
     stream.on('close', () => {
       session[kActiveStreams]!--;
       if (!hs.responseComplete) hs.onDownstreamReset();

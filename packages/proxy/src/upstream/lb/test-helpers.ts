@@ -44,7 +44,6 @@ export function testCluster(overrides: Partial<Cluster> = {}): Cluster {
     edsServiceName: undefined,
     dnsLookupFamily: 'AUTO',
     dnsRefreshRateMs: 5000,
-    respectDnsTtl: false,
     protocol: 'http1',
     http2: { maxConcurrentStreams: 100, initialStreamWindowSize: 65535, initialConnectionWindowSize: 65535 },
     idleTimeoutMs: 3600000,
