@@ -4,7 +4,9 @@
  * header values over as latin1, so this is the byte that was on the wire); anything above is
  * hashed as its UTF-8 encoding.
  *
- * Duplicated on purpose from what `upstream/lb/hash.ts` may grow; the integrator dedupes.
+ * Request keys need an incremental hash (several header values fold into one); the load
+ * balancers place hosts on rings with their own hash (`upstream/lb/hash.ts`). The two never need
+ * to agree: a request hash only has to be stable for equal keys.
  */
 
 export const FNV_OFFSET_BASIS = 0x811c9dc5;
