@@ -244,3 +244,51 @@ describe('translate: proxyless gRPC', () => {
     });
   });
 });
+
+describe('translate: transparent interception (REDIRECT)', () => {
+  const redirected = parseProxyInfo({
+    id: 'sidecar~10.0.0.1~reviews-v1-abc.default~default.svc.cluster.local',
+    metadata: { NAMESPACE: 'default', LABELS: { app: 'reviews', version: 'v1' } },
+  });
+
+  it("builds Istio's virtual listeners, per-port listeners, passthrough and inbound chains, all valid for the proxy", () => {
+    const objects = bookinfoObjects();
+    const res = translate(buildMeshSnapshot('v1', objects, servicesFromConfig(objects)), redirected);
+    assertAllValid(res);
+    const outbound = res.listeners.get('virtualOutbound') as Record<string, unknown>;
+    assert.equal(outbound['use_original_dst'], true);
+    const port = res.listeners.get('0.0.0.0_9080') as Record<string, unknown>;
+    assert.equal(port['bind_to_port'], false);
+    assert.equal((res.clusters.get('PassthroughCluster') as Record<string, unknown>)['type'], 'ORIGINAL_DST');
+    // This proxy (10.0.0.1) serves reviews v1 on 9080: an inbound chain for that port only.
+    const inbound = res.listeners.get('virtualInbound') as {
+      filter_chains: { filter_chain_match: { destination_port: number } }[];
+    };
+    assert.deepEqual(
+      inbound.filter_chains.map((c) => c.filter_chain_match.destination_port),
+      [9080],
+    );
+    assert.ok(res.clusters.has('inbound|9080||'));
+    // Unknown hosts on an HTTP port fall through to the passthrough; TCP services match their addresses.
+    assert.equal(
+      simulate(res, { routeConfig: '9080', authority: 'unknown.example:9080' }).cluster,
+      'PassthroughCluster',
+    );
+    const db = res.listeners.get('0.0.0.0_5432') as {
+      filter_chains: { filter_chain_match: { prefix_ranges: unknown[] } }[];
+    };
+    assert.deepEqual(db.filter_chains[0]!.filter_chain_match.prefix_ranges, [
+      { address_prefix: '10.0.2.1', prefix_len: 32 },
+    ]);
+  });
+
+  it('sends unknown destinations to the black hole under REGISTRY_ONLY', () => {
+    const sc = sidecar('default', 'default', { outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' } });
+    const objects = bookinfoObjects([sc as never]);
+    const res = translate(buildMeshSnapshot('v1', objects, servicesFromConfig(objects)), redirected);
+    assert.equal(
+      simulate(res, { routeConfig: '9080', authority: 'unknown.example:9080' }).cluster,
+      'BlackHoleCluster',
+    );
+  });
+});

@@ -83,6 +83,8 @@ export interface Listener {
   perConnectionBufferLimitBytes: number;
   trafficDirection: 'UNSPECIFIED' | 'INBOUND' | 'OUTBOUND';
   bindToPort: boolean;
+  /** Hand a redirected connection to the listener (bind_to_port false) for its original destination. */
+  useOriginalDst: boolean;
 }
 
 export interface ListenerFilter {
@@ -408,9 +410,11 @@ export type LbPolicy = 'ROUND_ROBIN' | 'LEAST_REQUEST' | 'RANDOM' | 'RING_HASH' 
 
 export interface Cluster {
   name: string;
-  type: 'STATIC' | 'STRICT_DNS' | 'LOGICAL_DNS' | 'EDS';
+  type: 'STATIC' | 'STRICT_DNS' | 'LOGICAL_DNS' | 'EDS' | 'ORIGINAL_DST';
   connectTimeoutMs: number;
   lbPolicy: LbPolicy;
+  /** ORIGINAL_DST clusters: how long an unused host is kept. */
+  cleanupIntervalMs: number;
   loadAssignment: ClusterLoadAssignment | undefined;
   /** For EDS clusters: the name to ask EDS for (defaults to the cluster name). */
   edsServiceName: string | undefined;

@@ -12,6 +12,7 @@ import { buildLoadAssignment } from './endpoint-builder.ts';
 import { buildGrpcListeners } from './grpc-listeners.ts';
 import type { RouteContext } from './route-builder.ts';
 import { buildSidecarListeners } from './sidecar-listeners.ts';
+import { buildTransparentListeners } from './transparent-listeners.ts';
 import { visibleServices } from './visibility.ts';
 import { emptyResources, type XdsResources } from './xds-resources.ts';
 
@@ -25,6 +26,7 @@ export function translate(snapshot: MeshSnapshot, proxy: ProxyInfo): XdsResource
   }
   const ctx: RouteContext = { snapshot, proxy, caps, notes: out.notes };
   if (proxy.kind === 'grpc') buildGrpcListeners(services, ctx, out);
-  else buildSidecarListeners(services, ctx, out);
+  else if (proxy.interceptionMode === 'NONE') buildSidecarListeners(services, ctx, out);
+  else buildTransparentListeners(services, ctx, out);
   return out;
 }

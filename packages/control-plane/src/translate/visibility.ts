@@ -38,7 +38,9 @@ export function sidecarFor(snapshot: MeshSnapshot, proxy: ProxyInfo): SidecarEnt
 
 export function visibleServices(snapshot: MeshSnapshot, proxy: ProxyInfo): MeshService[] {
   const sidecar = sidecarFor(snapshot, proxy);
-  const patterns = sidecar?.spec.egress.flatMap((e) => e.hosts) ?? undefined;
+  // A Sidecar without egress listeners leaves the default: every exported service.
+  const egress = sidecar?.spec.egress ?? [];
+  const patterns = egress.length > 0 ? egress.flatMap((e) => e.hosts) : undefined;
   const out: MeshService[] = [];
   for (const s of snapshot.services.values()) {
     if (!exportedTo(s, proxy.namespace)) continue;

@@ -33,6 +33,7 @@ function listener(chains: FilterChain[], defaultChain?: FilterChain, filterNames
     perConnectionBufferLimitBytes: 1048576,
     trafficDirection: 'INBOUND',
     bindToPort: true,
+    useOriginalDst: false,
   };
 }
 

@@ -9,6 +9,7 @@ import type net from 'node:net';
 import tls from 'node:tls';
 import type { FilterChain, Listener, Secret } from '@tandem/api';
 import type { DownstreamConnectionInfo } from '../http/request-head.ts';
+import { type Destination, originalDestination } from '../interception/original-destination.ts';
 import {
   buildNetworkFilter,
   type NetworkFilterContext,
@@ -20,6 +21,12 @@ import { TandemError } from '../util/errors.ts';
 import { inspectClientHello } from './client-hello.ts';
 import { compileFilterChainMatcher } from './filter-chain-matcher.ts';
 import { inspectHttp } from './http-inspector.ts';
+
+/** Finds the listener (bind_to_port false) that serves an original destination, for use_original_dst. */
+export type HandOff = (
+  address: string,
+  port: number,
+) => { takeHandedOff(socket: net.Socket, d: Destination): boolean } | undefined;
 
 interface BuiltChain {
   readonly chain: FilterChain;
@@ -51,9 +58,21 @@ export class FilterChainSet {
   private readonly handshaking = new Map<string, DownstreamConnectionInfo>();
   private retired: Promise<void> | undefined;
   private onEmpty: (() => void) | undefined;
+  /** The listener has the original_dst listener filter: connections carry their original destination. */
+  private readonly restoresOriginalDst: boolean;
+  private readonly handOff: HandOff | undefined;
 
-  constructor(config: Listener, ctx: NetworkFilterContext, secrets: (name: string) => Secret | undefined) {
+  constructor(
+    config: Listener,
+    ctx: NetworkFilterContext,
+    secrets: (name: string) => Secret | undefined,
+    handOff?: HandOff,
+  ) {
     this.config = config;
+    this.restoresOriginalDst = config.listenerFilters.some(
+      (f) => f.name === 'envoy.filters.listener.original_dst' || (f.typeUrl ?? '').endsWith('.OriginalDst'),
+    );
+    this.handOff = handOff;
     this.matcher = compileFilterChainMatcher(config);
     const all = config.defaultFilterChain
       ? [...config.filterChains, config.defaultFilterChain]
@@ -104,8 +123,19 @@ export class FilterChainSet {
     for (const s of this.sockets) s.destroy();
   }
 
-  /** A connection the listener accepted while this config was active. */
-  onConnection(socket: net.Socket): void {
+  /**
+   * A connection the listener accepted while this config was active, or one another listener
+   * handed over with its original destination `restored`.
+   */
+  onConnection(socket: net.Socket, restored?: Destination): void {
+    let original = restored;
+    if (original === undefined && this.restoresOriginalDst) {
+      original = originalDestination(socket);
+      if (original !== undefined && this.config.useOriginalDst) {
+        const target = this.handOff?.(original.address, original.port);
+        if (target?.takeHandedOff(socket, original)) return;
+      }
+    }
     this.stats.downstreamCxTotal.inc();
     this.stats.downstreamCxActive.inc();
     this.sockets.add(socket);
@@ -118,8 +148,8 @@ export class FilterChainSet {
     const info: DownstreamConnectionInfo = {
       remoteAddress: stripV4Mapped(socket.remoteAddress ?? ''),
       remotePort: socket.remotePort ?? 0,
-      localAddress: stripV4Mapped(socket.localAddress ?? ''),
-      localPort: socket.localPort ?? 0,
+      localAddress: original?.address ?? stripV4Mapped(socket.localAddress ?? ''),
+      localPort: original?.port ?? socket.localPort ?? 0,
       tls: false,
       serverName: '',
     };

@@ -192,8 +192,14 @@ export class ListenerManager {
   }
 
   private compile(config: Listener): FilterChainSet {
-    return new FilterChainSet(config, this.options.filters, this.options.secrets);
+    return new FilterChainSet(config, this.options.filters, this.options.secrets, this.findOriginal);
   }
+
+  /** use_original_dst: the listener for `address:port`, the exact address first, then any-address. */
+  private readonly findOriginal = (address: string, port: number): ListenerRuntime | undefined => {
+    const candidates = this.active().filter((l) => l.acceptsOriginal(address, port));
+    return candidates.find((l) => l.address.address === address) ?? candidates[0];
+  };
 
   /** The bound socket an update of `d` to `config` can keep using, if any. */
   private reusableRuntime(d: DynamicListener | undefined, config: Listener): ListenerRuntime | undefined {

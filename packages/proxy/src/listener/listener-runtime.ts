@@ -22,10 +22,13 @@ export class ListenerRuntime {
   private readonly waiting = new Map<net.Socket, () => void>();
   private boundPort = 0;
   private accepting = true;
+  /** bind_to_port false: the listener only takes connections handed over by a use_original_dst listener. */
+  readonly bindsPort: boolean;
 
   constructor(config: Listener) {
     this.boundBy = config.name;
     this.address = config.address;
+    this.bindsPort = config.bindToPort;
     this.server = net.createServer({ allowHalfOpen: true, noDelay: true }, (s) => this.onConnection(s));
   }
 
@@ -59,6 +62,10 @@ export class ListenerRuntime {
 
   listen(): Promise<void> {
     const { address, portValue } = this.address;
+    if (!this.bindsPort) {
+      this.boundPort = portValue;
+      return Promise.resolve();
+    }
     return new Promise((resolve, reject) => {
       const onError = (err: NodeJS.ErrnoException): void =>
         reject(
@@ -121,6 +128,21 @@ export class ListenerRuntime {
   private retire(set: FilterChainSet, drainTimeMs: number): void {
     this.retiring.add(set);
     void set.retire(drainTimeMs).then(() => this.retiring.delete(set));
+  }
+
+  /** A connection handed over by a use_original_dst listener (see FilterChainSet.handOff). */
+  takeHandedOff(socket: net.Socket, restored: { address: string; port: number }): boolean {
+    const active = this.active;
+    if (active === undefined || !this.accepting) return false;
+    active.onConnection(socket, restored);
+    return true;
+  }
+
+  /** Whether a connection originally for `address:port` belongs here (exact address, or any-address). */
+  acceptsOriginal(address: string, port: number): boolean {
+    if (this.bindsPort || this.address.portValue !== port) return false;
+    const a = this.address.address;
+    return a === address || a === '0.0.0.0' || a === '::';
   }
 
   private onConnection(socket: net.Socket): void {

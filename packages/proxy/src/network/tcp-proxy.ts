@@ -5,9 +5,11 @@
  */
 import type net from 'node:net';
 import type { TcpProxy } from '@tandem/api';
+import type { DownstreamConnectionInfo } from '../http/request-head.ts';
 import type { Counter, Gauge } from '../stats/stats.ts';
 import type { ClusterRuntime } from '../upstream/cluster.ts';
 import type { ClusterManager } from '../upstream/cluster-manager.ts';
+import type { LbContext } from '../upstream/lb/load-balancer.ts';
 import type { NetworkFilterFactory } from './network-filter.ts';
 
 interface TcpProxyStats {
@@ -33,7 +35,7 @@ export const tcpProxyFilter: NetworkFilterFactory<TcpProxy> = {
     };
     const pick = buildClusterPicker(config);
     return {
-      onConnection: (socket) => proxyConnection(socket, config, stats, ctx.clusters, pick()),
+      onConnection: (socket, info) => proxyConnection(socket, info, config, stats, ctx.clusters, pick()),
       drain: () => {},
     };
   },
@@ -55,6 +57,7 @@ function buildClusterPicker(config: TcpProxy): () => string {
 
 function proxyConnection(
   downstream: net.Socket,
+  info: DownstreamConnectionInfo,
   config: TcpProxy,
   stats: TcpProxyStats,
   clusters: ClusterManager,
@@ -69,18 +72,23 @@ function proxyConnection(
     downstream.destroy();
     return;
   }
-  connectWithAttempts(cluster, config.maxConnectAttempts, downstream, (upstream) =>
+  const ctx: LbContext = {
+    hash: undefined,
+    destination: { address: info.localAddress, port: info.localPort },
+  };
+  connectWithAttempts(cluster, ctx, config.maxConnectAttempts, downstream, (upstream) =>
     splice(downstream, upstream, config, stats),
   );
 }
 
 function connectWithAttempts(
   cluster: ClusterRuntime,
+  ctx: LbContext,
   attempts: number,
   downstream: net.Socket,
   onUp: (upstream: net.Socket) => void,
 ): void {
-  const host = cluster.chooseHost(undefined);
+  const host = cluster.chooseHost(ctx);
   if (host === undefined || downstream.destroyed) {
     if (host === undefined) cluster.stats.upstreamCxNoneHealthy.inc();
     downstream.destroy();
@@ -100,7 +108,7 @@ function connectWithAttempts(
     (reason) => {
       if (reason === 'connect-timeout') cluster.stats.upstreamCxConnectTimeout.inc();
       else cluster.stats.upstreamCxConnectFail.inc();
-      if (attempts > 1) connectWithAttempts(cluster, attempts - 1, downstream, onUp);
+      if (attempts > 1) connectWithAttempts(cluster, ctx, attempts - 1, downstream, onUp);
       else downstream.destroy();
     },
   );

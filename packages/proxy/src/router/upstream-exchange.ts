@@ -91,7 +91,13 @@ export class UpstreamExchange
     const policy = this.action.hashPolicy;
     if (policy?.mayGenerateCookie) this.setCookies = [];
     const hash = policy?.generateHash(this.request, this.connection, this.setCookies);
-    const host = target.chooseHost(hash === undefined ? undefined : { hash });
+    const host = target.chooseHost(
+      target.needsDestination
+        ? { hash, destination: { address: this.connection.localAddress, port: this.connection.localPort } }
+        : hash === undefined
+          ? undefined
+          : { hash },
+    );
     if (host === undefined) {
       target.stats.upstreamCxNoneHealthy.inc();
       return stream.sendLocalReply(503, 'no healthy upstream', 'UH');

@@ -17,6 +17,7 @@ import { Http2Pool } from './http2/http2-pool.ts';
 import { getLoadBalancerFactory } from './lb/lb-registry.ts';
 import type { LbContext, LoadBalancer } from './lb/load-balancer.ts';
 import { buildPrioritySet, localityWeightsOf } from './lb/priority-set.ts';
+import { OriginalDstHosts } from './original-dst-hosts.ts';
 
 export type UpstreamProtocol = 'http1' | 'http2';
 
@@ -34,6 +35,7 @@ export class ClusterRuntime {
   private readonly initWaiters: (() => void)[] = [];
   /** Idle timeouts of this cluster's upstream connections. */
   private readonly sweeper: IdleSweeper;
+  private originalDst: OriginalDstHosts | undefined;
   private localityWeights: ReadonlyMap<string, number> | undefined;
   private readonly lbStats: { healthyPanic: Counter };
 
@@ -54,7 +56,9 @@ export class ClusterRuntime {
       tls: tlsOptions,
     });
     this.lbStats = { healthyPanic: this.stats.lbHealthyPanic };
-    this.sweeper = new IdleSweeper(sweepIntervalMs(config.idleTimeoutMs));
+    this.sweeper = new IdleSweeper(
+      sweepIntervalMs(config.idleTimeoutMs, config.type === 'ORIGINAL_DST' ? config.cleanupIntervalMs : 0),
+    );
     this.lb = this.buildLb();
     this.start();
   }
@@ -70,11 +74,21 @@ export class ClusterRuntime {
   }
 
   get allHosts(): readonly Host[] {
-    return this.hosts;
+    return this.originalDst?.all() ?? this.hosts;
   }
 
   chooseHost(ctx: LbContext | undefined): Host | undefined {
+    const od = this.originalDst;
+    if (od !== undefined) {
+      const d = ctx?.destination;
+      return d === undefined ? undefined : od.hostFor(d.address, d.port);
+    }
     return this.lb.chooseHost(ctx);
+  }
+
+  /** ORIGINAL_DST: hosts come from each connection's original destination, passed in LbContext. */
+  get needsDestination(): boolean {
+    return this.originalDst !== undefined;
   }
 
   /** The pool for `host`, created on first use. */
@@ -117,6 +131,7 @@ export class ClusterRuntime {
   /** Closes idle upstream connections and stops DNS refresh. */
   shutdown(): void {
     this.dns?.stop();
+    this.originalDst?.close();
     for (const h of this.hosts) {
       h.http1Pool?.drain();
       h.http2Pool?.drain();
@@ -127,7 +142,10 @@ export class ClusterRuntime {
 
   private start(): void {
     const c = this.config;
-    if (c.type === 'STATIC' && c.loadAssignment !== undefined) {
+    if (c.type === 'ORIGINAL_DST') {
+      this.originalDst = new OriginalDstHosts(this.sweeper, c.cleanupIntervalMs);
+      this.markInitialized();
+    } else if (c.type === 'STATIC' && c.loadAssignment !== undefined) {
       this.updateLoadAssignment(c.loadAssignment);
     } else if ((c.type === 'STRICT_DNS' || c.type === 'LOGICAL_DNS') && c.loadAssignment !== undefined) {
       this.dns = new DnsResolver(c, (hosts) => {

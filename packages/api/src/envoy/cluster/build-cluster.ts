@@ -25,7 +25,9 @@ export function buildCluster(v: Values, ctx: ValidationContext): Cluster | undef
     name: v.name,
     type: v.type,
     connectTimeoutMs: v.connect_timeout,
-    lbPolicy: v.lb_policy,
+    // An ORIGINAL_DST cluster's hosts are chosen by the connection (CLUSTER_PROVIDED); no balancer runs.
+    lbPolicy: v.lb_policy === 'CLUSTER_PROVIDED' ? 'ROUND_ROBIN' : v.lb_policy,
+    cleanupIntervalMs: v.cleanup_interval,
     loadAssignment,
     edsServiceName: v.type === 'EDS' ? v.eds_cluster_config?.serviceName || v.name : undefined,
     ...(v.type === 'EDS' && v.eds_cluster_config !== undefined
@@ -51,7 +53,25 @@ export function buildCluster(v: Values, ctx: ValidationContext): Cluster | undef
 function checkDiscovery(v: Values, ctx: ValidationContext): void {
   if (v.type === 'EDS') checkEds(v, ctx);
   else if (v.type === 'STATIC') checkStatic(v, ctx.field('load_assignment'));
+  else if (v.type === 'ORIGINAL_DST') checkOriginalDst(v, ctx);
   else checkDns(v, ctx.field('load_assignment'));
+  if (v.lb_policy === 'CLUSTER_PROVIDED' && v.type !== 'ORIGINAL_DST') {
+    ctx
+      .field('lb_policy')
+      .error(ConfigIssueCode.invalid, 'CLUSTER_PROVIDED is only for ORIGINAL_DST clusters');
+  }
+}
+
+/** An ORIGINAL_DST cluster connects to where each downstream connection was originally headed. */
+function checkOriginalDst(v: Values, ctx: ValidationContext): void {
+  if (v.load_assignment !== undefined) {
+    ctx
+      .field('load_assignment')
+      .error(ConfigIssueCode.invalid, 'an ORIGINAL_DST cluster has no configured endpoints');
+  }
+  if (v.lb_policy !== 'CLUSTER_PROVIDED' && v.lb_policy !== 'ROUND_ROBIN') {
+    ctx.field('lb_policy').error(ConfigIssueCode.invalid, 'an ORIGINAL_DST cluster uses CLUSTER_PROVIDED');
+  }
 }
 
 function checkEds(v: Values, ctx: ValidationContext): void {

@@ -266,14 +266,32 @@ describe('Cluster', () => {
         ],
       ],
     );
-    assert.deepEqual(errors({ name: 'o', type: 'ORIGINAL_DST' }), [
-      [
-        'type',
-        'cluster "o": DiscoveryType ORIGINAL_DST is not supported by Tandem; supported: "STATIC", "STRICT_DNS", "LOGICAL_DNS" or "EDS"',
-      ],
-    ]);
     assert.deepEqual(errors({ name: 'c', connect_timeout: '0s' }), [
       ['connect_timeout', 'cluster "c": must be greater than 0s'],
+    ]);
+  });
+
+  it('takes ORIGINAL_DST clusters (the passthrough of transparent interception) and their limits', () => {
+    const ok = validateResource(RESOURCE_TYPE_URLS.cluster, {
+      name: 'PassthroughCluster',
+      type: 'ORIGINAL_DST',
+      lb_policy: 'CLUSTER_PROVIDED',
+      cleanup_interval: '60s',
+    });
+    assert.ok(ok.ok);
+    assert.equal(ok.resource.type, 'ORIGINAL_DST');
+    assert.equal(ok.resource.cleanupIntervalMs, 60_000);
+    assert.deepEqual(
+      errors({
+        name: 'p',
+        type: 'ORIGINAL_DST',
+        lb_policy: 'CLUSTER_PROVIDED',
+        load_assignment: { cluster_name: 'p', endpoints: [] },
+      }),
+      [['load_assignment', 'cluster "p": an ORIGINAL_DST cluster has no configured endpoints']],
+    );
+    assert.deepEqual(errors({ name: 's', type: 'STATIC', lb_policy: 'CLUSTER_PROVIDED' }), [
+      ['lb_policy', 'cluster "s": CLUSTER_PROVIDED is only for ORIGINAL_DST clusters'],
     ]);
   });
 });

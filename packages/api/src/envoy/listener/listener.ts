@@ -26,7 +26,9 @@ export const listener = message({
     stat_prefix: ignored('listener statistics use the listener name'),
     filter_chains: repeated(filterChain),
     filter_chain_matcher: unsupported('use filter_chain_match'),
-    use_original_dst: unsupported('use the envoy.filters.listener.original_dst listener filter'),
+    use_original_dst: withDefault(boolValue, false, {
+      note: 'hand redirected connections to the listener for their original destination',
+    }),
     default_filter_chain: optional(filterChain, { note: 'used when no filter chain matches' }),
     per_connection_buffer_limit_bytes: withDefault(wrapper('UInt32Value', uint32()), 1024 * 1024),
     metadata: ignored('listener metadata is not read by any supported filter'),
@@ -78,6 +80,7 @@ export const listener = message({
       perConnectionBufferLimitBytes: v.per_connection_buffer_limit_bytes,
       trafficDirection: v.traffic_direction,
       bindToPort: v.bind_to_port,
+      useOriginalDst: v.use_original_dst,
     };
   },
 });

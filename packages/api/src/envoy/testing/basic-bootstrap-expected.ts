@@ -130,6 +130,7 @@ export const BASIC_BOOTSTRAP: Bootstrap = {
         perConnectionBufferLimitBytes: 1048576,
         trafficDirection: 'UNSPECIFIED',
         bindToPort: true,
+        useOriginalDst: false,
       },
     ],
     clusters: [
@@ -138,6 +139,7 @@ export const BASIC_BOOTSTRAP: Bootstrap = {
         type: 'STATIC',
         connectTimeoutMs: 250,
         lbPolicy: 'ROUND_ROBIN',
+        cleanupIntervalMs: 5000,
         loadAssignment: {
           clusterName: 'web',
           endpoints: [

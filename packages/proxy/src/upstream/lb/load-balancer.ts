@@ -32,6 +32,8 @@ export interface PrioritySet {
 export interface LbContext {
   /** Unsigned 32-bit hash from the route's hash policy; undefined when none applies. */
   hash: number | undefined;
+  /** Where the downstream connection was originally headed (ORIGINAL_DST clusters). */
+  destination?: { address: string; port: number };
 }
 
 export interface LoadBalancer {

@@ -40,6 +40,7 @@ export function testCluster(overrides: Partial<Cluster> = {}): Cluster {
     type: 'STATIC',
     connectTimeoutMs: 5000,
     lbPolicy: 'ROUND_ROBIN',
+    cleanupIntervalMs: 5000,
     loadAssignment: undefined,
     edsServiceName: undefined,
     dnsLookupFamily: 'AUTO',

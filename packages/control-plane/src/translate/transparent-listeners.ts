@@ -1,0 +1,213 @@
+/**
+ * Listeners for a sidecar whose traffic iptables redirects (interception mode REDIRECT), in
+ * Istio's shape:
+ * - `virtualOutbound` on 0.0.0.0:15001 restores each connection's original destination and hands
+ *   it to the listener for that port (`0.0.0.0_<port>`, not bound); anything else goes to
+ *   `PassthroughCluster` (ALLOW_ANY) or `BlackHoleCluster` (Sidecar outboundTrafficPolicy
+ *   REGISTRY_ONLY);
+ * - per service port: HTTP ports route by Host through RDS `<port>` (with a catch-all virtual host
+ *   to the passthrough); TCP ports match the service's addresses and go to its cluster;
+ * - `virtualInbound` on 0.0.0.0:15006 restores the original destination and sends each port this
+ *   workload serves to `inbound|<port>||` (the application on 127.0.0.1); other ports pass
+ *   through to where they were headed.
+ */
+import type { MeshService } from '../model/mesh-service.ts';
+import { buildInboundCluster } from './cluster-builder.ts';
+import { inboundClusterName, outboundClusterName } from './cluster-name.ts';
+import { buildVirtualHost, type RouteContext } from './route-builder.ts';
+import { isHttp } from './sidecar-listeners.ts';
+import { sidecarFor } from './visibility.ts';
+import { duration, type Json, TYPE, type XdsResources } from './xds-resources.ts';
+
+export const OUTBOUND_CAPTURE_PORT = 15001;
+export const INBOUND_CAPTURE_PORT = 15006;
+export const PASSTHROUGH = 'PassthroughCluster';
+export const INBOUND_PASSTHROUGH = 'InboundPassthroughCluster';
+export const BLACKHOLE = 'BlackHoleCluster';
+
+const ORIGINAL_DST_FILTER = {
+  name: 'envoy.filters.listener.original_dst',
+  typed_config: {
+    '@type': 'type.googleapis.com/envoy.extensions.filters.listener.original_dst.v3.OriginalDst',
+  },
+};
+
+export function buildTransparentListeners(
+  services: readonly MeshService[],
+  ctx: RouteContext,
+  out: XdsResources,
+): void {
+  const registryOnly =
+    sidecarFor(ctx.snapshot, ctx.proxy)?.spec.outboundTrafficPolicy?.mode === 'REGISTRY_ONLY';
+  const fallback = registryOnly ? BLACKHOLE : PASSTHROUGH;
+  out.clusters.set(PASSTHROUGH, originalDstCluster(PASSTHROUGH));
+  out.clusters.set(INBOUND_PASSTHROUGH, originalDstCluster(INBOUND_PASSTHROUGH));
+  out.clusters.set(BLACKHOLE, {
+    name: BLACKHOLE,
+    type: 'STATIC',
+    connect_timeout: '10s',
+    load_assignment: { cluster_name: BLACKHOLE, endpoints: [] },
+  });
+  out.listeners.set('virtualOutbound', {
+    name: 'virtualOutbound',
+    address: { socket_address: { address: '0.0.0.0', port_value: OUTBOUND_CAPTURE_PORT } },
+    use_original_dst: true,
+    listener_filters: [ORIGINAL_DST_FILTER],
+    traffic_direction: 'OUTBOUND',
+    filter_chains: [{ name: fallback, filters: [tcpProxy(`outbound_${fallback}`, fallback)] }],
+  });
+  addOutboundPorts(services, ctx, out, fallback);
+  addInbound(services, ctx, out);
+}
+
+function addOutboundPorts(
+  services: readonly MeshService[],
+  ctx: RouteContext,
+  out: XdsResources,
+  fallback: string,
+): void {
+  const byPort = new Map<number, MeshService[]>();
+  for (const s of services) {
+    if (s.resolution === 'NONE') continue;
+    for (const p of s.ports) {
+      let list = byPort.get(p.number);
+      if (list === undefined) byPort.set(p.number, (list = []));
+      list.push(s);
+    }
+  }
+  for (const [port, list] of [...byPort].sort((a, b) => a[0] - b[0])) {
+    const name = `0.0.0.0_${port}`;
+    const http = list.filter((s) => isHttp(s.ports.find((p) => p.number === port)!));
+    if (http.length > 0) {
+      const vhosts = http.map((s) => buildVirtualHost(s, port, ctx));
+      vhosts.push({
+        name: 'allow_any',
+        domains: ['*'],
+        routes: [{ name: 'allow_any', match: { prefix: '/' }, route: { cluster: fallback, timeout: '0s' } }],
+      });
+      out.routes.set(String(port), { name: String(port), virtual_hosts: vhosts, validate_clusters: false });
+      out.listeners.set(
+        name,
+        notBound(name, port, [{ filters: [hcm(`outbound_0.0.0.0_${port}`, String(port))] }]),
+      );
+    } else {
+      const chains = list
+        .filter((s) => s.addresses.length > 0 || s.endpoints.length > 0)
+        .map((s) => ({
+          name: s.hostname,
+          filter_chain_match: { prefix_ranges: prefixRanges(s) },
+          filters: [tcpProxy(`outbound|${port}||${s.hostname}`, outboundClusterName(port, '', s.hostname))],
+        }));
+      out.listeners.set(name, {
+        ...notBound(name, port, chains),
+        default_filter_chain: { name: fallback, filters: [tcpProxy(`outbound_${fallback}`, fallback)] },
+      });
+    }
+  }
+}
+
+/** The ports this workload serves: endpoints of services at one of the proxy's addresses. */
+function addInbound(services: readonly MeshService[], ctx: RouteContext, out: XdsResources): void {
+  const ips = new Set(ctx.proxy.ips);
+  const served = new Map<number, boolean>();
+  for (const s of services) {
+    for (const ep of s.endpoints) {
+      if (!ips.has(ep.address)) continue;
+      for (const p of s.ports) served.set(ep.ports[p.name] ?? (p.targetPort || p.number), isHttp(p));
+    }
+  }
+  const chains: Json[] = [];
+  for (const [port, http] of [...served].sort((a, b) => a[0] - b[0])) {
+    const cluster = inboundClusterName(port);
+    out.clusters.set(
+      cluster,
+      buildInboundCluster(port, { address: '127.0.0.1', port }, http ? 'HTTP' : 'TCP'),
+    );
+    const filter = http
+      ? hcmInline(`inbound_0.0.0.0_${port}`, {
+          name: cluster,
+          virtual_hosts: [
+            {
+              name: `inbound|http|${port}`,
+              domains: ['*'],
+              routes: [{ name: 'default', match: { prefix: '/' }, route: { cluster, timeout: '0s' } }],
+            },
+          ],
+          validate_clusters: false,
+        })
+      : tcpProxy(cluster, cluster);
+    chains.push({
+      name: `0.0.0.0_${port}`,
+      filter_chain_match: { destination_port: port },
+      filters: [filter],
+    });
+  }
+  out.listeners.set('virtualInbound', {
+    name: 'virtualInbound',
+    address: { socket_address: { address: '0.0.0.0', port_value: INBOUND_CAPTURE_PORT } },
+    listener_filters: [ORIGINAL_DST_FILTER],
+    traffic_direction: 'INBOUND',
+    filter_chains: chains,
+    default_filter_chain: {
+      name: INBOUND_PASSTHROUGH,
+      filters: [tcpProxy('InboundPassthrough', INBOUND_PASSTHROUGH)],
+    },
+  });
+}
+
+function prefixRanges(s: MeshService): Json[] {
+  const ips = s.addresses.length > 0 ? s.addresses : s.endpoints.map((e) => e.address);
+  return [...new Set(ips)].map((ip) => ({ address_prefix: ip, prefix_len: ip.includes(':') ? 128 : 32 }));
+}
+
+function notBound(name: string, port: number, chains: Json[]): Json {
+  return {
+    name,
+    address: { socket_address: { address: '0.0.0.0', port_value: port } },
+    bind_to_port: false,
+    traffic_direction: 'OUTBOUND',
+    filter_chains: chains,
+  };
+}
+
+function originalDstCluster(name: string): Json {
+  return {
+    name,
+    type: 'ORIGINAL_DST',
+    lb_policy: 'CLUSTER_PROVIDED',
+    connect_timeout: duration(10_000),
+    cleanup_interval: '60s',
+  };
+}
+
+function tcpProxy(statPrefix: string, cluster: string): Json {
+  return {
+    name: 'envoy.filters.network.tcp_proxy',
+    typed_config: { '@type': TYPE.tcpProxy, stat_prefix: statPrefix, cluster },
+  };
+}
+
+function hcm(statPrefix: string, route: string): Json {
+  return hcmWith(statPrefix, {
+    rds: { route_config_name: route, config_source: { ads: {}, resource_api_version: 'V3' } },
+  });
+}
+
+function hcmInline(statPrefix: string, routeConfig: Json): Json {
+  return hcmWith(statPrefix, { route_config: routeConfig });
+}
+
+function hcmWith(statPrefix: string, routes: Json): Json {
+  return {
+    name: 'envoy.filters.network.http_connection_manager',
+    typed_config: {
+      '@type': TYPE.hcm,
+      stat_prefix: statPrefix,
+      codec_type: 'AUTO',
+      use_remote_address: false,
+      upgrade_configs: [{ upgrade_type: 'websocket' }],
+      http_filters: [{ name: 'envoy.filters.http.router', typed_config: { '@type': TYPE.router } }],
+      ...routes,
+    },
+  };
+}
