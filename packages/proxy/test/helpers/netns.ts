@@ -92,10 +92,10 @@ export function createPodNetwork(subnet: number): PodNetwork {
     destroy() {
       for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
       for (const { ns, veth } of pods) {
-        spawnSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' })
+        const pids = spawnSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' })
           .stdout.split('\n')
-          .filter(Boolean)
-          .forEach((pid) => spawnSync('kill', ['-9', pid]));
+          .filter(Boolean);
+        for (const pid of pids) spawnSync('kill', ['-9', pid]);
         spawnSync('ip', ['netns', 'del', ns]);
         spawnSync('ip', ['link', 'del', veth]);
         rmSync(`/etc/netns/${ns}`, { recursive: true, force: true });
