@@ -169,14 +169,14 @@ describe('xDS client over ADS', () => {
 
   it('NACKs an invalid resource with its name and reason, and keeps serving the previous config', async () => {
     const bad = staticClusterResource('broken', [a.port]);
-    (bad as Json).lb_policy = 'CLUSTER_PROVIDED';
+    (bad as Json).lb_policy = 'LOAD_BALANCING_POLICY_CONFIG';
     ads.set(TYPE.cluster, 'c2', [edsClusterResource('svc'), staticClusterResource('b', [b.port]), bad]);
     await eventually(() => ads.nacksOf(TYPE.cluster).length === 1, 5000, 'NACK of c2');
     const nack = ads.nacksOf(TYPE.cluster)[0]!;
     assert.equal(nack.version_info, 'c1', 'a NACK carries the last accepted version');
     assert.match(
       nack.error_detail!.message,
-      /cluster "broken": lb_policy: LbPolicy CLUSTER_PROVIDED is not supported by Tandem/,
+      /cluster "broken": lb_policy: LbPolicy LOAD_BALANCING_POLICY_CONFIG is not supported by Tandem/,
     );
     assert.equal(stat('cluster_manager.cds.update_rejected'), 1);
     assert.equal(proxy.server.clusters.get('broken'), undefined);

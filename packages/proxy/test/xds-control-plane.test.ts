@@ -91,12 +91,15 @@ describe('xDS client against the control plane ADS server', () => {
   });
 
   it('NACKs a snapshot with an invalid cluster; the server records why; traffic goes on', async () => {
-    const bad = { ...staticClusterResource('broken', [a.port]), lb_policy: 'CLUSTER_PROVIDED' };
+    const bad = { ...staticClusterResource('broken', [a.port]), lb_policy: 'LOAD_BALANCING_POLICY_CONFIG' };
     cache.setSnapshot(NODE_ID, snapshot('4', 'svc', b.port, [staticClusterResource('b', [b.port]), bad]));
     await eventually(() => typeStatus(TYPE.cluster)?.lastNack != null, 5000, 'NACK');
     const nack = typeStatus(TYPE.cluster)!.lastNack!;
     assert.equal(nack.code, 3);
-    assert.match(nack.message, /cluster "broken": lb_policy: LbPolicy CLUSTER_PROVIDED is not supported/);
+    assert.match(
+      nack.message,
+      /cluster "broken": lb_policy: LbPolicy LOAD_BALANCING_POLICY_CONFIG is not supported/,
+    );
     assert.notEqual(typeStatus(TYPE.cluster)!.lastAckedVersion, nack.version);
     assert.equal((await get(web(), '/', { agent: false })).backend, 'b');
   });

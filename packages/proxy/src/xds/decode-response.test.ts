@@ -27,7 +27,7 @@ describe('decodeResponse', () => {
   it('collects every problem, naming the resource and the field', () => {
     const result = decodeResponse(XDS_TYPES.cds, [
       cluster('ok'),
-      cluster('bad', { lb_policy: 'CLUSTER_PROVIDED' }),
+      cluster('bad', { lb_policy: 'LOAD_BALANCING_POLICY_CONFIG' }),
       toAny(XDS_TYPES.lds.typeUrl, { name: 'l' }),
       { type_url: CLUSTER, value: Buffer.from([0xff, 0xff]) },
     ]);
@@ -35,7 +35,7 @@ describe('decodeResponse', () => {
     assert.equal(result.errors.length, 3);
     assert.match(
       result.errors[0]!,
-      /^cluster "bad": lb_policy: LbPolicy CLUSTER_PROVIDED is not supported by Tandem; .*\[TANDEM_ERR_CONFIG_UNSUPPORTED\]$/,
+      /^cluster "bad": lb_policy: LbPolicy LOAD_BALANCING_POLICY_CONFIG is not supported by Tandem; .*\[TANDEM_ERR_CONFIG_UNSUPPORTED\]$/,
     );
     assert.equal(
       result.errors[1],

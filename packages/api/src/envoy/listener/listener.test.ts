@@ -175,15 +175,12 @@ describe('Listener', () => {
   });
 
   it('needs an IP address to bind, and rejects pipes and unsupported options', () => {
-    const raw = listener('l', 80, hcm(), { use_original_dst: true });
+    const raw = listener('l', 80, hcm(), { freebind: true });
     (raw.address as { socket_address: { address: string } }).socket_address.address = 'localhost';
     const result = validateResource(RESOURCE_TYPE_URLS.listener, raw);
     assert.ok(!result.ok);
     assert.deepEqual(issues(result.errors), [
-      [
-        'use_original_dst',
-        'listener "l": "use_original_dst" is not supported by Tandem: use the envoy.filters.listener.original_dst listener filter',
-      ],
+      ['freebind', 'listener "l": "freebind" is not supported by Tandem'],
     ]);
     const built = validateResource(
       RESOURCE_TYPE_URLS.listener,
