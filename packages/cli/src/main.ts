@@ -8,11 +8,14 @@ import { addIptablesCommand } from './commands/iptables.ts';
 import { addProxyCommand } from './commands/proxy.ts';
 import { addProxyConfigCommand } from './commands/proxy-config.ts';
 import { addProxyStatusCommand } from './commands/proxy-status.ts';
+import { addRunCommand } from './commands/run.ts';
+import { addUpCommand } from './commands/up.ts';
 import { addVersionCommand } from './commands/version.ts';
 
 const program = new Command('tandem')
   .description('Tandem service mesh: sidecar proxy, control plane and tools.')
-  .showHelpAfterError('(run `tandem --help` for usage)');
+  .showHelpAfterError('(run `tandem --help` for usage)')
+  .enablePositionalOptions();
 
 addAnalyzeCommand(program);
 addControlPlaneCommand(program);
@@ -20,6 +23,8 @@ addIptablesCommand(program);
 addProxyCommand(program);
 addProxyConfigCommand(program);
 addProxyStatusCommand(program);
+addRunCommand(program);
+addUpCommand(program);
 addVersionCommand(program);
 
 await program.parseAsync(process.argv);

@@ -12,6 +12,12 @@ import { ControlPlaneMetrics } from './debug/metrics.ts';
 import { buildMeshSnapshot, type MeshSnapshot } from './model/mesh-snapshot.ts';
 import { type ProxyInfo, parseProxyInfo } from './proxy/proxy-info.ts';
 import { servicesFromConfig } from './registry/services-from-config.ts';
+import {
+  parseRegistration,
+  registrationObjects,
+  WORKLOAD_METADATA,
+  type WorkloadRegistration,
+} from './registry/workload-registrations.ts';
 import { translate } from './translate/translate.ts';
 import type { XdsResources } from './translate/xds-resources.ts';
 import {
@@ -25,6 +31,10 @@ import {
 
 export interface ControlPlaneOptions {
   configDir: string;
+  /** More directories read and watched the same way (`tandem up --config-dir`). */
+  extraConfigDirs?: readonly string[];
+  /** Which files under the directories are config (default: every .yaml, .yml and .json). */
+  include?: (file: string) => boolean;
   parse: FileParser;
   /** Debounce: quiet period and cap, ms (Istio: 100 ms and 10 s; Tandem caps at 1 s). */
   debounceQuietMs?: number;
@@ -51,6 +61,9 @@ export class ControlPlane {
   readonly ads: AdsServer;
   private readonly options: ControlPlaneOptions;
   private readonly proxies = new Map<string, ConnectedProxy>();
+  /** Workloads registered by their sidecars (TANDEM_WORKLOAD), by proxy key. */
+  private readonly registrations = new Map<string, WorkloadRegistration>();
+  private meshGeneration = 0;
   private readonly debouncer: Debouncer<number>;
   private mesh: MeshSnapshot = buildMeshSnapshot('0', [], []);
   private stopWatching: (() => void) | undefined;
@@ -77,11 +90,17 @@ export class ControlPlane {
     await this.reload();
     this.loaded = true;
     if (this.options.watch !== false) {
-      this.stopWatching = watchConfigDir(
-        this.options.configDir,
-        () => void this.reload().catch((e) => this.log(String(e))),
+      const stops = this.configDirs().map((dir) =>
+        watchConfigDir(dir, () => void this.reload().catch((e) => this.log(String(e)))),
       );
+      this.stopWatching = () => {
+        for (const stop of stops) stop();
+      };
     }
+  }
+
+  private configDirs(): string[] {
+    return [this.options.configDir, ...(this.options.extraConfigDirs ?? [])];
   }
 
   get ready(): boolean {
@@ -98,7 +117,9 @@ export class ControlPlane {
 
   /** Re-reads the directory; a change of the applied set schedules a push. */
   async reload(): Promise<void> {
-    const files = await readConfigDir(this.options.configDir, this.options.parse);
+    const files = [];
+    for (const dir of this.configDirs())
+      files.push(...(await readConfigDir(dir, this.options.parse, this.options.include)));
     const changed = this.store.apply(files);
     for (const r of this.store.currentRejections()) {
       for (const issue of r.issues)
@@ -123,9 +144,13 @@ export class ControlPlane {
   // ------------------------------------------------------------ internals
 
   private rebuildMesh(): void {
-    const objects = this.store.list();
+    const declared = this.store.list();
+    const registered = registrationObjects(this.registrations, declared);
+    for (const r of registered.rejected)
+      for (const issue of r.issues) this.log(`registration ${r.key} refused: ${issue.message}`);
+    const objects = [...declared, ...registered.objects];
     const services = servicesFromConfig(objects);
-    this.mesh = buildMeshSnapshot(String(this.store.version), objects, services);
+    this.mesh = buildMeshSnapshot(String(++this.meshGeneration), objects, services);
     this.metrics.services.set(this.mesh.services.size);
     this.metrics.virtualServices.set(this.mesh.virtualServices.length);
   }
@@ -143,12 +168,33 @@ export class ControlPlane {
     };
     this.proxies.set(key, proxy);
     this.metrics.connectedProxies.set(this.proxies.size);
+    if (this.register(key, info)) {
+      this.rebuildMesh();
+      this.debouncer.push(Date.now());
+    }
     this.pushTo(proxy, new Map());
     return key;
   }
 
+  /** Records a proxy's TANDEM_WORKLOAD registration; true when the mesh changed. */
+  private register(key: string, info: ProxyInfo): boolean {
+    const parsed = parseRegistration(info);
+    if (parsed.kind === 'invalid') this.log(`proxy ${key}: not registered: ${parsed.reason}`);
+    if (parsed.kind !== 'ok') return this.registrations.delete(key);
+    this.registrations.set(key, parsed.registration);
+    this.log(
+      `registered ${parsed.registration.namespace}/${parsed.registration.name} (service ${parsed.registration.service}) from proxy ${key}`,
+    );
+    return true;
+  }
+
   private onDisconnect(key: string): void {
     this.proxies.delete(key);
+    if (this.registrations.delete(key)) {
+      this.log(`proxy ${key} disconnected; its workload left the mesh`);
+      this.rebuildMesh();
+      this.debouncer.push(Date.now());
+    }
     this.cache.clearSnapshot(key);
     this.metrics.connectedProxies.set(this.proxies.size);
   }
@@ -200,6 +246,8 @@ function translationKey(info: ProxyInfo): string {
     labels: info.labels,
     interceptionMode: info.interceptionMode,
     httpProxyPort: info.metadata['HTTP_PROXY_PORT'] ?? null,
+    outboundListeners: info.metadata['OUTBOUND_LISTENERS'] ?? null,
+    workload: info.metadata[WORKLOAD_METADATA] ?? null,
     // Only proxyless gRPC servers get listeners that depend on their addresses.
     ips: info.kind === 'grpc' ? info.ips : [],
   };

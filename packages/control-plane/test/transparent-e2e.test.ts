@@ -108,8 +108,9 @@ describe('transparent interception in network namespaces', {
   });
 
   after(async () => {
-    net?.destroy();
+    // The control plane goes first, while its peers in the pods can still answer the close.
     await cp?.stop();
+    net?.destroy();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 

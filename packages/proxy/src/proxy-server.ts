@@ -222,9 +222,24 @@ export class ProxyServer implements AdminTarget {
     };
   }
 
-  drainListeners(): void {
+  /**
+   * Stops accepting and drains: every listener, or with `inboundOnly` those whose traffic_direction
+   * is INBOUND (Envoy's /drain_listeners?inboundonly), so that a workload shutting down stops
+   * taking requests while its own outbound calls still work.
+   */
+  drainListeners(options: { inboundOnly?: boolean } = {}): void {
     this.serverState = 'DRAINING';
-    this.listenerManager.drain();
+    this.listenerManager.drain(options.inboundOnly ? isInbound : undefined);
+  }
+
+  /** Connections still open on the listeners `inboundOnly` selects (see drainListeners). */
+  openConnections(options: { inboundOnly?: boolean } = {}): number {
+    return this.listenerManager.connectionsOf(options.inboundOnly ? isInbound : undefined);
+  }
+
+  /** Stops the xDS client: the config stays as it is, and a control plane sees the proxy leave. */
+  stopXds(): void {
+    this.xds?.stop();
   }
 
   setHealthFailed(failed: boolean): void {
@@ -275,4 +290,8 @@ export class ProxyServer implements AdminTarget {
   private log(line: string): void {
     (this.options.log ?? ((s: string) => process.stderr.write(`${s}\n`)))(line);
   }
+}
+
+function isInbound(config: Listener | undefined): boolean {
+  return config?.trafficDirection === 'INBOUND';
 }

@@ -13,8 +13,9 @@ const CONFIG_FILE = /\.(ya?ml|json)$/i;
 export async function readConfigDir(
   dir: string,
   parse: FileParser,
+  include: (file: string) => boolean = () => true,
 ): Promise<{ file: string; parse: FileParse }[]> {
-  const files = (await listFiles(dir)).sort();
+  const files = (await listFiles(dir)).filter(include).sort();
   const out: { file: string; parse: FileParse }[] = [];
   for (const file of files) {
     let text: string;
@@ -32,7 +33,7 @@ async function listFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   const out: string[] = [];
   for (const e of entries) {
-    if (e.name.startsWith('.')) continue;
+    if (e.name.startsWith('.') || e.name === 'node_modules') continue;
     const p = path.join(dir, e.name);
     if (e.isDirectory()) out.push(...(await listFiles(p)));
     else if (e.isFile() && CONFIG_FILE.test(e.name)) out.push(p);

@@ -12,6 +12,7 @@
  */
 import type { ServicePort } from '@tandem/api/istio';
 import type { MeshService } from '../model/mesh-service.ts';
+import { parseRegistration } from '../registry/workload-registrations.ts';
 import { buildInboundCluster } from './cluster-builder.ts';
 import { inboundClusterName, outboundClusterName } from './cluster-name.ts';
 import { buildVirtualHost, type RouteContext, virtualServiceFor } from './route-builder.ts';
@@ -62,7 +63,13 @@ export function buildSidecarListeners(
         );
       out.listeners.set(
         `127.0.0.1_${number}`,
-        tcpListener(`127.0.0.1_${number}`, '127.0.0.1', number, tcpRoute(tcp.service, number, ctx)),
+        tcpListener(
+          `127.0.0.1_${number}`,
+          '127.0.0.1',
+          number,
+          tcpRoute(tcp.service, number, ctx),
+          'outbound',
+        ),
       );
     }
   }
@@ -115,7 +122,9 @@ function tcpRoute(service: MeshService, port: number, ctx: RouteContext): Json {
 
 function addInbound(ctx: RouteContext, out: XdsResources): void {
   const sidecar = sidecarFor(ctx.snapshot, ctx.proxy);
-  for (const ing of sidecar?.spec.ingress ?? []) {
+  const ingress = sidecar?.spec.ingress ?? [];
+  if (ingress.length === 0) return addRegisteredInbound(ctx, out);
+  for (const ing of ingress) {
     const endpoint = parseEndpoint(ing.defaultEndpoint, ing.port.number);
     if (endpoint === undefined) {
       ctx.notes.push(
@@ -123,26 +132,66 @@ function addInbound(ctx: RouteContext, out: XdsResources): void {
       );
       continue;
     }
-    const bind = ing.bind || '0.0.0.0';
-    const name = `${bind}_${ing.port.number}`;
-    const cluster = inboundClusterName(ing.port.number);
-    out.clusters.set(cluster, buildInboundCluster(ing.port.number, endpoint, ing.port.protocol));
-    if (isHttp(ing.port)) {
-      const route = {
-        name: cluster,
-        virtual_hosts: [
-          {
-            name: `inbound|http|${ing.port.number}`,
-            domains: ['*'],
-            routes: [{ name: 'default', match: { prefix: '/' }, route: { cluster, timeout: '0s' } }],
-          },
-        ],
-        validate_clusters: false,
-      };
-      out.listeners.set(name, httpListener(name, bind, ing.port.number, route, 'inbound'));
-    } else {
-      out.listeners.set(name, tcpListener(name, bind, ing.port.number, { cluster }));
-    }
+    addInboundListener(
+      ing.bind || '0.0.0.0',
+      ing.port.number,
+      endpoint,
+      isHttp(ing.port),
+      ing.port.protocol,
+      out,
+    );
+  }
+}
+
+/**
+ * Without Sidecar ingress, a workload registered by its sidecar (TANDEM_WORKLOAD, local mode) gets
+ * an inbound listener per registered port: on the endpoint port other sidecars connect to,
+ * forwarding to the application's port on loopback.
+ */
+function addRegisteredInbound(ctx: RouteContext, out: XdsResources): void {
+  const parsed = parseRegistration(ctx.proxy);
+  if (parsed.kind !== 'ok') return;
+  const { address, ports } = parsed.registration;
+  for (const p of ports) {
+    const protocol = p.protocol.toUpperCase() as ServicePort['protocol'];
+    const http = HTTP_PROTOCOLS.has(protocol);
+    addInboundListener(
+      address,
+      p.endpointPort,
+      { address: '127.0.0.1', port: p.targetPort },
+      http,
+      protocol,
+      out,
+    );
+  }
+}
+
+function addInboundListener(
+  bind: string,
+  port: number,
+  endpoint: { address: string; port: number },
+  http: boolean,
+  protocol: ServicePort['protocol'],
+  out: XdsResources,
+): void {
+  const name = `${bind}_${port}`;
+  const cluster = inboundClusterName(port);
+  out.clusters.set(cluster, buildInboundCluster(port, endpoint, protocol));
+  if (http) {
+    const route = {
+      name: cluster,
+      virtual_hosts: [
+        {
+          name: `inbound|http|${port}`,
+          domains: ['*'],
+          routes: [{ name: 'default', match: { prefix: '/' }, route: { cluster, timeout: '0s' } }],
+        },
+      ],
+      validate_clusters: false,
+    };
+    out.listeners.set(name, httpListener(name, bind, port, route, 'inbound'));
+  } else {
+    out.listeners.set(name, tcpListener(name, bind, port, { cluster }, 'inbound'));
   }
 }
 
@@ -182,10 +231,17 @@ export function httpListener(
   };
 }
 
-function tcpListener(name: string, address: string, port: number, target: Json): Json {
+function tcpListener(
+  name: string,
+  address: string,
+  port: number,
+  target: Json,
+  direction: 'inbound' | 'outbound',
+): Json {
   return {
     name,
     address: { socket_address: { address, port_value: port } },
+    traffic_direction: direction === 'inbound' ? 'INBOUND' : 'OUTBOUND',
     filter_chains: [
       {
         filters: [

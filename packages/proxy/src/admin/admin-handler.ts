@@ -54,7 +54,7 @@ export interface AdminTarget {
   rawConfig(): Record<string, unknown>;
   /** What came over xDS. */
   dynamicConfig(): DynamicConfigDump;
-  drainListeners(): void;
+  drainListeners(options?: { inboundOnly?: boolean }): void;
   setHealthFailed(failed: boolean): void;
   quit(): void;
 }

@@ -36,10 +36,10 @@ function buildHandlers(): AdminHandler[] {
     },
     {
       path: '/drain_listeners',
-      help: 'stop accepting, drain existing connections (POST)',
+      help: 'stop accepting, drain existing connections (POST; ?inboundonly: INBOUND listeners only)',
       mutates: true,
-      handle: (t) => {
-        t.drainListeners();
+      handle: (t, query) => {
+        t.drainListeners({ inboundOnly: query.has('inboundonly') });
         return text('OK\n');
       },
     },

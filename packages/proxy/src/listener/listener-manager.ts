@@ -114,8 +114,13 @@ export class ListenerManager {
   }
 
   get activeConnections(): number {
+    return this.connectionsOf(undefined);
+  }
+
+  /** Open connections of the listeners `which` selects (all when undefined). */
+  connectionsOf(which: ((config: Listener | undefined) => boolean) | undefined): number {
     let n = 0;
-    for (const r of this.allRuntimes()) n += r.activeConnections;
+    for (const r of this.allRuntimes()) if (which === undefined || which(r.config)) n += r.activeConnections;
     return n;
   }
 
@@ -147,11 +152,16 @@ export class ListenerManager {
     return out;
   }
 
-  /** Stops accepting everywhere; connections drain through their filters. */
-  drain(): void {
-    for (const d of this.dynamics.values()) d.warming?.cancel();
-    for (const w of this.warmWaiters.splice(0)) w();
-    for (const r of this.allRuntimes()) r.drain();
+  /**
+   * Stops accepting on the listeners `which` selects (all when undefined); their connections drain
+   * through their filters. A full drain also cancels warming listeners.
+   */
+  drain(which?: (config: Listener | undefined) => boolean): void {
+    if (which === undefined) {
+      for (const d of this.dynamics.values()) d.warming?.cancel();
+      for (const w of this.warmWaiters.splice(0)) w();
+    }
+    for (const r of this.allRuntimes()) if (which === undefined || which(r.config)) r.drain();
   }
 
   destroyConnections(): void {

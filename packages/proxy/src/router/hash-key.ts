@@ -44,6 +44,20 @@ function mixUtf8(h: number, c: number): number {
 }
 
 /** FNV-1a 32 of `s` as an unsigned 32-bit integer. */
+/**
+ * MurmurHash3's finalizer: every input bit affects every output bit. FNV-1a alone leaves keys
+ * that differ in their last byte (`user1`, `user2`, ...) close together in the high bits, which
+ * bunches them on a hash ring; the request hash goes through this before it picks a host.
+ */
+export function avalanche32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
 export function hashString(s: string): number {
   return fnv1a32Update(FNV_OFFSET_BASIS, s);
 }

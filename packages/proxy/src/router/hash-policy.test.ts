@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { HashPolicy } from '@tandem/api';
-import { hashString } from './hash-key.ts';
+import { avalanche32, hashString } from './hash-key.ts';
 import { compileHashPolicy, generateCookieValue } from './hash-policy.ts';
 import { connection, requestHead, testPath } from './route-fixtures.ts';
 
@@ -9,6 +9,8 @@ function policy(...p: HashPolicy[]) {
   return compileHashPolicy(p, testPath)!;
 }
 
+/** What generateHash returns for one policy that hashed `s`: FNV-1a, then the avalanche mix. */
+const mixed = (s: string) => avalanche32(hashString(s));
 const rotl1 = (h: number) => ((h << 1) | (h >>> 31)) >>> 0;
 const header = (headerName: string, terminal = false): HashPolicy => ({
   kind: 'header',
@@ -31,7 +33,7 @@ describe('CompiledHashPolicy.generateHash', () => {
   it('is deterministic for the same input', () => {
     const p = policy(header('x-user'));
     const head = requestHead({ headers: ['x-user', 'alice'] });
-    assert.equal(p.generateHash(head, conn), hashString('alice'));
+    assert.equal(p.generateHash(head, conn), mixed('alice'));
     assert.equal(
       p.generateHash(head, conn),
       p.generateHash(requestHead({ headers: ['x-user', 'alice'] }), conn),
@@ -42,18 +44,29 @@ describe('CompiledHashPolicy.generateHash', () => {
     );
   });
 
+  it('spreads keys that differ only in their last characters over the whole hash range', () => {
+    // Ring lookups compare whole 32-bit values: keys like s0..s299 must not bunch in one arc.
+    const p = policy(header('x-user'));
+    const thirds = [0, 0, 0];
+    for (let i = 0; i < 300; i++) {
+      const h = p.generateHash(requestHead({ headers: ['x-user', `s${i}`] }), conn)!;
+      thirds[Math.floor((h / 2 ** 32) * 3)]!++;
+    }
+    for (const n of thirds) assert.ok(n >= 70 && n <= 130, `thirds ${thirds.join('/')}`);
+  });
+
   it('hashes all values of a repeated header regardless of their order', () => {
     const p = policy(header('x-k'));
     const ab = p.generateHash(requestHead({ headers: ['x-k', 'a', 'x-k', 'b'] }), conn);
     const ba = p.generateHash(requestHead({ headers: ['x-k', 'b', 'x-k', 'a'] }), conn);
     assert.equal(ab, ba);
-    assert.notEqual(ab, hashString('a'));
+    assert.notEqual(ab, mixed('a'));
   });
 
   it('hashes pseudo-headers from the request head', () => {
     assert.equal(
       policy(header(':authority')).generateHash(requestHead({ authority: 'h' }), conn),
-      hashString('h'),
+      mixed('h'),
     );
   });
 
@@ -62,33 +75,33 @@ describe('CompiledHashPolicy.generateHash', () => {
     const head = requestHead({ headers: ['x-a', '1', 'x-b', '2'] });
     const expected =
       (rotl1((rotl1(hashString('1')) ^ hashString('2')) >>> 0) ^ hashString('192.0.2.7')) >>> 0;
-    assert.equal(p.generateHash(head, conn), expected);
+    assert.equal(p.generateHash(head, conn), avalanche32(expected));
   });
 
   it('skips policies that do not apply', () => {
     const p = policy(header('x-missing'), header('x-b'));
-    assert.equal(p.generateHash(requestHead({ headers: ['x-b', '2'] }), conn), hashString('2'));
+    assert.equal(p.generateHash(requestHead({ headers: ['x-b', '2'] }), conn), mixed('2'));
   });
 
   it('stops at a terminal policy once a hash exists', () => {
     const p = policy(header('x-a', true), header('x-b'));
-    assert.equal(p.generateHash(requestHead({ headers: ['x-a', '1', 'x-b', '2'] }), conn), hashString('1'));
+    assert.equal(p.generateHash(requestHead({ headers: ['x-a', '1', 'x-b', '2'] }), conn), mixed('1'));
     // The terminal policy did not apply: the walk goes on.
-    assert.equal(p.generateHash(requestHead({ headers: ['x-b', '2'] }), conn), hashString('2'));
+    assert.equal(p.generateHash(requestHead({ headers: ['x-b', '2'] }), conn), mixed('2'));
   });
 
   it('a terminal policy also stops when an earlier policy produced the hash', () => {
     const p = policy(header('x-a'), header('x-missing', true), header('x-b'));
-    assert.equal(p.generateHash(requestHead({ headers: ['x-a', '1', 'x-b', '2'] }), conn), hashString('1'));
+    assert.equal(p.generateHash(requestHead({ headers: ['x-a', '1', 'x-b', '2'] }), conn), mixed('1'));
   });
 
   it('hashes the source IP without the port, and a query parameter (first value, raw)', () => {
     assert.equal(
       policy({ kind: 'sourceIp', terminal: false }).generateHash(requestHead(), conn),
-      hashString('192.0.2.7'),
+      mixed('192.0.2.7'),
     );
     const q = policy({ kind: 'queryParameter', name: 'u', terminal: false });
-    assert.equal(q.generateHash(requestHead({ path: '/p?u=a%20b&u=c' }), conn), hashString('a%20b'));
+    assert.equal(q.generateHash(requestHead({ path: '/p?u=a%20b&u=c' }), conn), mixed('a%20b'));
     assert.equal(q.generateHash(requestHead({ path: '/p' }), conn), undefined);
   });
 });
@@ -107,7 +120,7 @@ describe('cookie hash policy', () => {
     const setCookies: string[] = [];
     assert.equal(
       p.generateHash(requestHead({ headers: ['cookie', 'sticky=abc'] }), conn, setCookies),
-      hashString('abc'),
+      mixed('abc'),
     );
     assert.deepEqual(setCookies, []);
   });
@@ -126,7 +139,7 @@ describe('cookie hash policy', () => {
     const setCookies: string[] = [];
     const value = generateCookieValue(conn);
     assert.match(value, /^[0-9a-f]{8}$/);
-    assert.equal(p.generateHash(requestHead(), conn, setCookies), hashString(value));
+    assert.equal(p.generateHash(requestHead(), conn, setCookies), mixed(value));
     assert.deepEqual(setCookies, [`sticky="${value}"; Max-Age=90; Path=/app; HttpOnly`]);
     // The same connection gets the same cookie; another one (most likely) a different one.
     assert.equal(generateCookieValue(conn), value);

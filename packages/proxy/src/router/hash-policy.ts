@@ -2,7 +2,7 @@ import type { HashPolicy } from '@tandem/api';
 import type { DownstreamConnectionInfo, RequestHead } from '../http/request-head.ts';
 import { buildSetCookie, readCookie } from './cookie.ts';
 import { formatAddress } from './format-address.ts';
-import { FNV_OFFSET_BASIS, fnv1a32Update, hashString } from './hash-key.ts';
+import { avalanche32, FNV_OFFSET_BASIS, fnv1a32Update, hashString } from './hash-key.ts';
 import { QueryParams } from './query-params.ts';
 import { readFirstRequestHeader } from './request-header-value.ts';
 import type { ConfigPath } from './route-config-error.ts';
@@ -108,7 +108,8 @@ class QueryParameterHash implements HashMethod {
 /**
  * A route's hash policies, compiled. `generateHash` walks them in order like Envoy: each hash that
  * applies is folded in as `rotl(previous, 1) ^ next`; a terminal policy stops the walk once some
- * hash exists. The result is an unsigned 32-bit integer, or undefined when no policy applied.
+ * hash exists. The result, mixed by avalanche32, is an unsigned 32-bit integer, or undefined when
+ * no policy applied.
  */
 export class CompiledHashPolicy {
   private readonly methods: readonly HashMethod[];
@@ -136,7 +137,7 @@ export class CompiledHashPolicy {
       }
       if (m.terminal && hash !== undefined) break;
     }
-    return hash;
+    return hash === undefined ? undefined : avalanche32(hash);
   }
 }
 

@@ -20,6 +20,9 @@ const EMPTY = Buffer.alloc(0);
 const COALESCE_LIMIT = 16 * 1024;
 const CONTINUE = 'HTTP/1.1 100 Continue\r\n\r\n';
 
+/** How long an idle keep-alive connection must stay quiet during a drain before it is closed. */
+const DRAIN_IDLE_CLOSE_MS = 500;
+
 export class Http1ServerConnection implements Http1ParserHandler, ResponseEncoder, SweptConnection {
   readonly socket: net.Socket;
   private readonly hcm: HcmRuntime;
@@ -30,6 +33,7 @@ export class Http1ServerConnection implements Http1ParserHandler, ResponseEncode
   private isHeadRequest = false;
   private versionMinor = 1;
   private keepAlive = true;
+  private draining = false;
   private chunkedResponse = false;
   private trailersOk = false;
   /** A response head waiting to leave together with the first body bytes. */
@@ -87,10 +91,20 @@ export class Http1ServerConnection implements Http1ParserHandler, ResponseEncode
     return this.trailersOk;
   }
 
-  /** Asks the connection to close once the current response (if any) is done. */
+  /**
+   * Asks the connection to close once the current response (if any) is done. A keep-alive
+   * connection that is idle right now is not closed at once: its client may be writing the next
+   * request at this very moment, and closing would lose it. It is closed once it has been quiet
+   * for DRAIN_IDLE_CLOSE_MS; a request that comes first is served, with `Connection: close`.
+   */
   drain(): void {
     this.keepAlive = false;
-    if (this.stream === undefined && this.parser.idle) this.closeBetweenRequests();
+    this.draining = true;
+    if (this.stream === undefined && this.parser.idle && this.quietForDrain()) this.closeBetweenRequests();
+  }
+
+  private quietForDrain(): boolean {
+    return this.hcm.sweeper.expired(this.activeEpoch, DRAIN_IDLE_CLOSE_MS);
   }
 
   /** No exchange in flight: FIN now, and destroy after delayed_close_timeout even if the client never closes. */
@@ -141,6 +155,10 @@ export class Http1ServerConnection implements Http1ParserHandler, ResponseEncode
   onSweep(): void {
     const cfg = this.hcm.config;
     const sweeper = this.hcm.sweeper;
+    if (this.draining && this.stream === undefined && !this.discarding && this.quietForDrain()) {
+      this.closeBetweenRequests();
+      return;
+    }
     if (this.stream !== undefined) {
       const ms = this.stream.idleTimeoutMs;
       if (ms === 0 || !sweeper.expired(this.activeEpoch, ms)) return;

@@ -1,0 +1,188 @@
+/**
+ * `tandem run --name NAME [--port P ...] -- COMMAND...`: runs one workload with its sidecar,
+ * against a running control plane (`tandem control-plane`, or the one `tandem up` starts). The
+ * workload registers itself through its sidecar and leaves the mesh when it stops. Lifecycle:
+ * the command starts once the sidecar is ready, `tandem run` exits with the command's exit code,
+ * and SIGTERM drains (see local/workload-runner.ts).
+ *
+ * Exit codes: the command's own; 1 for invalid flags; 2 when the sidecar cannot get ready;
+ * 127 when the command cannot be started.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Command } from 'commander';
+import { freePorts } from '../local/free-ports.ts';
+import { isPort, type PortDecl, parsePortFlag, resolvePorts } from '../local/port-decl.ts';
+import { WorkloadRunner } from '../local/workload-runner.ts';
+import type { WorkloadSpec } from '../local/workload-spec.ts';
+
+interface Flags {
+  name: string;
+  namespace: string;
+  serviceAccount: string;
+  version?: string;
+  label: string[];
+  port: string[];
+  instance?: string;
+  controlPlane: string;
+  proxyPort?: string;
+  adminPort: string;
+  drainTimeS: string;
+  readyTimeoutS: string;
+  quiet?: boolean;
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+export function addRunCommand(program: Command): void {
+  program
+    .command('run')
+    .description('Run one workload with its sidecar against a running control plane.')
+    .argument('<command...>', 'the application, after --')
+    .requiredOption('--name <service>', 'service name: others call it as http://NAME:PORT')
+    .option('-n, --namespace <ns>', 'namespace', 'default')
+    .option('--service-account <sa>', 'service account (identity)', 'default')
+    .option('--version <version>', 'the version label (for subsets)')
+    .option('-l, --label <key=value>', 'a workload label (repeatable)', collect, [])
+    .option(
+      '-p, --port <spec>',
+      'a served port, [NAME=]PORT[:APP_PORT|:auto][/PROTOCOL] (repeatable)',
+      collect,
+      [],
+    )
+    .option('--instance <name>', 'instance name (default NAME-<random>)')
+    .option(
+      '--control-plane <host:port>',
+      'xDS address of the control plane',
+      process.env['TANDEM_CONTROL_PLANE'] ?? '127.0.0.1:15010',
+    )
+    .option('--proxy-port <port>', "the sidecar's HTTP proxy port (default: any free port)")
+    .option('--admin-port <port>', "the sidecar's admin port (0: any)", '0')
+    .option(
+      '--drain-time-s <seconds>',
+      'on SIGTERM: time for in-flight requests, then for the app to exit',
+      '5',
+    )
+    .option('--ready-timeout-s <seconds>', 'how long to wait for the control plane', '60')
+    .option('-q, --quiet', "leave out the sidecar's routine config updates (problems are still shown)")
+    .passThroughOptions()
+    .addHelpText(
+      'after',
+      '\nThe command gets HTTP_PROXY pointing at the sidecar, PORT (its first port) and TANDEM_PORT_<port>.' +
+        '\nExample: tandem run --name reviews --version v2 --port 9080:auto -- node reviews.js',
+    )
+    .action(async (command: string[], flags: Flags) => {
+      process.exitCode = await run(command, flags);
+    });
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+async function run(command: string[], flags: Flags): Promise<number> {
+  const write = (line: string): void => void process.stderr.write(`tandem run: ${line}\n`);
+  const log = flags.quiet ? (line: string) => routine(line) || write(line) : write;
+  const parsed = await parseFlags(flags);
+  if (typeof parsed === 'string') {
+    log(parsed);
+    return 1;
+  }
+  const runner = new WorkloadRunner({
+    spec: parsed.spec,
+    command,
+    drainTimeMs: parsed.drainTimeMs,
+    readyTimeoutMs: parsed.readyTimeoutMs,
+    log,
+  });
+  let signalled = 0;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (++signalled > 1) {
+      log(`${signal} again: stopping now`);
+      runner.kill();
+    } else void runner.terminate(signal);
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  try {
+    const readyMs = await runner.start();
+    log(describe(parsed.spec, runner.adminPort, readyMs));
+  } catch (err) {
+    log((err as Error).message);
+  }
+  const code = await runner.exited;
+  process.exit(code);
+}
+
+function describe(spec: WorkloadSpec, adminPort: number, readyMs: number): string {
+  const serves = spec.ports
+    .map((p) => `${spec.service}:${p.port} -> sidecar :${p.endpointPort} -> app :${p.targetPort}`)
+    .join(', ');
+  return `${spec.instance} ready in ${Math.round(readyMs)} ms; HTTP_PROXY=http://127.0.0.1:${spec.proxyPort}, sidecar admin :${adminPort}${serves ? `; ${serves}` : ''}`;
+}
+
+async function parseFlags(
+  flags: Flags,
+): Promise<{ spec: WorkloadSpec; drainTimeMs: number; readyTimeoutMs: number } | string> {
+  if (!DNS_LABEL.test(flags.name)) return `--name "${flags.name}": must be a DNS label (a-z, 0-9, -)`;
+  if (!DNS_LABEL.test(flags.namespace)) return `--namespace "${flags.namespace}": must be a DNS label`;
+  const labels: Record<string, string> = { app: flags.name };
+  if (flags.version !== undefined) labels['version'] = flags.version;
+  for (const l of flags.label) {
+    const eq = l.indexOf('=');
+    if (eq <= 0) return `--label "${l}": expected key=value`;
+    labels[l.slice(0, eq)] = l.slice(eq + 1);
+  }
+  const decls: PortDecl[] = [];
+  for (const p of flags.port) {
+    const d = parsePortFlag(p);
+    if (typeof d === 'string') return d;
+    if (decls.some((x) => x.port === d.port)) return `--port "${p}": port ${d.port} is declared twice`;
+    decls.push(d);
+  }
+  const cp = /^\[?([^\]]*?)\]?:(\d+)$/.exec(flags.controlPlane);
+  if (cp === null || !isPort(Number(cp[2])))
+    return `--control-plane "${flags.controlPlane}": expected host:port`;
+  const drainTimeMs = seconds(flags.drainTimeS);
+  if (drainTimeMs === undefined) return `--drain-time-s "${flags.drainTimeS}": expected seconds (>= 0)`;
+  const readyTimeoutMs = seconds(flags.readyTimeoutS);
+  if (readyTimeoutMs === undefined || readyTimeoutMs === 0)
+    return `--ready-timeout-s "${flags.readyTimeoutS}": expected seconds (> 0)`;
+  const adminPort = Number(flags.adminPort);
+  if (!(adminPort === 0 || isPort(adminPort))) return `--admin-port "${flags.adminPort}": not a port`;
+  let proxyPort: number;
+  if (flags.proxyPort !== undefined) {
+    proxyPort = Number(flags.proxyPort);
+    if (!isPort(proxyPort)) return `--proxy-port "${flags.proxyPort}": not a port`;
+  } else {
+    [proxyPort] = (await freePorts(1)) as [number];
+  }
+  const instance = flags.instance ?? `${flags.name}-${randomBytes(3).toString('hex')}`;
+  if (!DNS_LABEL.test(instance)) return `--instance "${instance}": must be a DNS label`;
+  return {
+    spec: {
+      service: flags.name,
+      instance,
+      namespace: flags.namespace,
+      serviceAccount: flags.serviceAccount,
+      labels,
+      ports: await resolvePorts(decls),
+      proxyPort,
+      adminPort,
+      controlPlane: { host: cp[1]!, port: Number(cp[2]) },
+    },
+    drainTimeMs,
+    readyTimeoutMs,
+  };
+}
+
+function seconds(text: string): number | undefined {
+  const n = Number(text);
+  return Number.isFinite(n) && n >= 0 ? n * 1000 : undefined;
+}
+
+/** A sidecar line about config applied as asked (`cds: cluster "x" added ...`), not a problem. */
+function routine(line: string): boolean {
+  return (
+    /^sidecar: (cds|lds|rds|eds): /.test(line) && !/reject|fail|error|invalid|timeout|without/i.test(line)
+  );
+}

@@ -1,0 +1,38 @@
+/**
+ * How `tandem up` starts more `tandem` processes (one `tandem run` per workload instance). The
+ * bundled build (dist/tandem.mjs, made by `npm install` / `npm run build`) starts in a fraction of
+ * the time and memory of the TypeScript sources, so it is used when it is at least as new as
+ * every source file; otherwise the sources run, as they do for this process.
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export function tandemCommand(): string[] {
+  const here = fileURLToPath(import.meta.url);
+  if (path.basename(here) === 'tandem.mjs') return [process.execPath, here];
+  const root = path.resolve(path.dirname(here), '../../../..');
+  const bundle = path.join(root, 'dist', 'tandem.mjs');
+  if (existsSync(bundle) && statSync(bundle).mtimeMs >= newestSource(path.join(root, 'packages')))
+    return [process.execPath, bundle];
+  return [process.execPath, path.join(root, 'packages', 'cli', 'bin', 'tandem.js')];
+}
+
+/** The newest modification time of any file under packages/<name>/src and their package.json. */
+function newestSource(packages: string): number {
+  let newest = 0;
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else newest = Math.max(newest, statSync(p).mtimeMs);
+    }
+  };
+  for (const pkg of readdirSync(packages)) {
+    const src = path.join(packages, pkg, 'src');
+    if (existsSync(src)) walk(src);
+    const manifest = path.join(packages, pkg, 'package.json');
+    if (existsSync(manifest)) newest = Math.max(newest, statSync(manifest).mtimeMs);
+  }
+  return newest;
+}
