@@ -6,6 +6,21 @@ export { parseIstioFile } from './config/istio-file-parser.ts';
 export { type ConnectedProxy, ControlPlane, type ControlPlaneOptions } from './control-plane.ts';
 export { DebugServer } from './debug/debug-server.ts';
 export { buildDebugHandlers } from './debug/handlers.ts';
+// Sidecar injection (pure), the admission webhook, and kube-inject on YAML text.
+export { InjectError, InjectErrorCode } from './inject/inject-error.ts';
+export { injectManifest } from './inject/inject-manifest.ts';
+export { injectPod } from './inject/inject-pod.ts';
+export {
+  defaultInjectSettings,
+  type InjectSettings,
+  SidecarNames,
+  SidecarPorts,
+  supportsNativeSidecar,
+} from './inject/inject-settings.ts';
+export { injectYamlText } from './inject/inject-yaml-text.ts';
 export { type ProxyInfo, parseProxyInfo } from './proxy/proxy-info.ts';
 export { translate } from './translate/translate.ts';
+export type { CertificateProvider, ServingCertificate } from './webhook/certificate-provider.ts';
+export { InjectionWebhookServer } from './webhook/injection-webhook-server.ts';
+export { SelfSignedCertificateProvider } from './webhook/self-signed-certificate-provider.ts';
 export * from './xds/index.ts';
