@@ -7,10 +7,12 @@
 import { createHash } from 'node:crypto';
 import { TypeUrls } from '@tandem/xds-proto';
 import { readConfigDir, watchConfigDir } from './config/config-dir.ts';
+import type { ConfigSource } from './config/config-source.ts';
 import { ConfigStore, type FileParser } from './config/config-store.ts';
 import { ControlPlaneMetrics } from './debug/metrics.ts';
 import { buildMeshSnapshot, type MeshSnapshot } from './model/mesh-snapshot.ts';
 import { type ProxyInfo, parseProxyInfo } from './proxy/proxy-info.ts';
+import type { ServiceRegistry } from './registry/service-registry.ts';
 import { servicesFromConfig } from './registry/services-from-config.ts';
 import { translate } from './translate/translate.ts';
 import type { XdsResources } from './translate/xds-resources.ts';
@@ -24,8 +26,13 @@ import {
 } from './xds/index.ts';
 
 export interface ControlPlaneOptions {
-  configDir: string;
-  parse: FileParser;
+  /** Directory of Istio / Kubernetes YAML (optional when other sources are given). */
+  configDir?: string;
+  parse?: FileParser;
+  /** Further service registries (the Kubernetes API). */
+  registries?: readonly ServiceRegistry[];
+  /** Further sources of Istio config (Kubernetes custom resources). */
+  configSources?: readonly ConfigSource[];
   /** Debounce: quiet period and cap, ms (Istio: 100 ms and 10 s; Tandem caps at 1 s). */
   debounceQuietMs?: number;
   debounceMaxMs?: number;
@@ -54,6 +61,8 @@ export class ControlPlane {
   private readonly debouncer: Debouncer<number>;
   private mesh: MeshSnapshot = buildMeshSnapshot('0', [], []);
   private stopWatching: (() => void) | undefined;
+  private readonly unsubscribe: (() => void)[] = [];
+  private meshGeneration = 0;
   private loaded = false;
 
   constructor(options: ControlPlaneOptions) {
@@ -72,14 +81,20 @@ export class ControlPlane {
     });
   }
 
-  /** Loads the config directory, then starts watching it. */
+  /** Loads the config directory, then starts watching it and the other sources. */
   async start(): Promise<void> {
     await this.reload();
     this.loaded = true;
-    if (this.options.watch !== false) {
-      this.stopWatching = watchConfigDir(
-        this.options.configDir,
-        () => void this.reload().catch((e) => this.log(String(e))),
+    const dir = this.options.configDir;
+    if (dir !== undefined && this.options.watch !== false) {
+      this.stopWatching = watchConfigDir(dir, () => void this.reload().catch((e) => this.log(String(e))));
+    }
+    for (const source of [...(this.options.registries ?? []), ...(this.options.configSources ?? [])]) {
+      this.unsubscribe.push(
+        source.onChange(() => {
+          this.rebuildMesh();
+          this.debouncer.push(Date.now());
+        }),
       );
     }
   }
@@ -98,7 +113,8 @@ export class ControlPlane {
 
   /** Re-reads the directory; a change of the applied set schedules a push. */
   async reload(): Promise<void> {
-    const files = await readConfigDir(this.options.configDir, this.options.parse);
+    const { configDir, parse } = this.options;
+    const files = configDir !== undefined && parse !== undefined ? await readConfigDir(configDir, parse) : [];
     const changed = this.store.apply(files);
     for (const r of this.store.currentRejections()) {
       for (const issue of r.issues)
@@ -116,6 +132,7 @@ export class ControlPlane {
 
   async stop(): Promise<void> {
     this.stopWatching?.();
+    for (const u of this.unsubscribe.splice(0)) u();
     this.debouncer.close();
     await this.ads.close();
   }
@@ -123,9 +140,12 @@ export class ControlPlane {
   // ------------------------------------------------------------ internals
 
   private rebuildMesh(): void {
-    const objects = this.store.list();
-    const services = servicesFromConfig(objects);
-    this.mesh = buildMeshSnapshot(String(this.store.version), objects, services);
+    const objects = [...this.store.list(), ...(this.options.configSources ?? []).flatMap((s) => s.objects())];
+    const services = [
+      ...servicesFromConfig(objects),
+      ...(this.options.registries ?? []).flatMap((r) => r.services()),
+    ];
+    this.mesh = buildMeshSnapshot(String(++this.meshGeneration), objects, services);
     this.metrics.services.set(this.mesh.services.size);
     this.metrics.virtualServices.set(this.mesh.virtualServices.length);
   }
