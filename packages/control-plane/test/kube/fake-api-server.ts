@@ -39,6 +39,8 @@ export interface TokenInfo {
   username: string;
   audiences: string[];
   uid?: string;
+  /** Answer like an authenticator that ignores audiences: authenticated, no `status.audiences`. */
+  audienceUnaware?: boolean;
 }
 
 export class FakeApiServer {
