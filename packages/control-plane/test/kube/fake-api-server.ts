@@ -244,6 +244,11 @@ export class FakeApiServer {
         ...base,
         status: { authenticated: false, error: 'invalid bearer token' },
       });
+    if (token.audienceUnaware)
+      return this.json(res, 201, {
+        ...base,
+        status: { authenticated: true, user: { username: token.username } },
+      });
     const audiences =
       wanted.length === 0 ? token.audiences : wanted.filter((a) => token.audiences.includes(a));
     if (audiences.length === 0)
