@@ -186,6 +186,13 @@ export class FakeApiServer {
         if (url.searchParams.get('watch') === 'true') return this.watch(res, url);
         return this.list(res, url);
       }
+      const slash = url.pathname.lastIndexOf('/');
+      const parent = url.pathname.slice(0, slash);
+      const one =
+        req.method === 'GET' && this.collections.has(parent)
+          ? this.get(parent, '', url.pathname.slice(slash + 1))
+          : undefined;
+      if (one !== undefined) return this.json(res, 200, one);
       this.status(res, 404, 'NotFound', `the server could not find the requested resource ${url.pathname}`);
     });
   }
