@@ -1,7 +1,14 @@
 // xDS serving: snapshot cache, consistency checks, ADS server (state of the world and delta), debounce.
 
+// Kubernetes: API client, registry and config source, in-cluster integration, CA caller authentication.
+export {
+  type AuthenticationResult,
+  type CallerAuthenticator,
+  type CallerIdentity,
+  spiffeIdOf,
+} from './ca-auth/caller-authenticator.ts';
+export { TokenReviewAuthenticator } from './ca-auth/token-review-authenticator.ts';
 export { parseIstioFile } from './config/istio-file-parser.ts';
-
 // The control plane assembled, its config loading and its debug API.
 export { type ConnectedProxy, ControlPlane, type ControlPlaneOptions } from './control-plane.ts';
 export { DebugServer } from './debug/debug-server.ts';
@@ -18,7 +25,12 @@ export {
   supportsNativeSidecar,
 } from './inject/inject-settings.ts';
 export { injectYamlText } from './inject/inject-yaml-text.ts';
+export { KubeApiError } from './kube/kube-api-error.ts';
+export { KubeClient } from './kube/kube-client.ts';
+export { inClusterConnection, type KubeConnection, kubeconfigConnection } from './kube/kube-config.ts';
+export { type KubeIntegration, startKubeIntegration } from './kube/kube-integration.ts';
 export { type ProxyInfo, parseProxyInfo } from './proxy/proxy-info.ts';
+export { KubeRegistry } from './registry/kube-registry.ts';
 export { translate } from './translate/translate.ts';
 export type { CertificateProvider, ServingCertificate } from './webhook/certificate-provider.ts';
 export { InjectionWebhookServer } from './webhook/injection-webhook-server.ts';
