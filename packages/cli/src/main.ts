@@ -8,6 +8,7 @@ import { addKubeInjectCommand } from './commands/kube-inject.ts';
 import { addProxyCommand } from './commands/proxy.ts';
 import { addProxyConfigCommand } from './commands/proxy-config.ts';
 import { addProxyStatusCommand } from './commands/proxy-status.ts';
+import { addSidecarCommands } from './commands/sidecar.ts';
 import { addVersionCommand } from './commands/version.ts';
 
 const program = new Command('tandem')
@@ -20,6 +21,7 @@ addKubeInjectCommand(program);
 addProxyCommand(program);
 addProxyConfigCommand(program);
 addProxyStatusCommand(program);
+addSidecarCommands(program);
 addVersionCommand(program);
 
 await program.parseAsync(process.argv);
