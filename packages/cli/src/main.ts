@@ -4,6 +4,7 @@
 import { Command } from 'commander';
 import { addAnalyzeCommand } from './commands/analyze.ts';
 import { addControlPlaneCommand } from './commands/control-plane.ts';
+import { addInstallCommand } from './commands/install.ts';
 import { addKubeInjectCommand } from './commands/kube-inject.ts';
 import { addProxyCommand } from './commands/proxy.ts';
 import { addProxyConfigCommand } from './commands/proxy-config.ts';
@@ -17,6 +18,7 @@ const program = new Command('tandem')
 
 addAnalyzeCommand(program);
 addControlPlaneCommand(program);
+addInstallCommand(program);
 addKubeInjectCommand(program);
 addProxyCommand(program);
 addProxyConfigCommand(program);

@@ -25,10 +25,12 @@ export {
   supportsNativeSidecar,
 } from './inject/inject-settings.ts';
 export { injectYamlText } from './inject/inject-yaml-text.ts';
+export { readInjectSettings } from './inject/read-inject-settings.ts';
 export { KubeApiError } from './kube/kube-api-error.ts';
 export { KubeClient } from './kube/kube-client.ts';
 export { inClusterConnection, type KubeConnection, kubeconfigConnection } from './kube/kube-config.ts';
 export { type KubeIntegration, startKubeIntegration } from './kube/kube-integration.ts';
+export { IstioResources, KubeResources } from './kube/kube-resources.ts';
 export { type ProxyInfo, parseProxyInfo } from './proxy/proxy-info.ts';
 export { KubeRegistry } from './registry/kube-registry.ts';
 export { translate } from './translate/translate.ts';

@@ -17,6 +17,7 @@ import {
   type KubeIntegration,
   kubeconfigConnection,
   parseIstioFile,
+  readInjectSettings,
   startKubeIntegration,
 } from '@tandem/control-plane';
 import type { Command } from 'commander';
@@ -80,10 +81,7 @@ function kubeConnection(flags: Flags): KubeConnection | undefined {
 
 function injectionSettings(file: string | undefined): Partial<InjectSettings> {
   if (file === undefined) return {};
-  const doc = parseYaml(readFileSync(file, 'utf8')) as unknown;
-  if (doc === null || typeof doc !== 'object' || Array.isArray(doc))
-    throw new Error(`${file}: injection settings must be a mapping`);
-  return doc as Partial<InjectSettings>;
+  return readInjectSettings(parseYaml(readFileSync(file, 'utf8')), file);
 }
 
 async function run(flags: Flags): Promise<number> {

@@ -5,6 +5,8 @@ export const InjectErrorCode = {
   annotation: 'TANDEM_ERR_INJECT_ANNOTATION',
   /** The object is not a pod (no `spec.containers`). */
   notAPod: 'TANDEM_ERR_INJECT_NOT_A_POD',
+  /** The injection settings file has an unknown key or a value of the wrong type. */
+  settings: 'TANDEM_ERR_INJECT_SETTINGS',
 } as const;
 
 export type InjectErrorCodeValue = (typeof InjectErrorCode)[keyof typeof InjectErrorCode];
