@@ -89,7 +89,11 @@ export class ControlPlane {
     if (dir !== undefined && this.options.watch !== false) {
       this.stopWatching = watchConfigDir(dir, () => void this.reload().catch((e) => this.log(String(e))));
     }
-    for (const source of [...(this.options.registries ?? []), ...(this.options.configSources ?? [])]) {
+    // One subscription per source, also when a source is both a registry and a config source.
+    for (const source of new Set([
+      ...(this.options.registries ?? []),
+      ...(this.options.configSources ?? []),
+    ])) {
       this.unsubscribe.push(
         source.onChange(() => {
           this.rebuildMesh();
