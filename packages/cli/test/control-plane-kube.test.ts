@@ -25,7 +25,7 @@ let api: FakeApiServer;
 let child: ChildProcess;
 let stderr = '';
 
-function waitFor(pattern: RegExp, timeoutMs = 20000): Promise<RegExpMatchArray> {
+function waitFor(pattern: RegExp, timeoutMs = 45000): Promise<RegExpMatchArray> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no ${pattern} in:\n${stderr}`)), timeoutMs);
     const check = () => {

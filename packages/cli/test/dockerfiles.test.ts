@@ -99,7 +99,7 @@ describe('Dockerfiles', () => {
     const env = { ...process.env, TANDEM_HOME: home, TANDEM_CHART_DIR: '' };
     const r = await run('sh', [path.join(DOCKER, 'tandem.sh'), 'install', '--dry-run'], {
       env,
-      timeoutMs: 30000,
+      timeoutMs: 60000,
     });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, readFileSync(path.join(ROOT, 'deploy/manifests/tandem.yaml'), 'utf8'));
@@ -137,7 +137,7 @@ describe('Dockerfiles', () => {
       let stderr = '';
       child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
       try {
-        const deadline = Date.now() + 20000;
+        const deadline = Date.now() + 45000;
         while (cp.connectedProxies().length === 0 && Date.now() < deadline && child.exitCode === null)
           await new Promise((r) => setTimeout(r, 50));
         assert.equal(

@@ -21,7 +21,7 @@ const MANIFESTS = path.join(ROOT, 'deploy/manifests/tandem.yaml');
 
 // biome-ignore lint/suspicious/noExplicitAny: rendered manifests are free-form JSON in these assertions
 type Obj = Record<string, any>;
-const install = (...args: string[]) => run(process.execPath, [BIN, 'install', ...args], { timeoutMs: 30000 });
+const install = (...args: string[]) => run(process.execPath, [BIN, 'install', ...args], { timeoutMs: 60000 });
 const docs = (text: string): Obj[] =>
   parseAllDocuments(text)
     .map((d) => d.toJSON() as Obj | null)
@@ -122,7 +122,7 @@ describe('tandem install --dry-run', async () => {
     const spec = deploy!.spec.template.spec;
     assert.equal(spec.securityContext.runAsNonRoot, true);
     assert.equal(spec.containers[0].image, 'ghcr.io/tandem-mesh/control-plane:0.1.0');
-    const help = await run(process.execPath, [BIN, 'control-plane', '--help'], { timeoutMs: 30000 });
+    const help = await run(process.execPath, [BIN, 'control-plane', '--help'], { timeoutMs: 60000 });
     for (const arg of spec.containers[0].args.slice(1) as string[])
       assert.ok(help.stdout.includes(arg.split('=')[0]!), arg);
     const [cm] = byKind(all, 'ConfigMap');
@@ -196,7 +196,7 @@ describe('tandem install --dry-run', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'tandem-kustomize-'));
     copyFileSync(MANIFESTS, path.join(dir, 'tandem.yaml'));
     writeFileSync(path.join(dir, 'kustomization.yaml'), 'resources:\n  - tandem.yaml\n');
-    const k = await run('kubectl', ['kustomize', dir], { timeoutMs: 30000 });
+    const k = await run('kubectl', ['kustomize', dir], { timeoutMs: 60000 });
     assert.equal(k.code, 0, k.stderr);
     assert.equal(docs(k.stdout).length, all.length);
   });

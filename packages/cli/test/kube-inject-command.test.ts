@@ -16,7 +16,7 @@ const SHARED = path.resolve(ROOT, '../shared/testdata');
 const BOOKINFO = path.join(SHARED, 'istio/samples/bookinfo/platform/kube/bookinfo.yaml');
 
 const kubeInject = (args: string[], input?: string) =>
-  run(process.execPath, [BIN, 'kube-inject', ...args], { timeoutMs: 30000, input });
+  run(process.execPath, [BIN, 'kube-inject', ...args], { timeoutMs: 60000, input });
 
 type Obj = { kind: string; metadata: { name: string }; spec: Record<string, unknown> };
 const docs = (text: string) =>

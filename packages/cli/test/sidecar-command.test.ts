@@ -57,7 +57,7 @@ after(async () => {
 });
 
 async function eventually<T>(fn: () => T | undefined, what: string): Promise<T> {
-  const deadline = Date.now() + 15000;
+  const deadline = Date.now() + 45000;
   while (Date.now() < deadline) {
     const v = fn();
     if (v !== undefined) return v;
@@ -77,9 +77,9 @@ describe('tandem sidecar', () => {
     const m = await eventually(() => stderr.match(/health on (\d+)/) ?? undefined, 'health port');
     const wait = await run(
       process.execPath,
-      [BIN, 'sidecar-wait', '--url', `http://127.0.0.1:${m[1]}/healthz/ready`, '--timeout-s', '15'],
+      [BIN, 'sidecar-wait', '--url', `http://127.0.0.1:${m[1]}/healthz/ready`, '--timeout-s', '40'],
       {
-        timeoutMs: 20000,
+        timeoutMs: 60000,
       },
     );
     assert.equal(wait.code, 0, wait.stderr + stderr);
