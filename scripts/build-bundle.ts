@@ -13,8 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
 
-export function buildBundle(root: string): string {
-  const outdir = path.join(root, 'dist');
+export function buildBundle(root: string, outdir = path.join(root, 'dist')): string {
   rmSync(path.join(outdir, 'chunks'), { recursive: true, force: true });
   buildSync({
     absWorkingDir: root,

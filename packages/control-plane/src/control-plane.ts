@@ -7,10 +7,12 @@
 import { createHash } from 'node:crypto';
 import { TypeUrls } from '@tandem/xds-proto';
 import { readConfigDir, watchConfigDir } from './config/config-dir.ts';
+import type { ConfigSource } from './config/config-source.ts';
 import { ConfigStore, type FileParser } from './config/config-store.ts';
 import { ControlPlaneMetrics } from './debug/metrics.ts';
 import { buildMeshSnapshot, type MeshSnapshot } from './model/mesh-snapshot.ts';
 import { type ProxyInfo, parseProxyInfo } from './proxy/proxy-info.ts';
+import type { ServiceRegistry } from './registry/service-registry.ts';
 import { servicesFromConfig } from './registry/services-from-config.ts';
 import {
   parseRegistration,
@@ -30,12 +32,17 @@ import {
 } from './xds/index.ts';
 
 export interface ControlPlaneOptions {
-  configDir: string;
+  /** Directory of Istio / Kubernetes YAML (optional when other sources are given). */
+  configDir?: string;
   /** More directories read and watched the same way (`tandem up --config-dir`). */
   extraConfigDirs?: readonly string[];
   /** Which files under the directories are config (default: every .yaml, .yml and .json). */
   include?: (file: string) => boolean;
-  parse: FileParser;
+  parse?: FileParser;
+  /** Further service registries (the Kubernetes API). */
+  registries?: readonly ServiceRegistry[];
+  /** Further sources of Istio config (Kubernetes custom resources). */
+  configSources?: readonly ConfigSource[];
   /** Debounce: quiet period and cap, ms (Istio: 100 ms and 10 s; Tandem caps at 1 s). */
   debounceQuietMs?: number;
   debounceMaxMs?: number;
@@ -67,6 +74,7 @@ export class ControlPlane {
   private readonly debouncer: Debouncer<number>;
   private mesh: MeshSnapshot = buildMeshSnapshot('0', [], []);
   private stopWatching: (() => void) | undefined;
+  private readonly unsubscribe: (() => void)[] = [];
   private loaded = false;
 
   constructor(options: ControlPlaneOptions) {
@@ -85,7 +93,7 @@ export class ControlPlane {
     });
   }
 
-  /** Loads the config directory, then starts watching it. */
+  /** Loads the config directory, then starts watching it and the other sources. */
   async start(): Promise<void> {
     await this.reload();
     this.loaded = true;
@@ -97,10 +105,23 @@ export class ControlPlane {
         for (const stop of stops) stop();
       };
     }
+    // One subscription per source, also when a source is both a registry and a config source.
+    for (const source of new Set([
+      ...(this.options.registries ?? []),
+      ...(this.options.configSources ?? []),
+    ])) {
+      this.unsubscribe.push(
+        source.onChange(() => {
+          this.rebuildMesh();
+          this.debouncer.push(Date.now());
+        }),
+      );
+    }
   }
 
   private configDirs(): string[] {
-    return [this.options.configDir, ...(this.options.extraConfigDirs ?? [])];
+    const { configDir, extraConfigDirs = [] } = this.options;
+    return configDir === undefined ? [...extraConfigDirs] : [configDir, ...extraConfigDirs];
   }
 
   get ready(): boolean {
@@ -117,9 +138,10 @@ export class ControlPlane {
 
   /** Re-reads the directory; a change of the applied set schedules a push. */
   async reload(): Promise<void> {
+    const { parse, include } = this.options;
     const files = [];
-    for (const dir of this.configDirs())
-      files.push(...(await readConfigDir(dir, this.options.parse, this.options.include)));
+    if (parse !== undefined)
+      for (const dir of this.configDirs()) files.push(...(await readConfigDir(dir, parse, include)));
     const changed = this.store.apply(files);
     for (const r of this.store.currentRejections()) {
       for (const issue of r.issues)
@@ -137,6 +159,7 @@ export class ControlPlane {
 
   async stop(): Promise<void> {
     this.stopWatching?.();
+    for (const u of this.unsubscribe.splice(0)) u();
     this.debouncer.close();
     await this.ads.close();
   }
@@ -144,12 +167,18 @@ export class ControlPlane {
   // ------------------------------------------------------------ internals
 
   private rebuildMesh(): void {
-    const declared = this.store.list();
+    const declared = [
+      ...this.store.list(),
+      ...(this.options.configSources ?? []).flatMap((c) => c.objects()),
+    ];
     const registered = registrationObjects(this.registrations, declared);
     for (const r of registered.rejected)
       for (const issue of r.issues) this.log(`registration ${r.key} refused: ${issue.message}`);
     const objects = [...declared, ...registered.objects];
-    const services = servicesFromConfig(objects);
+    const services = [
+      ...servicesFromConfig(objects),
+      ...(this.options.registries ?? []).flatMap((r) => r.services()),
+    ];
     this.mesh = buildMeshSnapshot(String(++this.meshGeneration), objects, services);
     this.metrics.services.set(this.mesh.services.size);
     this.metrics.virtualServices.set(this.mesh.virtualServices.length);

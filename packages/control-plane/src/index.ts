@@ -1,11 +1,40 @@
 // xDS serving: snapshot cache, consistency checks, ADS server (state of the world and delta), debounce.
 
+// Kubernetes: API client, registry and config source, in-cluster integration, CA caller authentication.
+export {
+  type AuthenticationResult,
+  type CallerAuthenticator,
+  type CallerIdentity,
+  spiffeIdOf,
+} from './ca-auth/caller-authenticator.ts';
+export { TokenReviewAuthenticator } from './ca-auth/token-review-authenticator.ts';
 export { parseIstioFile } from './config/istio-file-parser.ts';
-
 // The control plane assembled, its config loading and its debug API.
 export { type ConnectedProxy, ControlPlane, type ControlPlaneOptions } from './control-plane.ts';
 export { DebugServer } from './debug/debug-server.ts';
 export { buildDebugHandlers } from './debug/handlers.ts';
+// Sidecar injection (pure), the admission webhook, and kube-inject on YAML text.
+export { InjectError, InjectErrorCode } from './inject/inject-error.ts';
+export { injectManifest } from './inject/inject-manifest.ts';
+export { injectPod } from './inject/inject-pod.ts';
+export {
+  defaultInjectSettings,
+  type InjectSettings,
+  SidecarNames,
+  SidecarPorts,
+  supportsNativeSidecar,
+} from './inject/inject-settings.ts';
+export { injectYamlText } from './inject/inject-yaml-text.ts';
+export { readInjectSettings } from './inject/read-inject-settings.ts';
+export { KubeApiError } from './kube/kube-api-error.ts';
+export { KubeClient } from './kube/kube-client.ts';
+export { inClusterConnection, type KubeConnection, kubeconfigConnection } from './kube/kube-config.ts';
+export { type KubeIntegration, startKubeIntegration } from './kube/kube-integration.ts';
+export { IstioResources, KubeResources } from './kube/kube-resources.ts';
 export { type ProxyInfo, parseProxyInfo } from './proxy/proxy-info.ts';
+export { KubeRegistry } from './registry/kube-registry.ts';
 export { translate } from './translate/translate.ts';
+export type { CertificateProvider, ServingCertificate } from './webhook/certificate-provider.ts';
+export { InjectionWebhookServer } from './webhook/injection-webhook-server.ts';
+export { SelfSignedCertificateProvider } from './webhook/self-signed-certificate-provider.ts';
 export * from './xds/index.ts';

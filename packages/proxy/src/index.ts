@@ -1,3 +1,6 @@
+// The injected sidecar's agent: bootstrap from the pod's environment, health and app-probe endpoints.
+export { AgentServer, type AppProber, parseProbers } from './agent/agent-server.ts';
+export { buildSidecarBootstrap, parseDownwardApiFile } from './agent/sidecar-bootstrap.ts';
 export { HeaderMap } from './http/header-map.ts';
 export type { RequestHead } from './http/request-head.ts';
 export { type ProxyOptions, ProxyServer } from './proxy-server.ts';

@@ -1,48 +1,138 @@
 /**
- * `tandem control-plane --config-dir DIR`: serves xDS (default 127.0.0.1:15010, Istio's plaintext
- * port) and the debug/metrics API (default 127.0.0.1:15014) from the Istio YAML in DIR, watching
- * it for changes. Invalid objects are rejected with a message and never applied.
+ * `tandem control-plane`: serves xDS (default 127.0.0.1:15010, Istio's plaintext port) and the
+ * debug/metrics API (default 127.0.0.1:15014) from Istio YAML in `--config-dir` (watched), and/or
+ * from a Kubernetes cluster (`--in-cluster`, or `--kubeconfig FILE`): Services, EndpointSlices, Pods,
+ * Namespaces and the Istio custom resources, watched. In a cluster it can also serve the sidecar
+ * injection webhook (`--webhook-address`, HTTPS) and keep its MutatingWebhookConfiguration's
+ * caBundle current. Invalid objects are rejected with a message and never applied.
  */
-
-import { buildDebugHandlers, ControlPlane, DebugServer, parseIstioFile } from '@tandem/control-plane';
+import { readFileSync } from 'node:fs';
+import {
+  buildDebugHandlers,
+  ControlPlane,
+  DebugServer,
+  type InjectSettings,
+  inClusterConnection,
+  type KubeConnection,
+  type KubeIntegration,
+  kubeconfigConnection,
+  parseIstioFile,
+  readInjectSettings,
+  startKubeIntegration,
+} from '@tandem/control-plane';
 import type { Command } from 'commander';
+import { parse as parseYaml } from 'yaml';
 import { splitHostPort } from '../host-port.ts';
 
 interface Flags {
-  configDir: string;
+  configDir?: string;
   xdsAddress: string;
   debugAddress: string;
+  inCluster?: boolean;
+  kubeconfig?: string;
+  kubeContext?: string;
+  webhookAddress?: string;
+  webhookConfigName: string;
+  webhookDnsNames: string;
+  injectionConfig?: string;
 }
 
 export function addControlPlaneCommand(program: Command): void {
   program
     .command('control-plane')
-    .description('Run the control plane: Istio config in, xDS out.')
-    .requiredOption('--config-dir <dir>', 'directory of Istio / Kubernetes YAML (watched for changes)')
+    .description('Run the control plane: Istio config and a service registry in, xDS out.')
+    .option('--config-dir <dir>', 'directory of Istio / Kubernetes YAML (watched for changes)')
+    .option(
+      '--in-cluster',
+      "read config and services from the Kubernetes API, with the pod's service account",
+    )
+    .option('--kubeconfig <file>', 'read config and services from the Kubernetes API of this kubeconfig')
+    .option('--kube-context <name>', 'kubeconfig context (default: current-context)')
     .option('--xds-address <host:port>', 'where to serve ADS (gRPC, plaintext)', '127.0.0.1:15010')
     .option('--debug-address <host:port>', 'where to serve /debug/* and /metrics', '127.0.0.1:15014')
+    .option(
+      '--webhook-address <host:port>',
+      'serve the sidecar injection webhook (HTTPS) here (Kubernetes only)',
+    )
+    .option(
+      '--webhook-config-name <name>',
+      'MutatingWebhookConfiguration to keep the caBundle of',
+      'tandem-sidecar-injector',
+    )
+    .option(
+      '--webhook-dns-names <names>',
+      'DNS names for the webhook certificate (comma-separated)',
+      'tandem-control-plane.tandem-system.svc',
+    )
+    .option(
+      '--injection-config <file>',
+      'injection settings (YAML/JSON: proxyImage, caAudience, resources, ...)',
+    )
     .action(async (flags: Flags) => {
       process.exitCode = await run(flags);
     });
 }
 
+function kubeConnection(flags: Flags): KubeConnection | undefined {
+  if (flags.inCluster) return inClusterConnection();
+  if (flags.kubeconfig) return kubeconfigConnection(flags.kubeconfig, flags.kubeContext);
+  return undefined;
+}
+
+function injectionSettings(file: string | undefined): Partial<InjectSettings> {
+  if (file === undefined) return {};
+  return readInjectSettings(parseYaml(readFileSync(file, 'utf8')), file);
+}
+
 async function run(flags: Flags): Promise<number> {
   const log = (line: string): void => void process.stderr.write(`tandem control-plane: ${line}\n`);
-  const cp = new ControlPlane({ configDir: flags.configDir, parse: parseIstioFile, log });
+  let kube: KubeIntegration | undefined;
+  let cp: ControlPlane | undefined;
   let debug: DebugServer | undefined;
   try {
+    const connection = kubeConnection(flags);
+    if (connection === undefined && flags.configDir === undefined) {
+      log('give --config-dir, --in-cluster or --kubeconfig');
+      return 2;
+    }
+    if (connection !== undefined) {
+      const [wh, wp] = flags.webhookAddress ? splitHostPort(flags.webhookAddress) : ['', 0];
+      kube = await startKubeIntegration({
+        connection,
+        log,
+        webhook: flags.webhookAddress
+          ? {
+              host: wh,
+              port: wp,
+              configurationName: flags.webhookConfigName,
+              dnsNames: flags.webhookDnsNames.split(',').map((s) => s.trim()),
+              settings: injectionSettings(flags.injectionConfig),
+            }
+          : undefined,
+      });
+      log(`kubernetes ${kube.kubernetesVersion} at ${kube.client.server}`);
+      if (kube.webhook) log(`injection webhook on ${wh}:${kube.webhookPort} (HTTPS)`);
+    }
+    const sources = kube ? [kube.registry] : [];
+    cp = new ControlPlane({
+      configDir: flags.configDir,
+      parse: parseIstioFile,
+      registries: sources,
+      configSources: sources,
+      log,
+    });
     await cp.start();
     const xdsPort = await cp.ads.listen(flags.xdsAddress);
     const [dh, dp] = splitHostPort(flags.debugAddress);
     debug = new DebugServer(buildDebugHandlers(cp));
     const debugPort = await debug.listen(dh, dp);
     log(`xds on ${splitHostPort(flags.xdsAddress)[0]}:${xdsPort}; debug on ${dh}:${debugPort}`);
-    log(
-      `${cp.store.list().length} config objects, ${cp.meshSnapshot.services.size} services from ${flags.configDir}`,
-    );
+    log(`${cp.meshSnapshot.objects.length} config objects, ${cp.meshSnapshot.services.size} services`);
   } catch (err) {
-    log(`${(err as Error).message}`);
-    await cp.stop();
+    const e = err as Error & { code?: string };
+    log(`${e.message}${e.code ? ` [${e.code}]` : ''}`);
+    await cp?.stop();
+    await kube?.stop();
     return 2;
   }
   await new Promise<void>((resolve) => {
@@ -51,5 +141,6 @@ async function run(flags: Flags): Promise<number> {
   });
   await debug.close();
   await cp.stop();
+  await kube?.stop();
   return 0;
 }

@@ -1,0 +1,24 @@
+# syntax=docker/dockerfile:1
+# The control-plane image: `tandem control-plane` (xDS, Kubernetes registry, injection webhook), non-root.
+# Build from the repository root: docker build -f deploy/docker/control-plane.Dockerfile -t tandem/control-plane .
+
+FROM node:20-bookworm-slim AS build
+WORKDIR /src
+COPY package.json package-lock.json tsconfig.json ./
+COPY packages packages
+COPY scripts scripts
+RUN npm ci --no-audit --no-fund --ignore-scripts \
+ && node --import tsx scripts/build-bundle.ts /src
+FROM node:20-bookworm-slim
+# The bundle, and the .proto files it loads at run time (found next to it, as in the repository).
+COPY --from=build /src/dist /opt/tandem/dist
+COPY --from=build /src/node_modules/@grpc/grpc-js-xds/package.json /opt/tandem/node_modules/@grpc/grpc-js-xds/package.json
+COPY --from=build /src/node_modules/@grpc/grpc-js-xds/deps /opt/tandem/node_modules/@grpc/grpc-js-xds/deps
+COPY --from=build /src/node_modules/protobufjs /opt/tandem/node_modules/protobufjs
+# The chart, for `tandem install --dry-run` from the image.
+COPY deploy/helm/tandem /opt/tandem/deploy/helm/tandem
+COPY deploy/docker/tandem.sh /usr/local/bin/tandem
+RUN groupadd --gid 1337 tandem && useradd --uid 1337 --gid 1337 --no-create-home --shell /usr/sbin/nologin tandem
+USER 1337:1337
+ENV NODE_ENV=production TANDEM_HOME=/opt/tandem
+ENTRYPOINT ["/usr/local/bin/tandem"]

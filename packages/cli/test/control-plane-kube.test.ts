@@ -1,0 +1,141 @@
+/**
+ * `tandem control-plane --kubeconfig ... --webhook-address ...` as a process, against the FAKE API
+ * server of the control-plane tests (there is no Kubernetes API server on these machines): it lists
+ * and watches the cluster, serves the services it found, serves the injection webhook over HTTPS and
+ * patches the webhook configuration's caBundle with the certificate it serves.
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { FakeApiServer } from '../../control-plane/test/kube/fake-api-server.ts';
+import {
+  defineAll,
+  PATHS,
+  reviewsPod,
+  reviewsService,
+  reviewsSlice,
+} from '../../control-plane/test/kube/kube-fixtures.ts';
+
+const BIN = path.resolve(import.meta.dirname, '../bin/tandem.js');
+let api: FakeApiServer;
+let child: ChildProcess;
+let stderr = '';
+
+function waitFor(pattern: RegExp, timeoutMs = 45000): Promise<RegExpMatchArray> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${pattern} in:\n${stderr}`)), timeoutMs);
+    const check = () => {
+      const m = stderr.match(pattern);
+      if (m) {
+        clearTimeout(timer);
+        child.stderr?.off('data', check);
+        resolve(m);
+      }
+    };
+    child.stderr?.on('data', check);
+    check();
+  });
+}
+
+before(async () => {
+  api = await FakeApiServer.start();
+  defineAll(api);
+  api.upsert(PATHS.namespaces, { metadata: { name: 'default', labels: { 'istio-injection': 'enabled' } } });
+  api.upsert(PATHS.services, reviewsService());
+  api.upsert(PATHS.pods, reviewsPod('reviews-a', '10.0.0.1', 'v1'));
+  api.upsert(PATHS.slices, reviewsSlice([{ ip: '10.0.0.1', pod: 'reviews-a' }]));
+  api.upsert(PATHS.webhooks, {
+    metadata: { name: 'tandem-sidecar-injector' },
+    webhooks: [
+      {
+        name: 'namespace.sidecar-injector.tandem.io',
+        clientConfig: { service: { name: 'x', namespace: 'y' } },
+      },
+    ],
+  });
+  const dir = mkdtempSync(path.join(tmpdir(), 'tandem-kubeconfig-'));
+  const kubeconfig = path.join(dir, 'config');
+  writeFileSync(
+    kubeconfig,
+    `apiVersion: v1\nkind: Config\ncurrent-context: fake\nclusters:\n- name: fake\n  cluster:\n    server: ${api.url}\ncontexts:\n- name: fake\n  context:\n    cluster: fake\n    user: me\nusers:\n- name: me\n  user:\n    token: t0ken\n`,
+  );
+  child = spawn(
+    process.execPath,
+    [
+      BIN,
+      'control-plane',
+      '--kubeconfig',
+      kubeconfig,
+      '--xds-address',
+      '127.0.0.1:0',
+      '--debug-address',
+      '127.0.0.1:0',
+      '--webhook-address',
+      '127.0.0.1:0',
+      '--webhook-dns-names',
+      'tandem-control-plane.tandem-system.svc,localhost',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (d: string) => (stderr += d));
+});
+
+after(async () => {
+  child?.kill('SIGTERM');
+  await new Promise((r) => child?.once('exit', r));
+  await api?.close();
+});
+
+describe('tandem control-plane --kubeconfig', () => {
+  it('reads the cluster, serves the webhook and patches its caBundle', async () => {
+    await waitFor(/kubernetes v1\.29\.2 at http:\/\/127\.0\.0\.1:\d+/);
+    const [, port] = await waitFor(/injection webhook on 127\.0\.0\.1:(\d+) \(HTTPS\)/);
+    await waitFor(/1 services/);
+    await waitFor(/caBundle of tandem-sidecar-injector patched \(1 webhooks\)/);
+    const config = api.get(PATHS.webhooks, '', 'tandem-sidecar-injector') as unknown as {
+      webhooks: { clientConfig: { caBundle: string } }[];
+    };
+    const ca = Buffer.from(config.webhooks[0]!.clientConfig.caBundle, 'base64').toString('utf8');
+    const review = {
+      apiVersion: 'admission.k8s.io/v1',
+      kind: 'AdmissionReview',
+      request: {
+        uid: 'u1',
+        kind: { group: '', version: 'v1', kind: 'Pod' },
+        resource: { group: '', version: 'v1', resource: 'pods' },
+        namespace: 'default',
+        operation: 'CREATE',
+        object: { metadata: { name: 'p' }, spec: { containers: [{ name: 'a', image: 'a' }] } },
+      },
+    };
+    const reply = await new Promise<string>((resolve, reject) => {
+      const req = request(
+        {
+          host: 'localhost',
+          port: Number(port),
+          path: '/inject',
+          method: 'POST',
+          ca,
+          headers: { 'content-type': 'application/json' },
+        },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (d: string) => (text += d));
+          res.on('end', () => resolve(text));
+        },
+      );
+      req.on('error', reject);
+      req.end(JSON.stringify(review));
+    });
+    const response = JSON.parse(reply).response;
+    assert.equal(response.allowed, true);
+    assert.equal(response.patchType, 'JSONPatch', 'namespace labelled istio-injection=enabled: injected');
+    assert.ok(api.requests.some((r) => r.startsWith('GET /api/v1/services?watch=true')));
+  });
+});
