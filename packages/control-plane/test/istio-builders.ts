@@ -115,7 +115,7 @@ export function virtualService(
   return {
     kind: 'VirtualService',
     meta: meta(ns, name),
-    spec: { gateways: [], http: [], tcp: [], exportTo: [], ...spec },
+    spec: { gateways: [], http: [], tcp: [], tls: [], exportTo: [], ...spec },
   };
 }
 

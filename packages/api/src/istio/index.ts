@@ -1,1 +1,2 @@
+export { MESH_GATEWAY, resolveGatewayName } from './networking/gateway-names.ts';
 export type * from './types.ts';
