@@ -386,10 +386,22 @@ describe('translate: gateway (router proxies)', () => {
       gatewayServer(80, ['*']),
       gatewayServer(80, ['*'], { protocol: 'TCP', portName: 'tcp' }),
       gatewayServer(31400, ['*'], { protocol: 'TCP', portName: 'tcp2' }),
+      gatewayServer(15443, ['*'], {
+        protocol: 'TLS',
+        portName: 'tls',
+        tls: serverTls({ mode: 'PASSTHROUGH' }),
+      }),
+      gatewayServer(9443, ['*'], {
+        protocol: 'HTTPS',
+        portName: 'mtls',
+        tls: serverTls({ mode: 'ISTIO_MUTUAL' }),
+      }),
     ]);
     const res = translateFor([gw]);
     assert.deepEqual(res.notes, [
       'Gateway istio-system/gw servers[1] (port 80): listener 0.0.0.0_80 already serves Gateway istio-system/gw servers[0] (port 80) (http); a tcp server cannot share it, not applied',
+      'Gateway istio-system/gw servers[4] (port 9443): tls mode ISTIO_MUTUAL needs mesh certificates, which gateways do not get yet; server not applied',
+      'Gateway istio-system/gw servers[3] (port 15443): no VirtualService tls route binds to it; server not applied',
       'Gateway istio-system/gw servers[2] (port 31400): no VirtualService tcp route binds to it; server not applied',
     ]);
     assert.deepEqual([...res.listeners.keys()], ['0.0.0.0_80']);

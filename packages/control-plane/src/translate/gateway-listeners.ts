@@ -102,7 +102,10 @@ function tlsChains(plan: GatewayListenerPlan, ctx: RouteContext, out: XdsResourc
     const tls = bound.server.tls;
     if (tls === undefined) continue;
     if (tls.mode === 'PASSTHROUGH') {
-      chains.push(...buildPassthroughChains(bound, ctx, sniSeen));
+      const passthrough = buildPassthroughChains(bound, ctx, sniSeen);
+      if (passthrough.length === 0)
+        ctx.notes.push(`${bound.where}: no VirtualService tls route binds to it; server not applied`);
+      chains.push(...passthrough);
       continue;
     }
     const problem = tlsTerminationProblem(tls);
@@ -110,27 +113,38 @@ function tlsChains(plan: GatewayListenerPlan, ctx: RouteContext, out: XdsResourc
       ctx.notes.push(`${bound.where}: ${problem}; server not applied`);
       continue;
     }
-    const https = bound.server.port.protocol === 'HTTPS';
-    let filter: Json | undefined;
-    if (https) {
-      const routeName = httpsRouteName(bound);
-      out.routes.set(routeName, buildGatewayRouteConfig(routeName, [bound], ctx));
-      filter = hcmFilter(`outbound_${plan.bind}_${plan.port}_${bound.server.port.name}`, routeName);
-    } else {
-      filter = buildTcpServerFilter(bound, ctx);
-      if (filter === undefined) {
-        ctx.notes.push(`${bound.where}: no VirtualService tcp route binds to it; server not applied`);
-        continue;
-      }
-    }
-    const chain = sniChain(bound, serverSniHosts(bound.server), sniSeen, ctx);
-    if (chain === undefined) continue;
-    chain['name'] = `${bound.gateway.key}/${bound.server.port.name}`;
-    chain['filters'] = [filter];
-    chain['transport_socket'] = downstreamTlsSocket(tls, https ? HTTP_ALPN : []);
-    chains.push(chain);
+    const chain = terminatingChain(plan, bound, ctx, sniSeen, out);
+    if (chain !== undefined) chains.push(chain);
   }
   return chains;
+}
+
+/** A chain terminating TLS: HTTP (HTTPS servers, own RDS) or the bound tcp rule (TLS servers). */
+function terminatingChain(
+  plan: GatewayListenerPlan,
+  bound: BoundServer,
+  ctx: RouteContext,
+  sniSeen: Set<string>,
+  out: XdsResources,
+): Json | undefined {
+  const https = bound.server.port.protocol === 'HTTPS';
+  const tcp = https ? undefined : buildTcpServerFilter(bound, ctx);
+  if (!https && tcp === undefined) {
+    ctx.notes.push(`${bound.where}: no VirtualService tcp route binds to it; server not applied`);
+    return undefined;
+  }
+  const chain = sniChain(bound, serverSniHosts(bound.server), sniSeen, ctx);
+  if (chain === undefined) return undefined;
+  let filter = tcp;
+  if (https) {
+    const routeName = httpsRouteName(bound);
+    out.routes.set(routeName, buildGatewayRouteConfig(routeName, [bound], ctx));
+    filter = hcmFilter(`outbound_${plan.bind}_${plan.port}_${bound.server.port.name}`, routeName);
+  }
+  chain['name'] = `${bound.gateway.key}/${bound.server.port.name}`;
+  chain['filters'] = [filter];
+  chain['transport_socket'] = downstreamTlsSocket(bound.server.tls!, https ? HTTP_ALPN : []);
+  return chain;
 }
 
 function chainsFor(plan: GatewayListenerPlan, ctx: RouteContext, out: XdsResources): Json[] {
