@@ -100,7 +100,7 @@ function tlsChains(plan: GatewayListenerPlan, ctx: RouteContext, out: XdsResourc
   const sniSeen = new Set<string>();
   for (const bound of plan.servers) {
     const tls = bound.server.tls;
-    if (tls === undefined) continue;
+    if (tls === undefined) continue; // validation requires TLS settings on HTTPS and TLS servers
     if (tls.mode === 'PASSTHROUGH') {
       const passthrough = buildPassthroughChains(bound, ctx, sniSeen);
       if (passthrough.length === 0)
@@ -127,6 +127,8 @@ function terminatingChain(
   sniSeen: Set<string>,
   out: XdsResources,
 ): Json | undefined {
+  const tls = bound.server.tls;
+  if (tls === undefined) return undefined;
   const https = bound.server.port.protocol === 'HTTPS';
   const tcp = https ? undefined : buildTcpServerFilter(bound, ctx);
   if (!https && tcp === undefined) {
@@ -143,7 +145,7 @@ function terminatingChain(
   }
   chain['name'] = `${bound.gateway.key}/${bound.server.port.name}`;
   chain['filters'] = [filter];
-  chain['transport_socket'] = downstreamTlsSocket(bound.server.tls!, https ? HTTP_ALPN : []);
+  chain['transport_socket'] = downstreamTlsSocket(tls, https ? HTTP_ALPN : []);
   return chain;
 }
 
