@@ -5,6 +5,8 @@
  */
 import type {
   DestinationRule,
+  Gateway,
+  GatewayServer,
   HttpMatchRequest,
   HttpRoute,
   IstioObject,
@@ -115,7 +117,7 @@ export function virtualService(
   return {
     kind: 'VirtualService',
     meta: meta(ns, name),
-    spec: { gateways: [], http: [], tcp: [], exportTo: [], ...spec },
+    spec: { gateways: [], http: [], tcp: [], tls: [], exportTo: [], ...spec },
   };
 }
 
@@ -141,4 +143,48 @@ export function sidecar(ns: string, name: string, spec: Partial<Sidecar>): Istio
     meta: meta(ns, name),
     spec: { workloadSelector: undefined, ingress: [], egress: [], outboundTrafficPolicy: undefined, ...spec },
   };
+}
+
+export function gatewayServer(
+  number: number,
+  hosts: string[],
+  extra: Partial<GatewayServer> & { protocol?: GatewayServer['port']['protocol']; portName?: string } = {},
+): GatewayServer {
+  const { protocol = 'HTTP', portName = `port-${number}`, ...rest } = extra;
+  return {
+    port: { number, protocol, name: portName, targetPort: 0 },
+    bind: '',
+    hosts,
+    tls: undefined,
+    name: '',
+    ...rest,
+  };
+}
+
+export function serverTls(
+  tls: Partial<NonNullable<GatewayServer['tls']>>,
+): NonNullable<GatewayServer['tls']> {
+  return {
+    httpsRedirect: false,
+    mode: 'PASSTHROUGH',
+    serverCertificate: '',
+    privateKey: '',
+    caCertificates: '',
+    credentialName: '',
+    subjectAltNames: [],
+    minProtocolVersion: 'TLS_AUTO',
+    maxProtocolVersion: 'TLS_AUTO',
+    cipherSuites: [],
+    ...tls,
+  };
+}
+
+export function gateway(
+  ns: string,
+  name: string,
+  servers: GatewayServer[],
+  selector: Record<string, string> = { istio: 'ingressgateway' },
+): IstioObject {
+  const spec: Gateway = { selector, servers };
+  return { kind: 'Gateway', meta: meta(ns, name), spec };
 }

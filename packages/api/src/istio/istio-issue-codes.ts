@@ -29,6 +29,8 @@ export const IstioIssueCode = {
   serviceEntryConflict: 'TANDEM_WARN_ISTIO_SERVICE_ENTRY_CONFLICT',
   /** A workload selector (Sidecar, policy) matches no known workload. */
   noMatchingWorkload: 'TANDEM_WARN_ISTIO_NO_MATCHING_WORKLOAD',
+  /** A VirtualService binds to a Gateway that no analyzed object defines (Istio's IST0101). */
+  unknownGateway: 'TANDEM_WARN_ISTIO_UNKNOWN_GATEWAY',
   /** A DestinationRule subset's labels match no known endpoint of its host. */
   subsetWithoutEndpoints: 'TANDEM_WARN_ISTIO_SUBSET_WITHOUT_ENDPOINTS',
 } as const;

@@ -21,6 +21,7 @@ export type IstioObject =
   | { kind: 'ServiceEntry'; meta: ObjectMeta; spec: ServiceEntry }
   | { kind: 'WorkloadEntry'; meta: ObjectMeta; spec: WorkloadEntry }
   | { kind: 'Sidecar'; meta: ObjectMeta; spec: Sidecar }
+  | { kind: 'Gateway'; meta: ObjectMeta; spec: Gateway }
   | { kind: 'PeerAuthentication'; meta: ObjectMeta; spec: PeerAuthentication }
   | { kind: 'AuthorizationPolicy'; meta: ObjectMeta; spec: AuthorizationPolicy }
   | { kind: 'RequestAuthentication'; meta: ObjectMeta; spec: RequestAuthentication }
@@ -67,7 +68,8 @@ export interface VirtualService {
   gateways: string[];
   http: HttpRoute[];
   tcp: TcpRoute[];
-  /** `tls` routes are recognized but not supported yet (validation reports them). */
+  /** SNI routes; applied on gateways (TLS PASSTHROUGH servers), reported as not applied to the mesh. */
+  tls: TlsRoute[];
   exportTo: string[];
 }
 
@@ -154,8 +156,23 @@ export interface CorsPolicy {
   allowCredentials: boolean | undefined;
 }
 
+export interface L4MatchAttributes {
+  /** 0 when unset. */
+  port: number;
+  destinationSubnets: string[];
+  sourceLabels: Record<string, string>;
+  /** As written (`name`, `ns/name`, `mesh`); resolve with `resolveGatewayName`. */
+  gateways: string[];
+}
+
 export interface TcpRoute {
-  match: { port: number; destinationSubnets: string[]; sourceLabels: Record<string, string> }[];
+  match: L4MatchAttributes[];
+  route: { destination: Destination; weight: number }[];
+}
+
+export interface TlsRoute {
+  /** At least one; each with at least one SNI host. */
+  match: (L4MatchAttributes & { sniHosts: string[] })[];
   route: { destination: Destination; weight: number }[];
 }
 
@@ -292,6 +309,64 @@ export interface Sidecar {
   ingress: { port: ServicePort; bind: string; defaultEndpoint: string }[];
   egress: { port: ServicePort | undefined; bind: string; hosts: string[] }[];
   outboundTrafficPolicy: { mode: 'ALLOW_ANY' | 'REGISTRY_ONLY' } | undefined;
+}
+
+// ---------------------------------------------------------------- Gateway
+
+export interface Gateway {
+  /** Labels of the gateway proxies (in any namespace) this Gateway configures; empty selects every one. */
+  selector: Record<string, string>;
+  servers: GatewayServer[];
+}
+
+export interface GatewayServer {
+  port: GatewayPort;
+  /** IP address or `unix://path` the listener binds; `''` for the proxy's wildcard address. */
+  bind: string;
+  /**
+   * As written, `namespace/host`: the namespace is a name, `.` (the Gateway's own) or `*` (any); host may
+   * be a wildcard (`*`, `*.example.com`). A bare host (no `/`) is visible from any namespace.
+   */
+  hosts: string[];
+  tls: ServerTlsSettings | undefined;
+  /** Optional server name (stats prefix); `''` when unset. */
+  name: string;
+}
+
+export interface GatewayPort {
+  /** 0 only when the server binds a Unix socket. */
+  number: number;
+  protocol: ServiceProtocol;
+  name: string;
+  /** Istio rejects a non-zero targetPort on Gateways, so a validated Gateway always has 0. */
+  targetPort: number;
+}
+
+export type ServerTlsMode =
+  | 'PASSTHROUGH'
+  | 'SIMPLE'
+  | 'MUTUAL'
+  | 'AUTO_PASSTHROUGH'
+  | 'ISTIO_MUTUAL'
+  | 'OPTIONAL_MUTUAL';
+
+export type TlsProtocolVersion = 'TLS_AUTO' | 'TLSV1_0' | 'TLSV1_1' | 'TLSV1_2' | 'TLSV1_3';
+
+export interface ServerTlsSettings {
+  /** Plain-text HTTP servers: answer every request with a 301 to https. */
+  httpsRedirect: boolean;
+  /** Default PASSTHROUGH (Istio's enum zero value). */
+  mode: ServerTlsMode;
+  /** File paths; `''` when unset. */
+  serverCertificate: string;
+  privateKey: string;
+  caCertificates: string;
+  /** A secret (Kubernetes or SDS) holding the key and certificates; `''` when unset. */
+  credentialName: string;
+  subjectAltNames: string[];
+  minProtocolVersion: TlsProtocolVersion;
+  maxProtocolVersion: TlsProtocolVersion;
+  cipherSuites: string[];
 }
 
 // ---------------------------------------------------------------- security (translated by the security issue)

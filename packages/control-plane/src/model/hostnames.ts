@@ -36,3 +36,30 @@ export function hostAliases(
   if (ns === clientNamespace) out.push(name);
   return out;
 }
+
+/**
+ * Whether every name `a` covers is covered by `b` (Istio's `Name.SubsetOf`): `a.foo.com` and `*.a.foo.com`
+ * are subsets of `*.foo.com`, everything of `*`.
+ */
+export function hostSubsetOf(a: string, b: string): boolean {
+  const aWild = a.startsWith('*');
+  const bWild = b.startsWith('*');
+  if (aWild) return bWild && a.length >= b.length && a.slice(1).endsWith(b.slice(1));
+  if (bWild) return a.endsWith(b.slice(1));
+  return a === b;
+}
+
+/**
+ * The names covered by both lists, each as the narrower of the two (Istio's `Names.Intersection`):
+ * `["*.foo.com"]` and `["a.foo.com", "bar.com"]` give `["a.foo.com"]`; `["*"]` and any list gives that list.
+ */
+export function intersectHosts(a: readonly string[], b: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const x of a) {
+    for (const y of b) {
+      const narrower = hostSubsetOf(x, y) ? x : hostSubsetOf(y, x) ? y : undefined;
+      if (narrower !== undefined && !out.includes(narrower)) out.push(narrower);
+    }
+  }
+  return out;
+}

@@ -3,7 +3,14 @@
  * with their hosts resolved. Built once per config change; translation is a pure function of
  * (snapshot, proxy), so the snapshot and the proxy are the whole cache key (STYLE rule 6).
  */
-import type { DestinationRule, IstioObject, Sidecar, VirtualService } from '@tandem/api/istio';
+import {
+  type DestinationRule,
+  type Gateway,
+  type IstioObject,
+  resolveGatewayName,
+  type Sidecar,
+  type VirtualService,
+} from '@tandem/api/istio';
 import { resolveHost } from './hostnames.ts';
 import type { MeshService } from './mesh-service.ts';
 
@@ -18,6 +25,8 @@ export interface VirtualServiceEntry {
   spec: VirtualService;
   /** `spec.hosts` resolved to FQDNs against the object's namespace. */
   hosts: readonly string[];
+  /** `spec.gateways` as `namespace/name` (and `mesh`). */
+  gateways: readonly string[];
 }
 
 export interface DestinationRuleEntry {
@@ -31,6 +40,13 @@ export interface SidecarEntry {
   spec: Sidecar;
 }
 
+export interface GatewayEntry {
+  ref: ConfigRef;
+  spec: Gateway;
+  /** `namespace/name`, as VirtualServices reference it once resolved. */
+  key: string;
+}
+
 export interface MeshSnapshot {
   /** Changes whenever any input changes. */
   readonly version: string;
@@ -39,6 +55,7 @@ export interface MeshSnapshot {
   /** One per host; the oldest (first loaded) wins when several name the same host. */
   readonly destinationRules: ReadonlyMap<string, DestinationRuleEntry>;
   readonly sidecars: readonly SidecarEntry[];
+  readonly gateways: readonly GatewayEntry[];
   /** Every validated object, including kinds translation does not read yet. */
   readonly objects: readonly IstioObject[];
 }
@@ -53,6 +70,7 @@ export function buildMeshSnapshot(
   const virtualServices: VirtualServiceEntry[] = [];
   const destinationRules = new Map<string, DestinationRuleEntry>();
   const sidecars: SidecarEntry[] = [];
+  const gateways: GatewayEntry[] = [];
   for (const o of objects) {
     const ref = { kind: o.kind, namespace: o.meta.namespace, name: o.meta.name };
     if (o.kind === 'VirtualService') {
@@ -60,12 +78,15 @@ export function buildMeshSnapshot(
         ref,
         spec: o.spec,
         hosts: o.spec.hosts.map((h) => resolveHost(h, ref.namespace)),
+        gateways: o.spec.gateways.map((g) => resolveGatewayName(g, ref.namespace)),
       });
     } else if (o.kind === 'DestinationRule') {
       const host = resolveHost(o.spec.host, ref.namespace);
       if (!destinationRules.has(host)) destinationRules.set(host, { ref, spec: o.spec, host });
     } else if (o.kind === 'Sidecar') {
       sidecars.push({ ref, spec: o.spec });
+    } else if (o.kind === 'Gateway') {
+      gateways.push({ ref, spec: o.spec, key: `${ref.namespace}/${ref.name}` });
     }
   }
   return Object.freeze({
@@ -74,6 +95,7 @@ export function buildMeshSnapshot(
     virtualServices,
     destinationRules,
     sidecars,
+    gateways,
     objects,
   });
 }

@@ -1,6 +1,8 @@
 /**
  * Virtual hosts for services on one port: one per service, with the names clients use as domains,
  * and routes from the VirtualService that claims the host (or a default route to the service).
+ * `buildVsRoutes` (a VirtualService's HTTP rules as Envoy routes) is shared with the gateway
+ * translation, which selects matches by gateway instead of by sidecar.
  */
 import type { ConsistentHash, Destination, HttpMatchRequest, HttpRoute } from '@tandem/api/istio';
 import { hostAliases, hostMatches, resolveHost } from '../model/hostnames.ts';
@@ -41,7 +43,7 @@ export function buildVirtualHost(
   const routes =
     vs === undefined || vs.spec.http.length === 0
       ? [defaultRoute(service, port, ctx)]
-      : vsRoutes(vs, service, port, ctx);
+      : buildVsRoutes(vs, port, ctx, (m) => matchApplies(m, port, ctx.proxy));
   return {
     name: `${service.hostname}:${port}`,
     domains: domainsFor(service, port, ctx.proxy, extraDomains),
@@ -66,13 +68,22 @@ function defaultRoute(service: MeshService, port: number, ctx: RouteContext): Js
   return { name: 'default', match: { prefix: '/' }, route: action };
 }
 
-function vsRoutes(vs: VirtualServiceEntry, service: MeshService, port: number, ctx: RouteContext): Json[] {
+/**
+ * The Envoy routes of a VirtualService's HTTP rules for traffic on `port`: one route per match request that
+ * `applies` accepts (a rule without matches is one catch-all route); a rule whose matches all fail is left out.
+ */
+export function buildVsRoutes(
+  vs: VirtualServiceEntry,
+  port: number,
+  ctx: RouteContext,
+  applies: (m: HttpMatchRequest) => boolean,
+): Json[] {
   const out: Json[] = [];
   vs.spec.http.forEach((r, i) => {
     const matches: (HttpMatchRequest | undefined)[] = r.match.length > 0 ? r.match : [undefined];
     for (const m of matches) {
-      if (m !== undefined && !matchApplies(m, port, ctx.proxy)) continue;
-      out.push(buildRoute(vs, r, i, m, service, port, ctx));
+      if (m !== undefined && !applies(m)) continue;
+      out.push(buildRoute(vs, r, i, m, port, ctx));
     }
   });
   return out;
@@ -83,7 +94,6 @@ function buildRoute(
   r: HttpRoute,
   index: number,
   m: HttpMatchRequest | undefined,
-  service: MeshService,
   port: number,
   ctx: RouteContext,
 ): Json {
@@ -97,7 +107,7 @@ function buildRoute(
       ...(r.directResponse.body !== undefined ? { body: { inline_string: r.directResponse.body } } : {}),
     };
   } else {
-    route['route'] = routeAction(vs, r, m, service, port, ctx, where);
+    route['route'] = routeAction(vs, r, m, port, ctx, where);
   }
   applyHeaderOps(route, 'request', r.headers?.request);
   applyHeaderOps(route, 'response', r.headers?.response);
@@ -114,7 +124,6 @@ function routeAction(
   vs: VirtualServiceEntry,
   r: HttpRoute,
   m: HttpMatchRequest | undefined,
-  service: MeshService,
   port: number,
   ctx: RouteContext,
   where: string,
@@ -151,7 +160,6 @@ function routeAction(
       ctx.notes.push(`${where}: mirror not applied (proxy has no traffic mirroring yet)`);
     }
   }
-  void service;
   return action;
 }
 

@@ -2,7 +2,7 @@
  * Istio HTTPMatchRequest -> Envoy RouteMatch. Everything in one match request must hold (AND);
  * several match requests on one HTTP route become several Envoy routes (OR), in order.
  */
-import type { HttpMatchRequest, StringMatch } from '@tandem/api/istio';
+import { type HttpMatchRequest, resolveGatewayName, type StringMatch } from '@tandem/api/istio';
 import { labelsMatch } from '../model/mesh-service.ts';
 import type { ProxyInfo } from '../proxy/proxy-info.ts';
 import type { Json } from './xds-resources.ts';
@@ -14,6 +14,24 @@ export function matchApplies(m: HttpMatchRequest, port: number, proxy: ProxyInfo
   if (m.sourceNamespace !== '' && m.sourceNamespace !== proxy.namespace) return false;
   if (m.gateways.length > 0 && !m.gateways.includes('mesh')) return false;
   return true;
+}
+
+/**
+ * Whether a match request applies on the gateway `gateway` (`namespace/name`), port `port`, Istio's way: a
+ * match that lists gateways applies to those (names resolved against the VirtualService's namespace
+ * `vsNamespace`); one that does not must match the gateway proxy's labels and namespace.
+ */
+export function gatewayMatchApplies(
+  m: HttpMatchRequest,
+  gateway: string,
+  port: number,
+  proxy: ProxyInfo,
+  vsNamespace: string,
+): boolean {
+  if (m.port !== 0 && m.port !== port) return false;
+  if (m.gateways.length > 0) return m.gateways.some((g) => resolveGatewayName(g, vsNamespace) === gateway);
+  if (!labelsMatch(m.sourceLabels, proxy.labels)) return false;
+  return m.sourceNamespace === '' || m.sourceNamespace === proxy.namespace;
 }
 
 export function routeMatch(m: HttpMatchRequest | undefined): Json {

@@ -9,6 +9,7 @@ import type { ProxyInfo } from '../proxy/proxy-info.ts';
 import { capabilitiesOf } from './capabilities.ts';
 import { buildOutboundCluster, planOutboundClusters } from './cluster-builder.ts';
 import { buildLoadAssignment } from './endpoint-builder.ts';
+import { buildGatewayListeners } from './gateway-listeners.ts';
 import { buildGrpcListeners } from './grpc-listeners.ts';
 import type { RouteContext } from './route-builder.ts';
 import { buildSidecarListeners } from './sidecar-listeners.ts';
@@ -26,6 +27,7 @@ export function translate(snapshot: MeshSnapshot, proxy: ProxyInfo): XdsResource
   }
   const ctx: RouteContext = { snapshot, proxy, caps, notes: out.notes };
   if (proxy.kind === 'grpc') buildGrpcListeners(services, ctx, out);
+  else if (proxy.kind === 'router') buildGatewayListeners(ctx, out);
   else if (proxy.interceptionMode === 'NONE') buildSidecarListeners(services, ctx, out);
   else buildTransparentListeners(services, ctx, out);
   return out;

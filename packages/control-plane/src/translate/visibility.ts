@@ -2,6 +2,7 @@
  * Which services a proxy receives config for: a service must be exported to the proxy's
  * namespace (`exportTo`), and when a Sidecar applies to the proxy, match one of its egress
  * `namespace/host` patterns. Scoping keeps each proxy's config as small as what it can reach.
+ * Sidecar resources do not apply to gateways (`router` proxies), as in Istio.
  */
 import { hostMatches } from '../model/hostnames.ts';
 import { labelsMatch, type MeshService } from '../model/mesh-service.ts';
@@ -37,7 +38,8 @@ export function sidecarFor(snapshot: MeshSnapshot, proxy: ProxyInfo): SidecarEnt
 }
 
 export function visibleServices(snapshot: MeshSnapshot, proxy: ProxyInfo): MeshService[] {
-  const sidecar = sidecarFor(snapshot, proxy);
+  // Sidecar resources scope sidecars only; a gateway sees every service exported to its namespace.
+  const sidecar = proxy.kind === 'router' ? undefined : sidecarFor(snapshot, proxy);
   // A Sidecar without egress listeners leaves the default: every exported service.
   const egress = sidecar?.spec.egress ?? [];
   const patterns = egress.length > 0 ? egress.flatMap((e) => e.hosts) : undefined;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { isErrorIssue } from '../istio-issue.ts';
 import { IstioIssueCode } from '../istio-issue-codes.ts';
 import { rawObject } from '../testing/raw-objects.ts';
 import type { IstioObject } from '../types.ts';
@@ -86,9 +87,55 @@ describe('analyzeConfigs', () => {
     assert.match(none[0]!.message, /no DestinationRule applies to host "reviews"/);
   });
 
-  it('does not check VirtualServices bound only to gateways', () => {
-    const gw = object('VirtualService', { ...route('nowhere'), gateways: ['istio-system/gw'] }, 'gw');
-    assert.deepEqual(analyzeConfigs([gw], registry), []);
+  it('does not check the destinations of VirtualServices bound only to gateways', () => {
+    const vs = object('VirtualService', { ...route('nowhere'), gateways: ['istio-system/gw'] }, 'gw');
+    const gateway = object(
+      'Gateway',
+      {
+        selector: { istio: 'ingressgateway' },
+        servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*'] }],
+      },
+      'gw',
+      'istio-system',
+    );
+    assert.deepEqual(analyzeConfigs([vs, gateway], registry), []);
+  });
+
+  it('warns about gateways no Gateway defines (IST0101), in spec.gateways and in matches', () => {
+    const gateway = object(
+      'Gateway',
+      { servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*'] }] },
+      'edge',
+    );
+    const vs = object(
+      'VirtualService',
+      {
+        hosts: ['reviews'],
+        gateways: ['edge', 'mesh', 'missing', 'gw.istio-system'],
+        http: [
+          {
+            match: [{ gateways: ['default/edge', 'other/edge'] }],
+            route: [{ destination: { host: 'reviews' } }],
+          },
+        ],
+      },
+      'front',
+    );
+    const issues = analyzeConfigs([gateway, vs], registry);
+    assert.deepEqual(codes(issues), [
+      IstioIssueCode.unknownGateway,
+      IstioIssueCode.unknownGateway,
+      IstioIssueCode.unknownGateway,
+    ]);
+    assert.deepEqual(
+      issues.map((i) => i.message),
+      [
+        'a.yaml: VirtualService default/front: spec.gateways[2]: gateway "missing" (default/missing) is not defined: no Gateway default/missing was found',
+        'a.yaml: VirtualService default/front: spec.gateways[3]: gateway "gw.istio-system" (istio-system/gw) is not defined: no Gateway istio-system/gw was found',
+        'a.yaml: VirtualService default/front: spec.http[0].match[0].gateways[1]: gateway "other/edge" is not defined: no Gateway other/edge was found',
+      ],
+    );
+    assert.ok(!issues.some(isErrorIssue));
   });
 
   it('warns about conflicting and duplicate definitions', () => {

@@ -1,11 +1,13 @@
 /**
  * Cross-object analysis of valid config: what no single object can tell. Errors are references that cannot
- * work (unknown hosts, undefined subsets); everything else is a warning.
+ * work (unknown hosts, undefined subsets); everything else (including Gateways no object defines) is a
+ * warning.
  */
 import type { IstioIssue } from '../istio-issue.ts';
 import type { IstioObject } from '../types.ts';
 import { checkConflicts, warnRedefinitions } from './check-conflicts.ts';
 import { checkDestinations } from './check-destinations.ts';
+import { checkGatewayReferences } from './check-gateways.ts';
 import { checkSelectors } from './check-selectors.ts';
 import { buildServiceRegistry, type ServiceRegistry } from './service-registry.ts';
 
@@ -38,6 +40,7 @@ export function analyzeConfigs(objects: readonly IstioObject[], registry: Servic
     ...warnRedefinitions(objects),
     ...checkConflicts(objects),
     ...checkDestinations(objects, known),
+    ...checkGatewayReferences(objects),
     ...checkSelectors(objects, known),
   ];
 }

@@ -1,6 +1,7 @@
 /**
  * The `gateways` lists of VirtualServices and their matches. `mesh` means the sidecars; any other entry names
- * an Istio Gateway (`namespace/name`, or a bare name), which Tandem does not support yet.
+ * an Istio Gateway: `namespace/name`, a bare name (in the VirtualService's namespace), or the legacy
+ * `name.namespace[.svc.cluster.local]`. `resolveGatewayName` turns each form into `namespace/name`.
  */
 import { listOf } from '../../envoy/schema/collections.ts';
 import { str } from '../../envoy/schema/scalars.ts';
@@ -33,23 +34,33 @@ function checkGatewayList(names: string[], ctx: ValidationContext): void {
       ctx.item(i).warn(IstioIssueCode.deprecated, `legacy gateway name "${name}"; prefer "${ns}/${gw}"`);
     }
   });
-  const others = names.filter((name) => name !== MESH_GATEWAY);
-  if (others.length === 0) return;
-  const list = others.join(', ');
-  ctx.warn(
-    IstioIssueCode.unsupportedField,
-    names.includes(MESH_GATEWAY)
-      ? `gateways other than "mesh" are not supported by Tandem yet (${list}); Tandem applies these routes to sidecars only`
-      : `binds only to gateways (${list}), which Tandem does not support yet; Tandem does not apply these routes`,
-  );
 }
 
 const slashless = (name: string) => !name.includes('/');
 
-/** A `gateways` list, checked, with a warning for gateways other than `mesh`. */
+/** A `gateways` list, checked, with a warning for legacy `name.namespace` forms. */
 export const gatewayList: Schema<string[]> = refine(listOf(str), checkGatewayList);
 
 /** True when a `gateways` list applies to the sidecars (empty, or names `mesh`). */
 export function appliesToMesh(gateways: readonly string[]): boolean {
   return gateways.length === 0 || gateways.includes(MESH_GATEWAY);
+}
+
+/**
+ * `namespace/name` for a gateway reference written in an object of `namespace` (Istio's resolveGatewayName);
+ * `mesh` stays `mesh`.
+ *
+ * @example
+ * resolveGatewayName('bookinfo-gateway', 'default');        // 'default/bookinfo-gateway'
+ * resolveGatewayName('gw.istio-system.svc.cluster.local', 'x'); // 'istio-system/gw'
+ */
+export function resolveGatewayName(name: string, namespace: string): string {
+  if (name === MESH_GATEWAY) return name;
+  const slash = name.indexOf('/');
+  if (slash >= 0) return name.slice(0, slash) === '.' ? `${namespace}${name.slice(slash)}` : name;
+  const dot = name.indexOf('.');
+  if (dot < 0) return `${namespace}/${name}`;
+  const rest = name.slice(dot + 1);
+  const nextDot = rest.indexOf('.');
+  return `${nextDot < 0 ? rest : rest.slice(0, nextDot)}/${name.slice(0, dot)}`;
 }

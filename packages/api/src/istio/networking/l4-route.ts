@@ -1,4 +1,4 @@
-/** TCPRoute (supported) and TLSRoute (checked, not applied yet), with their L4 match attributes. */
+/** TCPRoute and TLSRoute (SNI routes, applied on gateways), with their L4 match attributes. */
 import { listOf } from '../../envoy/schema/collections.ts';
 import { required, withDefault } from '../../envoy/schema/fields.ts';
 import { message } from '../../envoy/schema/message.ts';
@@ -10,7 +10,7 @@ import { checkIpOrCidr, isIpAddress } from '../core/ip.ts';
 import { invalid, portNumber, stringList } from '../core/istio-fields.ts';
 import { labelMap } from '../core/labels.ts';
 import { IstioIssueCode } from '../istio-issue-codes.ts';
-import type { TcpRoute } from '../types.ts';
+import type { TcpRoute, TlsRoute } from '../types.ts';
 import { routeDestinations } from './destination.ts';
 import { gatewayList } from './gateway-names.ts';
 
@@ -47,7 +47,12 @@ const l4Match = message({
   },
   build: (v, ctx) => {
     checkSourceNamespace(v.sourceNamespace, ctx);
-    return { port: v.port, destinationSubnets: v.destinationSubnets, sourceLabels: v.sourceLabels };
+    return {
+      port: v.port,
+      destinationSubnets: v.destinationSubnets,
+      sourceLabels: v.sourceLabels,
+      gateways: v.gateways,
+    };
   },
 });
 
@@ -76,15 +81,24 @@ function checkSniHosts(hosts: string[], ctx: ValidationContext): void {
 const tlsMatch = message({
   name: 'istio.networking.v1.TLSMatchAttributes',
   fields: { ...l4Fields, sniHosts: required(refine(stringList, checkSniHosts)) },
-  build: (v, ctx) => checkSourceNamespace(v.sourceNamespace, ctx),
+  build: (v, ctx) => {
+    checkSourceNamespace(v.sourceNamespace, ctx);
+    return {
+      port: v.port,
+      destinationSubnets: v.destinationSubnets,
+      sourceLabels: v.sourceLabels,
+      gateways: v.gateways,
+      sniHosts: v.sniHosts,
+    };
+  },
 });
 
-/** TLSRoute, checked as Istio does; its value is not kept (TLS routes are not applied yet). */
-export const tlsRoute = message({
+/** TLSRoute: SNI matches and weighted destinations. */
+export const tlsRoute: Schema<TlsRoute> = message({
   name: 'istio.networking.v1.TLSRoute',
   fields: { match: required(listOf(tlsMatch, { minItems: 1 })), route: required(routeDestinations) },
   build: (v, ctx) => {
     if (v.route.length === 0) invalid(ctx.field('route'), 'a TLS route needs at least one destination');
-    return true;
+    return { match: v.match, route: v.route };
   },
 });

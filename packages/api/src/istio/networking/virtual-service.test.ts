@@ -217,17 +217,11 @@ describe('VirtualService', () => {
   });
 
   it('reports what it does not apply yet instead of ignoring it', () => {
-    const gateway = warningsOf('VirtualService', {
-      hosts: ['*'],
-      gateways: ['istio-system/gw'],
-      http: [{ route: [dest('a')] }],
-    });
-    assert.match(gateway.join('\n'), /spec\.gateways: binds only to gateways \(istio-system\/gw\)/);
     const tls = warningsOf('VirtualService', {
       hosts: ['a.com'],
       tls: [{ match: [{ sniHosts: ['a.com'] }], route: [dest('a')] }],
     });
-    assert.match(tls.join('\n'), /spec\.tls: not supported by Tandem yet and ignored: TLS \(SNI\) routes/);
+    assert.match(tls.join('\n'), /spec\.tls: TLS \(SNI\) routes are applied on gateways only/);
     only(
       errorsOf('VirtualService', {
         hosts: ['a.com'],
@@ -245,6 +239,40 @@ describe('VirtualService', () => {
     );
   });
 
+  it('binds to gateways without a warning, keeps TLS routes for them, and flags legacy gateway names', () => {
+    const o = valid('VirtualService', {
+      hosts: ['*'],
+      gateways: ['istio-system/gw', 'local-gw'],
+      http: [{ match: [{ gateways: ['mesh'] }], route: [dest('a')] }],
+      tls: [{ match: [{ sniHosts: ['a.com'], port: 443, gateways: ['gw'] }], route: [dest('a')] }],
+    });
+    assert.deepEqual(o.spec.gateways, ['istio-system/gw', 'local-gw']);
+    assert.deepEqual(o.spec.tls[0]!.match[0], {
+      port: 443,
+      destinationSubnets: [],
+      sourceLabels: {},
+      gateways: ['gw'],
+      sniHosts: ['a.com'],
+    });
+    assert.deepEqual(o.spec.http[0]!.match[0]!.gateways, ['mesh']);
+    assert.deepEqual(
+      warningsOf('VirtualService', { hosts: ['*'], gateways: ['gw'], http: [{ route: [dest('a')] }] }),
+      [],
+    );
+    assert.match(
+      warningsOf('VirtualService', {
+        hosts: ['*'],
+        gateways: ['gw.istio-system'],
+        http: [{ route: [dest('a')] }],
+      }).join('\n'),
+      /spec\.gateways\[0\]: legacy gateway name "gw\.istio-system"; prefer "istio-system\/gw"/,
+    );
+    only(
+      errorsOf('VirtualService', { hosts: ['*'], gateways: ['bad_ns/gw'], http: [{ route: [dest('a')] }] }),
+      /spec\.gateways\[0\]: invalid namespace "bad_ns" in gateway "bad_ns\/gw"/,
+    );
+  });
+
   it('validates TCP routes', () => {
     const o = valid('VirtualService', {
       hosts: ['db'],
@@ -254,6 +282,7 @@ describe('VirtualService', () => {
       port: 3306,
       destinationSubnets: ['10.0.0.0/8'],
       sourceLabels: {},
+      gateways: [],
     });
     only(
       errorsOf('VirtualService', {

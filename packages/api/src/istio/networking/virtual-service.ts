@@ -1,15 +1,16 @@
 /**
- * VirtualService. Tandem applies HTTP and TCP routes for the mesh (sidecars); TLS routes, gateways other
- * than `mesh` and delegation are checked and reported as not supported yet.
+ * VirtualService. Tandem applies HTTP and TCP routes for the mesh (sidecars) and for the Gateways the
+ * VirtualService binds to; TLS (SNI) routes on gateways only. TLS routes for the mesh and delegation are
+ * checked and reported as not supported yet.
  */
 import { listOf } from '../../envoy/schema/collections.ts';
-import { optional, withDefault } from '../../envoy/schema/fields.ts';
+import { withDefault } from '../../envoy/schema/fields.ts';
 import { type FieldValues, message } from '../../envoy/schema/message.ts';
 import type { Schema } from '../../envoy/schema/schema.ts';
 import type { ValidationContext } from '../../envoy/schema/validation-context.ts';
 import { checkWildcardDomain, hostsOverlap } from '../core/hostname.ts';
 import { isIpAddress } from '../core/ip.ts';
-import { invalid, notApplied, stringList } from '../core/istio-fields.ts';
+import { invalid, stringList } from '../core/istio-fields.ts';
 import { IstioIssueCode } from '../istio-issue-codes.ts';
 import type { VirtualService } from '../types.ts';
 import { appliesToMesh, gatewayList } from './gateway-names.ts';
@@ -22,7 +23,7 @@ const fields = {
   hosts: withDefault(stringList, []),
   gateways: withDefault(gatewayList, []),
   http: withDefault(listOf(httpRoute), []),
-  tls: optional(notApplied(listOf(tlsRoute), 'TLS (SNI) routes')),
+  tls: withDefault(listOf(tlsRoute), []),
   tcp: withDefault(listOf(tcpRoute), []),
   exportTo: withDefault(stringList, []),
 };
@@ -99,8 +100,23 @@ export const virtualService: Schema<VirtualService> = message({
     if (v.hosts.length === 0) checkDelegate(v, ctx);
     checkHosts(v, mesh, ctx.field('hosts'));
     if (mesh) checkJwtClaimRoutes(v, ctx);
+    if (mesh && v.tls.length > 0)
+      ctx
+        .field('tls')
+        .warn(
+          IstioIssueCode.unsupportedField,
+          'TLS (SNI) routes are applied on gateways only; sidecars do not apply them yet',
+        );
     warnUnreachableRules(v.http, ctx.field('http'));
     warnUnreachableRules(v.tcp, ctx.field('tcp'));
-    return { hosts: v.hosts, gateways: v.gateways, http: v.http, tcp: v.tcp, exportTo: v.exportTo };
+    warnUnreachableRules(v.tls, ctx.field('tls'));
+    return {
+      hosts: v.hosts,
+      gateways: v.gateways,
+      http: v.http,
+      tcp: v.tcp,
+      tls: v.tls,
+      exportTo: v.exportTo,
+    };
   },
 });

@@ -8,6 +8,7 @@ import { checkExportTo } from '../core/export-to.ts';
 import { kubeEndpointSlice, kubeEndpoints } from '../kube/endpoints.ts';
 import { kubeService } from '../kube/service.ts';
 import { destinationRule } from '../networking/destination-rule.ts';
+import { checkGatewayMeta, gateway } from '../networking/gateway.ts';
 import { serviceEntry } from '../networking/service-entry.ts';
 import { sidecar } from '../networking/sidecar.ts';
 import { virtualService } from '../networking/virtual-service.ts';
@@ -17,7 +18,6 @@ import { peerAuthentication } from '../security/peer-authentication.ts';
 import { requestAuthentication } from '../security/request-authentication.ts';
 import type { IstioKind, ObjectMeta } from '../types.ts';
 import { checkEnvoyFilter } from '../unsupported/envoy-filter.ts';
-import { checkGateway } from '../unsupported/gateway.ts';
 import type { Json } from '../unsupported/raw-checks.ts';
 import { checkTelemetry } from '../unsupported/telemetry.ts';
 import { checkWasmPlugin } from '../unsupported/wasm-plugin.ts';
@@ -34,6 +34,8 @@ export interface SupportedKind {
   readonly specAt: 'spec' | 'top';
   /** Checks that need the object's metadata; may adjust the spec. */
   readonly withMeta?: (spec: never, meta: ObjectMeta, ctx: ValidationContext) => void;
+  /** Rules for the object's name beyond Kubernetes' (reported at `metadata.name`). */
+  readonly checkName?: (meta: ObjectMeta, ctx: ValidationContext) => void;
 }
 
 const exportTo = (spec: { exportTo: string[] }, meta: ObjectMeta, ctx: ValidationContext) =>
@@ -67,6 +69,7 @@ export const SUPPORTED_KINDS: readonly SupportedKind[] = [
   },
   { kind: 'WorkloadEntry', apiVersions: NETWORKING, schema: workloadEntry, specAt: 'spec' },
   { kind: 'Sidecar', apiVersions: NETWORKING, schema: sidecar, specAt: 'spec' },
+  { kind: 'Gateway', apiVersions: NETWORKING, schema: gateway, specAt: 'spec', checkName: checkGatewayMeta },
   { kind: 'PeerAuthentication', apiVersions: SECURITY, schema: peerAuthentication, specAt: 'spec' },
   { kind: 'AuthorizationPolicy', apiVersions: SECURITY, schema: authorizationPolicy, specAt: 'spec' },
   { kind: 'RequestAuthentication', apiVersions: SECURITY, schema: requestAuthentication, specAt: 'spec' },
@@ -93,12 +96,6 @@ export interface RecognizedKind {
 
 /** Istio kinds Tandem recognizes but does not apply yet. */
 export const RECOGNIZED_KINDS: readonly RecognizedKind[] = [
-  {
-    kind: 'Gateway',
-    group: 'networking.istio.io',
-    check: checkGateway,
-    note: 'ingress/egress gateways are not supported yet',
-  },
   {
     kind: 'EnvoyFilter',
     group: 'networking.istio.io',

@@ -96,13 +96,13 @@ describe('validateIstioObject', () => {
   });
 
   it('reports kinds and versions it does not apply as not supported, and still checks recognized ones', () => {
-    const gw = validateIstioObject(
-      rawObject('Gateway', { selector: { istio: 'ingress' }, servers: [] }),
-      'g.yaml',
+    const ef = validateIstioObject(
+      rawObject('EnvoyFilter', { workloadSelector: { labels: { 'app*': 'x' } } }),
+      'e.yaml',
     );
-    assert.ok(!gw.ok && gw.supported === false);
-    assert.match(gw.errors.map((e) => e.message).join('\n'), /a Gateway needs at least one server/);
-    assert.ok(gw.warnings.some((w) => w.code === IstioIssueCode.unsupportedKind));
+    assert.ok(!ef.ok && ef.supported === false);
+    assert.match(ef.errors.map((e) => e.message).join('\n'), /wildcard "\*" is not allowed in a label key/);
+    assert.ok(ef.warnings.some((w) => w.code === IstioIssueCode.unsupportedKind));
     const old = validateIstioObject(
       { ...rawObject('VirtualService', {}), apiVersion: 'networking.istio.io/v1alpha1' },
       'v.yaml',

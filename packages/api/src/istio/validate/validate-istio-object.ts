@@ -56,6 +56,7 @@ function validateSupported(
   ctx: ValidationContext,
 ) {
   warnTopLevel(raw, ctx, def.specAt);
+  def.checkName?.(meta, ctx.field('metadata').field('name'));
   const specCtx = def.specAt === 'spec' ? ctx.field('spec') : ctx;
   const spec = specOf(raw, def.specAt, ctx);
   if (spec === undefined) return undefined;
