@@ -28,14 +28,11 @@ describe('tandem analyze', () => {
     assert.deepEqual(lines(r.stdout, 'TANDEM_ERR_ISTIO_UNKNOWN_HOST'), []);
     assert.match(
       r.stdout,
-      /^OK: 21 files, \d+ valid objects, 6 workloads: 0 errors, \d+ warnings, 2 not supported$/m,
+      /^OK: 21 files, \d+ valid objects, 6 workloads: 0 errors, \d+ warnings, 0 not supported$/m,
     );
-    const notices = lines(r.stdout, 'TANDEM_WARN_ISTIO_UNSUPPORTED_KIND');
-    assert.equal(notices.length, 2);
-    assert.match(
-      notices[0]!,
-      /bookinfo-gateway\.yaml: Gateway default\/bookinfo-gateway: networking\.istio\.io\/v1 Gateway is not supported/,
-    );
+    // Gateways are supported now; their VirtualServices find them (no unknown-gateway warning).
+    assert.deepEqual(lines(r.stdout, 'TANDEM_WARN_ISTIO_UNSUPPORTED_KIND'), []);
+    assert.deepEqual(lines(r.stdout, 'TANDEM_WARN_ISTIO_UNKNOWN_GATEWAY'), []);
   });
 
   it('fails the same configs without the registry: the hosts are unknown', async () => {
