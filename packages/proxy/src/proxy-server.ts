@@ -23,6 +23,7 @@ import { RdsRoutes } from './router/rds-routes.ts';
 import { type RouteProvider, StaticRouteProvider } from './router/route-provider.ts';
 import { compileRouteConfiguration } from './router/route-table.ts';
 import { StatsStore } from './stats/stats.ts';
+import { Telemetry } from './telemetry/telemetry.ts';
 import { buildClientTlsOptions } from './tls/client-tls-options.ts';
 import { secretLookup } from './tls/secret-resolution.ts';
 import { ClusterManager } from './upstream/cluster-manager.ts';
@@ -47,6 +48,7 @@ export interface ProxyOptions {
 
 export class ProxyServer implements AdminTarget {
   readonly stats = new StatsStore();
+  readonly telemetry: Telemetry;
   readonly clusters: ClusterManager;
   readonly bootstrap: Bootstrap;
   private readonly options: ProxyOptions;
@@ -67,6 +69,7 @@ export class ProxyServer implements AdminTarget {
     this.options = options;
     this.bootstrap = options.bootstrap;
     this.clock = options.clock ?? systemClock;
+    this.telemetry = new Telemetry(options.bootstrap.node);
     const sr = options.bootstrap.staticResources;
     const secrets = secretLookup(sr.secrets);
     this.clusters = new ClusterManager(this.stats, (c) =>
@@ -82,6 +85,8 @@ export class ProxyServer implements AdminTarget {
       stats: this.stats,
       clock: this.clock,
       routes: (hcm: HttpConnectionManager) => this.routeProvider(hcm),
+      telemetry: this.telemetry,
+      direction: 'UNSPECIFIED' as const,
     };
     this.listenerManager = new ListenerManager(sr.listeners, {
       filters,

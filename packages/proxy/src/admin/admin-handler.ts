@@ -2,6 +2,7 @@
 import type { ResourceMeta } from '../config/apply-result.ts';
 import type { DynamicListenerDump } from '../listener/listener-manager.ts';
 import type { StatsStore } from '../stats/stats.ts';
+import type { Telemetry } from '../telemetry/telemetry.ts';
 import type { ClusterManager } from '../upstream/cluster-manager.ts';
 
 export interface AdminResponse {
@@ -48,6 +49,7 @@ export interface AdminTarget {
   state(): ServerState;
   serverInfo(): Record<string, unknown>;
   readonly stats: StatsStore;
+  readonly telemetry: Telemetry;
   readonly clusters: ClusterManager;
   listeners(): ListenerInfo[];
   /** The running config in xDS (proto3 JSON) form, as loaded. */

@@ -9,6 +9,7 @@ import type { AdminHandler, AdminResponse, AdminTarget } from './admin-handler.t
 import { clustersHandler } from './clusters-handler.ts';
 import { configDumpHandler } from './config-dump-handler.ts';
 import { listenersHandler } from './listeners-handler.ts';
+import { prometheusHandler } from './prometheus-handler.ts';
 import { statsHandler } from './stats-handler.ts';
 
 function buildHandlers(): AdminHandler[] {
@@ -33,6 +34,11 @@ function buildHandlers(): AdminHandler[] {
       path: '/stats',
       help: 'print server stats (?format=json, ?filter=REGEX, ?usedonly)',
       handle: statsHandler,
+    },
+    {
+      path: '/stats/prometheus',
+      help: "print server stats in Prometheus format: Istio's standard metrics and Envoy's stats (?usedonly)",
+      handle: prometheusHandler,
     },
     {
       path: '/drain_listeners',

@@ -5,6 +5,8 @@
  */
 import type net from 'node:net';
 import type { TcpProxy } from '@tandem/api';
+import type { TcpSeries } from '../istio/istio-series.ts';
+import type { IstioTcpReporter } from '../istio/istio-tcp-reporter.ts';
 import type { Counter, Gauge } from '../stats/stats.ts';
 import type { ClusterRuntime } from '../upstream/cluster.ts';
 import type { ClusterManager } from '../upstream/cluster-manager.ts';
@@ -17,6 +19,7 @@ interface TcpProxyStats {
   upstreamFlushActive: Gauge;
   downstreamCxRxBytesTotal: Counter;
   downstreamCxTxBytesTotal: Counter;
+  istio: IstioTcpReporter;
 }
 
 export const tcpProxyFilter: NetworkFilterFactory<TcpProxy> = {
@@ -30,6 +33,7 @@ export const tcpProxyFilter: NetworkFilterFactory<TcpProxy> = {
       upstreamFlushActive: scope.gauge('upstream_flush_active'),
       downstreamCxRxBytesTotal: scope.counter('downstream_cx_rx_bytes_total'),
       downstreamCxTxBytesTotal: scope.counter('downstream_cx_tx_bytes_total'),
+      istio: ctx.telemetry.tcpReporter(ctx.direction),
     };
     const pick = buildClusterPicker(config);
     return {
@@ -66,11 +70,16 @@ function proxyConnection(
   const cluster = clusters.get(clusterName);
   if (cluster === undefined) {
     stats.downstreamCxNoRoute.inc();
+    countFailed(stats.istio.series(clusterName, 'NC'));
     downstream.destroy();
     return;
   }
-  connectWithAttempts(cluster, config.maxConnectAttempts, downstream, (upstream) =>
-    splice(downstream, upstream, config, stats),
+  connectWithAttempts(
+    cluster,
+    config.maxConnectAttempts,
+    downstream,
+    (upstream) => splice(downstream, upstream, config, stats, stats.istio.series(clusterName, '')),
+    (flags) => countFailed(stats.istio.series(clusterName, flags)),
   );
 }
 
@@ -79,10 +88,14 @@ function connectWithAttempts(
   attempts: number,
   downstream: net.Socket,
   onUp: (upstream: net.Socket) => void,
+  onFail: (flags: string) => void,
 ): void {
   const host = cluster.chooseHost(undefined);
   if (host === undefined || downstream.destroyed) {
-    if (host === undefined) cluster.stats.upstreamCxNoneHealthy.inc();
+    if (host === undefined) {
+      cluster.stats.upstreamCxNoneHealthy.inc();
+      onFail('UH');
+    }
     downstream.destroy();
     return;
   }
@@ -100,22 +113,44 @@ function connectWithAttempts(
     (reason) => {
       if (reason === 'connect-timeout') cluster.stats.upstreamCxConnectTimeout.inc();
       else cluster.stats.upstreamCxConnectFail.inc();
-      if (attempts > 1) connectWithAttempts(cluster, attempts - 1, downstream, onUp);
-      else downstream.destroy();
+      if (attempts > 1) connectWithAttempts(cluster, attempts - 1, downstream, onUp, onFail);
+      else {
+        onFail('UF');
+        downstream.destroy();
+      }
     },
   );
 }
 
-function splice(downstream: net.Socket, upstream: net.Socket, config: TcpProxy, stats: TcpProxyStats): void {
+function countFailed(series: TcpSeries): void {
+  series.opened++;
+  series.closed++;
+}
+
+function splice(
+  downstream: net.Socket,
+  upstream: net.Socket,
+  config: TcpProxy,
+  stats: TcpProxyStats,
+  istio: TcpSeries,
+): void {
   upstream.on('error', noop);
   if (downstream.destroyed) {
     upstream.destroy();
     return;
   }
+  istio.opened++;
+  downstream.once('close', () => istio.closed++);
   downstream.pipe(upstream);
   upstream.pipe(downstream);
-  downstream.on('data', (d: Buffer) => stats.downstreamCxRxBytesTotal.add(d.length));
-  upstream.on('data', (d: Buffer) => stats.downstreamCxTxBytesTotal.add(d.length));
+  downstream.on('data', (d: Buffer) => {
+    stats.downstreamCxRxBytesTotal.add(d.length);
+    istio.receivedBytes += d.length;
+  });
+  upstream.on('data', (d: Buffer) => {
+    stats.downstreamCxTxBytesTotal.add(d.length);
+    istio.sentBytes += d.length;
+  });
   const closeBoth = (): void => {
     downstream.destroy();
     upstream.destroy();
