@@ -69,7 +69,7 @@ export class ProxyServer implements AdminTarget {
     this.options = options;
     this.bootstrap = options.bootstrap;
     this.clock = options.clock ?? systemClock;
-    this.telemetry = new Telemetry(options.bootstrap.node);
+    this.telemetry = new Telemetry(options.bootstrap.node, this.stats);
     const sr = options.bootstrap.staticResources;
     const secrets = secretLookup(sr.secrets);
     this.clusters = new ClusterManager(this.stats, (c) =>
@@ -275,6 +275,7 @@ export class ProxyServer implements AdminTarget {
     this.dynamicClusters.shutdown();
     this.clusters.shutdown();
     this.admin?.close();
+    this.telemetry.close();
   }
 
   private log(line: string): void {

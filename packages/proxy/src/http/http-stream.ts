@@ -57,6 +57,9 @@ export class HttpStream {
   responseBodyBytes = 0;
   /** The response headers as sent (for access logs), once the response started. */
   responseHeaders: HeaderMap | undefined = undefined;
+  responseTrailers: HeaderMap | undefined = undefined;
+  /** Hex trace id when traced (for %TRACE_ID%), else ''. */
+  traceId = '';
   /** The peer workload learned by metadata exchange (UNKNOWN_WORKLOAD when none). */
   peer: WorkloadIdentity = UNKNOWN_WORKLOAD;
   /** Message counts, for gRPC requests only. */
@@ -165,6 +168,7 @@ export class HttpStream {
   }
 
   encodeTrailers(trailers: HeaderMap): void {
+    this.responseTrailers = trailers;
     if (this.grpc !== undefined) this.readGrpcStatus(trailers);
     this.encoder.encodeTrailers(trailers);
     this.finish();

@@ -5,6 +5,9 @@
  */
 import type net from 'node:net';
 import type { TcpProxy } from '@tandem/api';
+import { AccessLogger } from '../access-log/access-logger.ts';
+import { TcpLogEntry } from '../access-log/tcp-log-entry.ts';
+import type { DownstreamConnectionInfo } from '../http/request-head.ts';
 import type { TcpSeries } from '../istio/istio-series.ts';
 import type { IstioTcpReporter } from '../istio/istio-tcp-reporter.ts';
 import type { Counter, Gauge } from '../stats/stats.ts';
@@ -20,6 +23,7 @@ interface TcpProxyStats {
   downstreamCxRxBytesTotal: Counter;
   downstreamCxTxBytesTotal: Counter;
   istio: IstioTcpReporter;
+  accessLogger: AccessLogger | undefined;
 }
 
 export const tcpProxyFilter: NetworkFilterFactory<TcpProxy> = {
@@ -34,10 +38,14 @@ export const tcpProxyFilter: NetworkFilterFactory<TcpProxy> = {
       downstreamCxRxBytesTotal: scope.counter('downstream_cx_rx_bytes_total'),
       downstreamCxTxBytesTotal: scope.counter('downstream_cx_tx_bytes_total'),
       istio: ctx.telemetry.tcpReporter(ctx.direction),
+      accessLogger:
+        config.accessLog.length === 0
+          ? undefined
+          : new AccessLogger(config.accessLog, (path) => ctx.telemetry.accessLogWriter(path)),
     };
     const pick = buildClusterPicker(config);
     return {
-      onConnection: (socket) => proxyConnection(socket, config, stats, ctx.clusters, pick()),
+      onConnection: (socket, info) => proxyConnection(socket, info, config, stats, ctx.clusters, pick()),
       drain: () => {},
     };
   },
@@ -59,6 +67,7 @@ function buildClusterPicker(config: TcpProxy): () => string {
 
 function proxyConnection(
   downstream: net.Socket,
+  info: DownstreamConnectionInfo,
   config: TcpProxy,
   stats: TcpProxyStats,
   clusters: ClusterManager,
@@ -67,10 +76,32 @@ function proxyConnection(
   stats.downstreamCxTotal.inc();
   downstream.pause();
   downstream.on('error', noop);
+  const logger = stats.accessLogger;
+  if (logger !== undefined) {
+    const entry = new TcpLogEntry(info, clusterName, Date.now());
+    downstream.once('close', () => {
+      entry.requestBodyBytes = downstream.bytesRead;
+      entry.responseBodyBytes = downstream.bytesWritten;
+      logger.log(entry, Date.now() - entry.startWallMs);
+    });
+    return connectAndSplice(downstream, config, stats, clusters, clusterName, entry);
+  }
+  connectAndSplice(downstream, config, stats, clusters, clusterName, undefined);
+}
+
+function connectAndSplice(
+  downstream: net.Socket,
+  config: TcpProxy,
+  stats: TcpProxyStats,
+  clusters: ClusterManager,
+  clusterName: string,
+  entry: TcpLogEntry | undefined,
+): void {
   const cluster = clusters.get(clusterName);
   if (cluster === undefined) {
     stats.downstreamCxNoRoute.inc();
     countFailed(stats.istio.series(clusterName, 'NC'));
+    if (entry !== undefined) entry.responseFlags = 'NC';
     downstream.destroy();
     return;
   }
@@ -78,8 +109,14 @@ function proxyConnection(
     cluster,
     config.maxConnectAttempts,
     downstream,
-    (upstream) => splice(downstream, upstream, config, stats, stats.istio.series(clusterName, '')),
-    (flags) => countFailed(stats.istio.series(clusterName, flags)),
+    (upstream) => {
+      if (entry !== undefined) entry.upstreamHost = `${upstream.remoteAddress}:${upstream.remotePort}`;
+      splice(downstream, upstream, config, stats, stats.istio.series(clusterName, ''));
+    },
+    (flags) => {
+      if (entry !== undefined) entry.responseFlags = flags;
+      countFailed(stats.istio.series(clusterName, flags));
+    },
   );
 }
 

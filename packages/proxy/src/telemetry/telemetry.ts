@@ -4,6 +4,7 @@
  * exchange with peer sidecars. Stages read it through their filter context.
  */
 import type { Listener, NodeInfo } from '@tandem/api';
+import { AccessLogWriter, type AccessLogWriterOptions } from '../access-log/access-log-writer.ts';
 import { IstioHttpReporter } from '../istio/istio-http-reporter.ts';
 import { IstioMetrics } from '../istio/istio-metrics.ts';
 import type { Reporter } from '../istio/istio-series.ts';
@@ -16,6 +17,7 @@ import {
   peerStructOf,
   type WorkloadIdentity,
 } from '../istio/workload-identity.ts';
+import type { StatsStore } from '../stats/stats.ts';
 
 export type TrafficDirection = Listener['trafficDirection'];
 
@@ -27,9 +29,14 @@ export class Telemetry {
   readonly exchange: PeerExchange | undefined;
   private readonly httpReporters: Record<Reporter, IstioHttpReporter>;
   private readonly tcpReporters: Record<Reporter, IstioTcpReporter>;
+  private readonly stats: StatsStore;
+  private readonly writers = new Map<string, AccessLogWriter>();
+  private readonly writerOptions: AccessLogWriterOptions;
 
-  constructor(node: NodeInfo) {
+  constructor(node: NodeInfo, stats: StatsStore, writerOptions: AccessLogWriterOptions = {}) {
     this.node = node;
+    this.stats = stats;
+    this.writerOptions = writerOptions;
     this.identity = identityFromNode(node);
     this.istio = new IstioMetrics(this.identity);
     const md = node.metadata;
@@ -45,6 +52,18 @@ export class Telemetry {
       source: new IstioTcpReporter(this.istio, 'source'),
       destination: new IstioTcpReporter(this.istio, 'destination'),
     };
+  }
+
+  /** The writer of access log file `path`, shared by every logger writing there. */
+  accessLogWriter(path: string): AccessLogWriter {
+    let w = this.writers.get(path);
+    if (w === undefined)
+      this.writers.set(path, (w = new AccessLogWriter(path, this.stats, this.writerOptions)));
+    return w;
+  }
+
+  close(): void {
+    for (const w of this.writers.values()) w.close();
   }
 
   /** INBOUND listeners report as the destination; OUTBOUND and unspecified ones as the source. */

@@ -33,6 +33,7 @@ export function isInherentLint(l: { metric: string; problem: string }): boolean 
     return true;
   if (l.metric.startsWith('envoy_') && /should have "_total" suffix/.test(l.problem)) return true;
   // Envoy's gauge cluster.<name>.membership_total.
-  if (l.metric === 'envoy_cluster_membership_total' && /should not have "_total"/.test(l.problem)) return true;
+  if (l.metric === 'envoy_cluster_membership_total' && /should not have "_total"/.test(l.problem))
+    return true;
   return false;
 }

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type net from 'node:net';
 import type { HttpConnectionManager } from '@tandem/api';
+import { AccessLogger } from '../../access-log/access-logger.ts';
 import { GrpcStreamMessages } from '../../istio/grpc-message-counter.ts';
 import type { IstioHttpReporter } from '../../istio/istio-http-reporter.ts';
 import type { PeerExchange } from '../../istio/peer-exchange.ts';
@@ -51,6 +52,7 @@ export class HcmRuntime {
   readonly sweeper: IdleSweeper;
   private readonly handler: HttpHandler;
   private readonly istio: IstioHttpReporter;
+  private readonly accessLogger: AccessLogger | undefined;
   /** Metadata exchange: inbound takes the peer's from requests, outbound from responses. */
   private readonly exchangeIn: PeerExchange | undefined;
   private readonly exchangeOut: PeerExchange | undefined;
@@ -68,6 +70,10 @@ export class HcmRuntime {
     this.timeouts = new DeadlineLists<Expirable>((x) => x.onDeadline(), ctx.clock);
     this.sweeper = new IdleSweeper(sweepIntervalMs(config.streamIdleTimeoutMs, config.idleTimeoutMs));
     this.istio = ctx.telemetry.httpReporter(ctx.direction);
+    this.accessLogger =
+      config.accessLog.length === 0
+        ? undefined
+        : new AccessLogger(config.accessLog, (path) => ctx.telemetry.accessLogWriter(path));
     const exchange = ctx.telemetry.exchange;
     this.exchangeIn = ctx.direction === 'INBOUND' ? exchange : undefined;
     this.exchangeOut = ctx.direction === 'OUTBOUND' ? exchange : undefined;
@@ -111,8 +117,7 @@ export class HcmRuntime {
     const stream = new HttpStream(this, head, info, encoder);
     if (endStream) stream.requestComplete = true;
     const contentType = head.headers.get('content-type');
-    if (contentType?.startsWith('application/grpc'))
-      stream.grpc = new GrpcStreamMessages();
+    if (contentType?.startsWith('application/grpc')) stream.grpc = new GrpcStreamMessages();
     if (upgradeType !== '') {
       stream.upgradeType = upgradeType;
       stats.downstreamRqUpgradesTotal.inc();
@@ -144,7 +149,9 @@ export class HcmRuntime {
     stats.downstreamRqActive.dec();
     stats.downstreamRqCompleted.inc();
     if (stream.responseStatus > 0) stats.countResponse(stream.responseStatus);
-    this.istio.record(stream, this.clock.wallMs() - stream.startWallMs);
+    const durationMs = this.clock.wallMs() - stream.startWallMs;
+    this.istio.record(stream, durationMs);
+    if (this.accessLogger !== undefined) this.accessLogger.log(stream, durationMs);
   }
 
   /** A reply written before a stream existed (malformed request). */
