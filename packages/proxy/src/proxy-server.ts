@@ -23,7 +23,7 @@ import { RdsRoutes } from './router/rds-routes.ts';
 import { type RouteProvider, StaticRouteProvider } from './router/route-provider.ts';
 import { compileRouteConfiguration } from './router/route-table.ts';
 import { StatsStore } from './stats/stats.ts';
-import { Telemetry } from './telemetry/telemetry.ts';
+import { Telemetry, type TelemetryOptions } from './telemetry/telemetry.ts';
 import { buildClientTlsOptions } from './tls/client-tls-options.ts';
 import { secretLookup } from './tls/secret-resolution.ts';
 import { ClusterManager } from './upstream/cluster-manager.ts';
@@ -42,6 +42,8 @@ export interface ProxyOptions {
   clock?: Clock;
   /** Where progress lines go (default: stderr). */
   log?: (line: string) => void;
+  /** Access log writers and span batching (tests shorten the flush interval). */
+  telemetry?: TelemetryOptions;
   /** Called when the proxy has fully stopped (e.g. after /quitquitquit). */
   onExit?: () => void;
 }
@@ -69,7 +71,7 @@ export class ProxyServer implements AdminTarget {
     this.options = options;
     this.bootstrap = options.bootstrap;
     this.clock = options.clock ?? systemClock;
-    this.telemetry = new Telemetry(options.bootstrap.node, this.stats);
+    this.telemetry = new Telemetry(options.bootstrap.node, this.stats, options.telemetry);
     const sr = options.bootstrap.staticResources;
     const secrets = secretLookup(sr.secrets);
     this.clusters = new ClusterManager(this.stats, (c) =>

@@ -3,7 +3,7 @@
  * workload's identity, Istio's standard metrics with one reporter per side, and the metadata
  * exchange with peer sidecars. Stages read it through their filter context.
  */
-import type { Listener, NodeInfo } from '@tandem/api';
+import type { HcmTracing, Listener, NodeInfo, TracingProvider } from '@tandem/api';
 import { AccessLogWriter, type AccessLogWriterOptions } from '../access-log/access-log-writer.ts';
 import { IstioHttpReporter } from '../istio/istio-http-reporter.ts';
 import { IstioMetrics } from '../istio/istio-metrics.ts';
@@ -17,9 +17,24 @@ import {
   peerStructOf,
   type WorkloadIdentity,
 } from '../istio/workload-identity.ts';
-import type { StatsStore } from '../stats/stats.ts';
+import type { StatsScope, StatsStore } from '../stats/stats.ts';
+import { ClusterTransport } from '../tracing/cluster-transport.ts';
+import { HttpTracer } from '../tracing/http-tracer.ts';
+import { encodeOtlpTraces } from '../tracing/otlp-encoder.ts';
+import { SpanExporter, type TimerApi } from '../tracing/span-exporter.ts';
+import { FORMAT_B3_MULTI, FORMAT_W3C } from '../tracing/trace-context.ts';
+import { TraceCorrelation } from '../tracing/trace-correlation.ts';
+import { encodeZipkinSpans } from '../tracing/zipkin-encoder.ts';
+import type { ClusterManager } from '../upstream/cluster-manager.ts';
 
 export type TrafficDirection = Listener['trafficDirection'];
+
+export interface TelemetryOptions {
+  accessLog?: AccessLogWriterOptions;
+  /** Span batching (default 1000 ms) and timers, for tests. */
+  traceFlushIntervalMs?: number;
+  traceTimers?: TimerApi;
+}
 
 export class Telemetry {
   readonly node: NodeInfo;
@@ -31,12 +46,14 @@ export class Telemetry {
   private readonly tcpReporters: Record<Reporter, IstioTcpReporter>;
   private readonly stats: StatsStore;
   private readonly writers = new Map<string, AccessLogWriter>();
-  private readonly writerOptions: AccessLogWriterOptions;
+  private readonly options: TelemetryOptions;
+  private readonly exporters = new Map<string, { exporter: SpanExporter; transport: ClusterTransport }>();
+  readonly correlation = new TraceCorrelation();
 
-  constructor(node: NodeInfo, stats: StatsStore, writerOptions: AccessLogWriterOptions = {}) {
+  constructor(node: NodeInfo, stats: StatsStore, options: TelemetryOptions = {}) {
     this.node = node;
     this.stats = stats;
-    this.writerOptions = writerOptions;
+    this.options = options;
     this.identity = identityFromNode(node);
     this.istio = new IstioMetrics(this.identity);
     const md = node.metadata;
@@ -58,12 +75,77 @@ export class Telemetry {
   accessLogWriter(path: string): AccessLogWriter {
     let w = this.writers.get(path);
     if (w === undefined)
-      this.writers.set(path, (w = new AccessLogWriter(path, this.stats, this.writerOptions)));
+      this.writers.set(path, (w = new AccessLogWriter(path, this.stats, this.options.accessLog)));
     return w;
+  }
+
+  /** The tracer of a connection manager with a `tracing` block. */
+  httpTracer(
+    config: HcmTracing,
+    direction: TrafficDirection,
+    clusters: ClusterManager,
+    stats: StatsScope,
+  ): HttpTracer {
+    const p = config.provider;
+    return new HttpTracer(config, {
+      inbound: direction === 'INBOUND',
+      formats: p?.kind === 'zipkin' ? FORMAT_B3_MULTI : FORMAT_W3C,
+      exporter: p === undefined ? undefined : this.spanExporter(p, clusters),
+      correlation: this.correlation,
+      identity: this.identity,
+      nodeId: this.node.id,
+      zone: this.node.locality?.zone ?? '',
+      stats: {
+        randomSampling: stats.counter('tracing.random_sampling'),
+        serviceForced: stats.counter('tracing.service_forced'),
+        notTraceable: stats.counter('tracing.not_traceable'),
+      },
+    });
+  }
+
+  /** One exporter per collector, shared by every connection manager reporting to it. */
+  spanExporter(p: TracingProvider, clusters: ClusterManager): SpanExporter {
+    const key = JSON.stringify(p);
+    const known = this.exporters.get(key);
+    if (known !== undefined) return known.exporter;
+    const otlp = p.kind === 'opentelemetry';
+    const transport = new ClusterTransport(clusters, p, otlp ? 'application/x-protobuf' : 'application/json');
+    const id = this.identity;
+    const serviceName = `${id.app}.${id.namespace}`;
+    const ip = this.node.id.split('~')[1] ?? '';
+    const encode = otlp
+      ? (spans: Parameters<typeof encodeOtlpTraces>[0]) =>
+          encodeOtlpTraces(spans, {
+            serviceName:
+              p.serviceName === 'unknown_service:envoy' && id.app !== 'unknown' ? serviceName : p.serviceName,
+            attributes: [['k8s.namespace.name', id.namespace]],
+          })
+      : (spans: Parameters<typeof encodeZipkinSpans>[0]) =>
+          encodeZipkinSpans(
+            spans,
+            {
+              serviceName: this.node.cluster || serviceName,
+              ipv4: /^\d+\.\d+\.\d+\.\d+$/.test(ip) ? ip : '',
+            },
+            p.traceId128,
+          );
+    const exporter = new SpanExporter({
+      encode,
+      transport,
+      stats: this.stats.scope(`tracing.${p.kind}.`),
+      flushIntervalMs: this.options.traceFlushIntervalMs,
+      timers: this.options.traceTimers,
+    });
+    this.exporters.set(key, { exporter, transport });
+    return exporter;
   }
 
   close(): void {
     for (const w of this.writers.values()) w.close();
+    for (const e of this.exporters.values()) {
+      e.exporter.stop();
+      e.transport.close();
+    }
   }
 
   /** INBOUND listeners report as the destination; OUTBOUND and unspecified ones as the source. */

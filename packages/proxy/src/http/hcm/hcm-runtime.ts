@@ -13,6 +13,7 @@ import type { PeerExchange } from '../../istio/peer-exchange.ts';
 import type { RouteProvider } from '../../router/route-provider.ts';
 import type { StatsStore } from '../../stats/stats.ts';
 import type { Telemetry, TrafficDirection } from '../../telemetry/telemetry.ts';
+import type { HttpTracer } from '../../tracing/http-tracer.ts';
 import type { ClusterManager } from '../../upstream/cluster-manager.ts';
 import type { Clock } from '../../util/clock.ts';
 import { DeadlineLists, type Expirable } from '../../util/deadline-list.ts';
@@ -53,6 +54,7 @@ export class HcmRuntime {
   private readonly handler: HttpHandler;
   private readonly istio: IstioHttpReporter;
   private readonly accessLogger: AccessLogger | undefined;
+  private readonly tracer: HttpTracer | undefined;
   /** Metadata exchange: inbound takes the peer's from requests, outbound from responses. */
   private readonly exchangeIn: PeerExchange | undefined;
   private readonly exchangeOut: PeerExchange | undefined;
@@ -70,6 +72,15 @@ export class HcmRuntime {
     this.timeouts = new DeadlineLists<Expirable>((x) => x.onDeadline(), ctx.clock);
     this.sweeper = new IdleSweeper(sweepIntervalMs(config.streamIdleTimeoutMs, config.idleTimeoutMs));
     this.istio = ctx.telemetry.httpReporter(ctx.direction);
+    this.tracer =
+      config.tracing === undefined
+        ? undefined
+        : ctx.telemetry.httpTracer(
+            config.tracing,
+            ctx.direction,
+            ctx.clusters,
+            ctx.stats.scope(`http.${config.statPrefix}.`),
+          );
     this.accessLogger =
       config.accessLog.length === 0
         ? undefined
@@ -127,6 +138,7 @@ export class HcmRuntime {
       return stream;
     }
     if (!this.applyRequestHeaderRules(stream)) return stream;
+    if (this.tracer !== undefined) this.tracer.onRequest(stream);
     this.handler(stream);
     return stream;
   }
@@ -151,6 +163,7 @@ export class HcmRuntime {
     if (stream.responseStatus > 0) stats.countResponse(stream.responseStatus);
     const durationMs = this.clock.wallMs() - stream.startWallMs;
     this.istio.record(stream, durationMs);
+    if (this.tracer !== undefined) this.tracer.onComplete(stream, durationMs);
     if (this.accessLogger !== undefined) this.accessLogger.log(stream, durationMs);
   }
 
