@@ -4,7 +4,15 @@
  * it for changes. Invalid objects are rejected with a message and never applied.
  */
 
-import { buildDebugHandlers, ControlPlane, DebugServer, parseIstioFile } from '@tandem/control-plane';
+import { readFileSync } from 'node:fs';
+import {
+  buildDebugHandlers,
+  ControlPlane,
+  DebugServer,
+  type MeshConfig,
+  parseIstioFile,
+  parseMeshConfig,
+} from '@tandem/control-plane';
 import type { Command } from 'commander';
 import { splitHostPort } from '../host-port.ts';
 
@@ -12,6 +20,7 @@ interface Flags {
   configDir: string;
   xdsAddress: string;
   debugAddress: string;
+  meshConfig?: string;
 }
 
 export function addControlPlaneCommand(program: Command): void {
@@ -21,6 +30,10 @@ export function addControlPlaneCommand(program: Command): void {
     .requiredOption('--config-dir <dir>', 'directory of Istio / Kubernetes YAML (watched for changes)')
     .option('--xds-address <host:port>', 'where to serve ADS (gRPC, plaintext)', '127.0.0.1:15010')
     .option('--debug-address <host:port>', 'where to serve /debug/* and /metrics', '127.0.0.1:15014')
+    .option(
+      '--mesh-config <file>',
+      'Istio MeshConfig YAML (or the istio ConfigMap): accessLogFile, accessLogEncoding, tracing, extensionProviders',
+    )
     .action(async (flags: Flags) => {
       process.exitCode = await run(flags);
     });
@@ -28,7 +41,26 @@ export function addControlPlaneCommand(program: Command): void {
 
 async function run(flags: Flags): Promise<number> {
   const log = (line: string): void => void process.stderr.write(`tandem control-plane: ${line}\n`);
-  const cp = new ControlPlane({ configDir: flags.configDir, parse: parseIstioFile, log });
+  let meshConfig: MeshConfig | undefined;
+  if (flags.meshConfig !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(flags.meshConfig, 'utf8');
+    } catch (err) {
+      log(
+        `cannot read ${flags.meshConfig}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      );
+      return 1;
+    }
+    const parsed = parseMeshConfig(text, flags.meshConfig);
+    for (const n of parsed.notices) log(`notice: ${n}`);
+    if (parsed.errors.length > 0) {
+      for (const e of parsed.errors) log(`error: ${e} [TANDEM_ERR_MESH_CONFIG]`);
+      return 1;
+    }
+    meshConfig = parsed.config;
+  }
+  const cp = new ControlPlane({ configDir: flags.configDir, parse: parseIstioFile, log, meshConfig });
   let debug: DebugServer | undefined;
   try {
     await cp.start();

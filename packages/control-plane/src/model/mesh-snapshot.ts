@@ -4,6 +4,7 @@
  * (snapshot, proxy), so the snapshot and the proxy are the whole cache key (STYLE rule 6).
  */
 import type { DestinationRule, IstioObject, Sidecar, VirtualService } from '@tandem/api/istio';
+import { DEFAULT_MESH_CONFIG, type MeshConfig } from '../config/mesh-config.ts';
 import { resolveHost } from './hostnames.ts';
 import type { MeshService } from './mesh-service.ts';
 
@@ -41,12 +42,15 @@ export interface MeshSnapshot {
   readonly sidecars: readonly SidecarEntry[];
   /** Every validated object, including kinds translation does not read yet. */
   readonly objects: readonly IstioObject[];
+  /** Mesh-wide settings (access logs, tracing providers). */
+  readonly meshConfig: MeshConfig;
 }
 
 export function buildMeshSnapshot(
   version: string,
   objects: readonly IstioObject[],
   services: readonly MeshService[],
+  meshConfig: MeshConfig = DEFAULT_MESH_CONFIG,
 ): MeshSnapshot {
   const byHost = new Map<string, MeshService>();
   for (const s of services) if (!byHost.has(s.hostname)) byHost.set(s.hostname, s);
@@ -75,5 +79,6 @@ export function buildMeshSnapshot(
     destinationRules,
     sidecars,
     objects,
+    meshConfig,
   });
 }

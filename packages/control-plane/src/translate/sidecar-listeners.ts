@@ -141,7 +141,7 @@ function addInbound(ctx: RouteContext, out: XdsResources): void {
       };
       out.listeners.set(name, httpListener(name, bind, ing.port.number, route, 'inbound'));
     } else {
-      out.listeners.set(name, tcpListener(name, bind, ing.port.number, { cluster }));
+      out.listeners.set(name, tcpListener(name, bind, ing.port.number, { cluster }, 'INBOUND'));
     }
   }
 }
@@ -182,10 +182,17 @@ export function httpListener(
   };
 }
 
-function tcpListener(name: string, address: string, port: number, target: Json): Json {
+function tcpListener(
+  name: string,
+  address: string,
+  port: number,
+  target: Json,
+  direction: 'INBOUND' | 'OUTBOUND' = 'OUTBOUND',
+): Json {
   return {
     name,
     address: { socket_address: { address, port_value: port } },
+    traffic_direction: direction,
     filter_chains: [
       {
         filters: [

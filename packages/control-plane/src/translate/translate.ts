@@ -12,6 +12,7 @@ import { buildLoadAssignment } from './endpoint-builder.ts';
 import { buildGrpcListeners } from './grpc-listeners.ts';
 import type { RouteContext } from './route-builder.ts';
 import { buildSidecarListeners } from './sidecar-listeners.ts';
+import { applyTelemetry } from './telemetry-builder.ts';
 import { visibleServices } from './visibility.ts';
 import { emptyResources, type XdsResources } from './xds-resources.ts';
 
@@ -26,5 +27,6 @@ export function translate(snapshot: MeshSnapshot, proxy: ProxyInfo): XdsResource
   const ctx: RouteContext = { snapshot, proxy, caps, notes: out.notes };
   if (proxy.kind === 'grpc') buildGrpcListeners(services, ctx, out);
   else buildSidecarListeners(services, ctx, out);
+  if (proxy.kind !== 'grpc') applyTelemetry(snapshot, proxy, out);
   return out;
 }

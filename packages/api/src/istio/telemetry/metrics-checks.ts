@@ -1,7 +1,9 @@
-/** Checks for telemetry.istio.io Telemetry (not applied by Tandem yet). */
+/** Istio's checks of Telemetry `metrics` (providers and tag overrides). */
 import { ConfigIssueCode } from '../../envoy/issue-codes.ts';
+import type { Schema } from '../../envoy/schema/schema.ts';
 import type { ValidationContext } from '../../envoy/schema/validation-context.ts';
 import { invalid } from '../core/istio-fields.ts';
+import { IstioIssueCode } from '../istio-issue-codes.ts';
 import {
   type Json,
   listField,
@@ -9,7 +11,7 @@ import {
   objectField,
   stringField,
   workloadSelectorField,
-} from './raw-checks.ts';
+} from '../unsupported/raw-checks.ts';
 
 function checkProviders(section: Json, ctx: ValidationContext): void {
   for (const [provider, at] of listField(section, 'providers', ctx))
@@ -32,21 +34,33 @@ function checkOverride(override: Json, ctx: ValidationContext): void {
   }
 }
 
-export function checkTelemetry(spec: Json, ctx: ValidationContext): void {
-  workloadSelectorField(spec, ctx);
-  for (const [metrics, at] of listField(spec, 'metrics', ctx)) {
-    checkProviders(metrics, at);
-    for (const [override, oat] of listField(metrics, 'overrides', at)) checkOverride(override, oat);
-  }
-  for (const [logging, at] of listField(spec, 'accessLogging', ctx)) checkProviders(logging, at);
-  for (const [tracing, at] of listField(spec, 'tracing', ctx)) {
-    checkProviders(tracing, at);
-    const sampling = tracing.randomSamplingPercentage;
-    if (sampling !== undefined && (typeof sampling !== 'number' || sampling < 0 || sampling > 100)) {
-      at.field('randomSamplingPercentage').error(
-        ConfigIssueCode.range,
-        'randomSamplingPercentage must be between 0 and 100',
-      );
+/**
+ * `metrics`: checked as Istio checks it (provider names, overrides), then reported: Tandem's
+ * standard metrics are always on and overrides are not applied.
+ */
+export const telemetryMetrics: Schema<undefined> = {
+  typeName: 'Metrics[]',
+  detail: 'checked; not applied (standard metrics are always on)',
+  parse(raw, ctx) {
+    const before = ctx.errorCount;
+    if (!Array.isArray(raw)) {
+      ctx.error(ConfigIssueCode.type, 'expected a list');
+      return undefined;
     }
-  }
-}
+    for (const [i, metrics] of raw.entries()) {
+      const at = ctx.item(i);
+      if (metrics === null || typeof metrics !== 'object' || Array.isArray(metrics)) {
+        at.error(ConfigIssueCode.type, 'expected an object');
+        continue;
+      }
+      checkProviders(metrics as Json, at);
+      for (const [override, oat] of listField(metrics as Json, 'overrides', at)) checkOverride(override, oat);
+    }
+    if (ctx.errorCount === before)
+      ctx.warn(
+        IstioIssueCode.unsupportedField,
+        'not supported by Tandem yet and ignored: metrics overrides (Istio standard metrics are always on, unchanged)',
+      );
+    return undefined;
+  },
+};
