@@ -53,11 +53,13 @@ export function buildDebugHandlers(cp: ControlPlane): DebugHandler[] {
       help: 'the last config each proxy rejected (NACK), per type, with its error',
       handle: () =>
         json(
-          cp.ads.getStatus().connections.flatMap((c) =>
-            c.types
-              .filter((t) => t.lastNack !== null)
-              .map((t) => ({ proxy: c.nodeKey ?? c.nodeId, typeUrl: t.typeUrl, ...t.lastNack })),
-          ),
+          cp.ads
+            .getStatus()
+            .connections.flatMap((c) =>
+              c.types
+                .filter((t) => t.lastNack !== null)
+                .map((t) => ({ proxy: c.nodeKey ?? c.nodeId, typeUrl: t.typeUrl, ...t.lastNack })),
+            ),
         ),
     },
     {

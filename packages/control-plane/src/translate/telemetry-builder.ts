@@ -17,7 +17,10 @@ import type { ExtensionProvider, MeshConfig } from '../config/mesh-config.ts';
 import { resolveHost } from '../model/hostnames.ts';
 import type { MeshSnapshot } from '../model/mesh-snapshot.ts';
 import type { ProxyInfo } from '../proxy/proxy-info.ts';
+import { capabilitiesOf } from './capabilities.ts';
+import { buildOutboundCluster, planOutboundClusters } from './cluster-builder.ts';
 import { outboundClusterName } from './cluster-name.ts';
+import { buildLoadAssignment } from './endpoint-builder.ts';
 import { type Json, TYPE, type XdsResources } from './xds-resources.ts';
 
 /** Istio's default text format for meshConfig.accessLogFile. */
@@ -105,7 +108,7 @@ function effectiveTelemetry(snapshot: MeshSnapshot, proxy: ProxyInfo, out: XdsRe
   }
   let tracing: Json | undefined;
   if (mesh.enableTracing || tracingProviders.length > 0) {
-    const provider = reportSpans ? tracingProvider(snapshot, mesh, tracingProviders, out) : undefined;
+    const provider = reportSpans ? tracingProvider(snapshot, proxy, mesh, tracingProviders, out) : undefined;
     if (provider !== undefined || (!reportSpans && tracingProviders.length > 0))
       tracing = { random_sampling: { value: sampling }, ...(provider === undefined ? {} : { provider }) };
   }
@@ -141,8 +144,25 @@ function findProvider(mesh: MeshConfig, name: string, out: XdsResources): Extens
   return p;
 }
 
+/** The collector's cluster, even when a Sidecar hides its service from the proxy's own traffic. */
+function addCollectorCluster(
+  snapshot: MeshSnapshot,
+  proxy: ProxyInfo,
+  host: string,
+  name: string,
+  out: XdsResources,
+): void {
+  const service = snapshot.services.get(host);
+  if (service === undefined) return;
+  const plan = planOutboundClusters(snapshot, [service]).find((x) => x.name === name);
+  if (plan === undefined) return;
+  out.clusters.set(name, buildOutboundCluster(snapshot, plan, capabilitiesOf(proxy), out.notes));
+  if (service.resolution === 'STATIC') out.endpoints.set(name, buildLoadAssignment(plan));
+}
+
 function tracingProvider(
   snapshot: MeshSnapshot,
+  proxy: ProxyInfo,
   mesh: MeshConfig,
   names: string[],
   out: XdsResources,
@@ -160,7 +180,8 @@ function tracingProvider(
   const service = p.service.includes('/') ? p.service.slice(p.service.indexOf('/') + 1) : p.service;
   const host = resolveHost(service, mesh.rootNamespace);
   const cluster = outboundClusterName(p.port, '', host);
-  if (!out.clusters.has(cluster) || !snapshot.services.has(host)) {
+  if (!out.clusters.has(cluster)) addCollectorCluster(snapshot, proxy, host, cluster, out);
+  if (!out.clusters.has(cluster)) {
     out.notes.push(
       `tracing provider "${p.name}": no service ${host}:${p.port} is known; spans are not exported`,
     );
