@@ -10,7 +10,6 @@ import {
   nonEmptyString,
   objectField,
   stringField,
-  workloadSelectorField,
 } from '../unsupported/raw-checks.ts';
 
 function checkProviders(section: Json, ctx: ValidationContext): void {
