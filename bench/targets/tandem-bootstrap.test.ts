@@ -37,7 +37,9 @@ describe('renderBootstrap', () => {
 
   it('adds an access log or 100% tracing that Tandem accepts', () => {
     for (const telemetry of [{ accessLogPath: '/tmp/a.log' }, { otlpPort: 4318 }]) {
-      const doc = parse(renderBootstrap({ adminPort: 9901, listenerPort: 10000, backendPort: 8080 }, telemetry));
+      const doc = parse(
+        renderBootstrap({ adminPort: 9901, listenerPort: 10000, backendPort: 8080 }, telemetry),
+      );
       const result = validateBootstrap(doc);
       assert.ok(result.ok, JSON.stringify(!result.ok && result.errors));
       assert.deepEqual(result.warnings, []);

@@ -20,10 +20,22 @@ class SlowSink implements LogSink {
 function setup(maxBufferBytes = 1000) {
   const stats = new StatsStore();
   const sink = new SlowSink();
-  const queue: (() => void)[] = [];
-  const writer = new AccessLogWriter('/x', stats, { sink, maxBufferBytes, schedule: (fn) => queue.push(fn) });
+  const timers = new Map<number, { fn: () => void; ms: number }>();
+  let next = 0;
+  const writer = new AccessLogWriter('/x', stats, {
+    sink,
+    maxBufferBytes,
+    flushBytes: 50,
+    flushIntervalMs: 100,
+    timers: {
+      set: (fn, ms) => (timers.set(++next, { fn, ms }), next),
+      clear: (h) => timers.delete(h as number),
+    },
+  });
   const tick = (): void => {
-    for (const fn of queue.splice(0)) fn();
+    const due = [...timers.values()];
+    timers.clear();
+    for (const t of due) t.fn();
   };
   const stat = (n: string) => stats.counters.get(`access_logs.file.${n}`)?.value ?? 0;
   return { writer, sink, tick, stat };
@@ -42,10 +54,23 @@ describe('AccessLogWriter', () => {
     tick();
     assert.equal(sink.writes.length, 1, 'one write in flight at a time');
     sink.finish();
+    tick();
     assert.deepEqual(sink.writes, ['a\nb\n', 'c\nd\n']);
     sink.finish();
     assert.equal(stat('write_completed'), 2);
     assert.equal(stat('write_buffered'), 4);
+  });
+
+  it('flushes after the interval, or at once when the batch is large', () => {
+    const { writer, sink, tick } = setup();
+    writer.write('small\n');
+    assert.equal(sink.writes.length, 0);
+    tick();
+    assert.deepEqual(sink.writes, ['small\n']);
+    sink.finish();
+    writer.write(`${'x'.repeat(60)}\n`);
+    tick();
+    assert.equal(sink.writes.length, 2);
   });
 
   it('bounds memory on a stuck disk: drops and counts lines past the limit, never throws', () => {

@@ -1,8 +1,9 @@
 /**
  * Writes access log lines to a file without ever blocking the event loop or holding up a
- * response. Lines are appended to an in-memory batch; one asynchronous write is in flight at a
- * time and takes everything batched so far, so a slow disk makes batches bigger rather than
- * requests slower. The batch is bounded: past `maxBufferBytes` new lines are dropped and counted
+ * response. Lines are appended to an in-memory batch, flushed when it reaches `flushBytes` or
+ * `flushIntervalMs` after its first line (as Envoy flushes its file loggers); one asynchronous
+ * write is in flight at a time and takes everything batched so far, so a slow disk makes batches
+ * bigger rather than requests slower. The batch is bounded: past `maxBufferBytes` new lines are dropped and counted
  * (`access_logs.file.dropped_lines`); the request itself is never affected.
  */
 import fs from 'node:fs';
@@ -11,16 +12,35 @@ import type { Counter, Gauge, StatsStore } from '../stats/stats.ts';
 /** Where batches go: a file by default, anything in tests. `done` must be called once per write. */
 export interface LogSink {
   write(data: string, done: (err: Error | null) => void): void;
+  /** Best-effort final write at shutdown. */
+  writeSync?(data: string): void;
   close(): void;
 }
 
 export interface AccessLogWriterOptions {
   /** Default 16 MiB. */
   maxBufferBytes?: number;
-  /** Schedules a flush soon (default setImmediate); tests drive it by hand. */
-  schedule?: (fn: () => void) => void;
+  /** Flush once this much is batched (default 64 KiB)... */
+  flushBytes?: number;
+  /** ...or this long after the first line of a batch (default 100 ms). */
+  flushIntervalMs?: number;
+  /** Timers (tests drive them by hand). */
+  timers?: TimerApi;
   sink?: LogSink;
 }
+
+export interface TimerApi {
+  set(fn: () => void, ms: number): unknown;
+  clear(handle: unknown): void;
+}
+
+const realTimers: TimerApi = {
+  set: (fn, ms) => (ms === 0 ? setImmediate(fn) : setTimeout(fn, ms).unref()),
+  clear: (h) => {
+    clearTimeout(h as NodeJS.Timeout);
+    clearImmediate(h as NodeJS.Immediate);
+  },
+};
 
 interface WriterStats {
   writeBuffered: Counter;
@@ -34,12 +54,14 @@ export class AccessLogWriter {
   readonly path: string;
   private readonly sink: LogSink;
   private readonly maxBufferBytes: number;
-  private readonly schedule: (fn: () => void) => void;
+  private readonly flushBytes: number;
+  private readonly flushIntervalMs: number;
+  private readonly timers: TimerApi;
+  private timer: unknown = undefined;
   private readonly stats: WriterStats;
   private batch: string[] = [];
   private batchBytes = 0;
   private writing = false;
-  private scheduled = false;
   private closed = false;
   private readonly flushNow = (): void => this.flush();
 
@@ -47,7 +69,9 @@ export class AccessLogWriter {
     this.path = path;
     this.sink = options.sink ?? new FileSink(path);
     this.maxBufferBytes = options.maxBufferBytes ?? 16 * 1024 * 1024;
-    this.schedule = options.schedule ?? setImmediate;
+    this.flushBytes = options.flushBytes ?? 64 * 1024;
+    this.flushIntervalMs = options.flushIntervalMs ?? 100;
+    this.timers = options.timers ?? realTimers;
     const s = stats.scope('access_logs.file.');
     this.stats = {
       writeBuffered: s.counter('write_buffered'),
@@ -68,9 +92,12 @@ export class AccessLogWriter {
     this.batch.push(line);
     this.batchBytes += line.length;
     this.stats.writeBuffered.inc();
-    if (!this.writing && !this.scheduled) {
-      this.scheduled = true;
-      this.schedule(this.flushNow);
+    if (this.writing) return;
+    if (this.batchBytes >= this.flushBytes) {
+      if (this.timer !== undefined) this.timers.clear(this.timer);
+      this.timer = this.timers.set(this.flushNow, 0);
+    } else if (this.timer === undefined) {
+      this.timer = this.timers.set(this.flushNow, this.flushIntervalMs);
     }
   }
 
@@ -79,13 +106,19 @@ export class AccessLogWriter {
     return this.batchBytes;
   }
 
+  /** Stops accepting lines; what is batched is written synchronously first (shutdown only). */
   close(): void {
+    if (this.closed) return;
     this.closed = true;
+    if (this.timer !== undefined) this.timers.clear(this.timer);
+    this.timer = undefined;
+    if (this.batch.length > 0) this.sink.writeSync?.(this.batch.join(''));
+    this.batch = [];
     this.sink.close();
   }
 
   private flush(): void {
-    this.scheduled = false;
+    this.timer = undefined;
     if (this.writing || this.batch.length === 0) return;
     const data = this.batch.length === 1 ? this.batch[0]! : this.batch.join('');
     this.batch = [];
@@ -97,7 +130,10 @@ export class AccessLogWriter {
       this.stats.totalBuffered.set(0);
       if (err === null) this.stats.writeCompleted.inc();
       else this.stats.writeFailed.inc();
-      if (this.batch.length > 0) this.flush();
+      if (this.batch.length > 0 && !this.closed) {
+        if (this.batchBytes >= this.flushBytes) this.flush();
+        else this.timer ??= this.timers.set(this.flushNow, this.flushIntervalMs);
+      }
     });
   }
 }
@@ -118,6 +154,16 @@ class FileSink implements LogSink {
       this.fd = fd;
       this.writeAll(fd, data, done);
     });
+  }
+
+  writeSync(data: string): void {
+    try {
+      const fd = this.fd ?? fs.openSync(this.path, 'a');
+      this.fd = fd;
+      fs.writeSync(fd, data);
+    } catch {
+      // Shutting down: a log line that cannot be written is lost, the exit is not delayed.
+    }
   }
 
   close(): void {

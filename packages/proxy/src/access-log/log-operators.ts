@@ -49,6 +49,17 @@ const DETAILS: Record<string, string> = {
 
 const HOST = hostname();
 
+/** Requests that start in the same millisecond share one formatted time. */
+let lastMs = -1;
+let lastIso = '';
+function isoTime(ms: number): string {
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
+}
+
 export function getterFor(seg: Op): Getter {
   const g = baseGetter(seg);
   const max = seg.maxLength;
@@ -62,7 +73,7 @@ export function getterFor(seg: Op): Getter {
 function baseGetter(seg: Op): Getter {
   switch (seg.op) {
     case 'START_TIME':
-      return seg.arg === '' ? (e) => new Date(e.startWallMs).toISOString() : strftime(seg.arg);
+      return seg.arg === '' ? (e) => isoTime(e.startWallMs) : strftime(seg.arg);
     case 'REQ':
       return requestHeader(seg.arg, seg.alt);
     case 'RESP':

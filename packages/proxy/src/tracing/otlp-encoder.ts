@@ -4,13 +4,18 @@
  */
 import { SPAN_KIND_CLIENT, type Span } from './span.ts';
 
+/**
+ * A protobuf writer over one growing buffer. A nested message reserves five bytes for its length,
+ * is written in place, then its length is written minimally and the body moved up: no buffer per
+ * nested message.
+ */
 class ProtoWriter {
-  private buf = Buffer.alloc(4096);
+  private buf = Buffer.allocUnsafe(16 * 1024);
   private pos = 0;
 
   private ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
-    const next = Buffer.alloc(Math.max(this.buf.length * 2, this.pos + n));
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
     this.buf.copy(next, 0, 0, this.pos);
     this.buf = next;
   }
@@ -36,8 +41,32 @@ class ProtoWriter {
     this.pos += b.length;
   }
 
+  /** A length-delimited field from hex text (ids). */
+  hex(field: number, hex: string): void {
+    this.tag(field, 2);
+    const n = hex.length >> 1;
+    this.varint(n);
+    this.ensure(n);
+    this.pos += this.buf.write(hex, this.pos, n, 'hex');
+  }
+
   string(field: number, s: string): void {
-    this.bytes(field, Buffer.from(s, 'utf8'));
+    this.tag(field, 2);
+    const max = s.length * 3;
+    if (max < 128) {
+      // One length byte suffices: write the text, then its length.
+      this.ensure(1 + max);
+      const at = this.pos++;
+      const n = this.buf.write(s, this.pos, 'utf8');
+      this.buf[at] = n;
+      this.pos += n;
+      return;
+    }
+    const b = Buffer.from(s, 'utf8');
+    this.varint(b.length);
+    this.ensure(b.length);
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
   }
 
   fixed64(field: number, v: bigint): void {
@@ -49,9 +78,33 @@ class ProtoWriter {
 
   /** A nested message written by `body`. */
   message(field: number, body: (w: ProtoWriter) => void): void {
-    const inner = new ProtoWriter();
-    body(inner);
-    this.bytes(field, inner.finish());
+    const at = this.begin(field);
+    body(this);
+    this.end(at);
+  }
+
+  /** Starts a nested message; returns where its length goes (for `end`). */
+  begin(field: number): number {
+    this.tag(field, 2);
+    this.ensure(5);
+    const lenAt = this.pos;
+    this.pos += 5;
+    return lenAt;
+  }
+
+  end(lenAt: number): void {
+    const len = this.pos - lenAt - 5;
+    let lenBytes = 1;
+    for (let n = len; n > 0x7f; n = Math.floor(n / 128)) lenBytes++;
+    if (lenBytes < 5) this.buf.copyWithin(lenAt + lenBytes, lenAt + 5, this.pos);
+    let n = len;
+    let i = lenAt;
+    while (n > 0x7f) {
+      this.buf[i++] = (n & 0x7f) | 0x80;
+      n = Math.floor(n / 128);
+    }
+    this.buf[i] = n;
+    this.pos -= 5 - lenBytes;
   }
 
   finish(): Buffer {
@@ -60,10 +113,12 @@ class ProtoWriter {
 }
 
 function keyValue(w: ProtoWriter, field: number, key: string, value: string): void {
-  w.message(field, (kv) => {
-    kv.string(1, key);
-    kv.message(2, (any) => any.string(1, value));
-  });
+  const kv = w.begin(field);
+  w.string(1, key);
+  const any = w.begin(2);
+  w.string(1, value);
+  w.end(any);
+  w.end(kv);
 }
 
 export interface OtlpResource {
@@ -87,10 +142,10 @@ export function encodeOtlpTraces(spans: readonly Span[], resource: OtlpResource)
 }
 
 function encodeSpan(w: ProtoWriter, span: Span): void {
-  w.bytes(1, Buffer.from(span.traceId, 'hex'));
-  w.bytes(2, Buffer.from(span.spanId, 'hex'));
+  w.hex(1, span.traceId);
+  w.hex(2, span.spanId);
   if (span.tracestate !== '') w.string(3, span.tracestate);
-  if (span.parentId !== '') w.bytes(4, Buffer.from(span.parentId, 'hex'));
+  if (span.parentId !== '') w.hex(4, span.parentId);
   w.string(5, span.name);
   w.tag(6, 0);
   w.varint(span.kind === SPAN_KIND_CLIENT ? 3 : 2);

@@ -4,13 +4,7 @@ import type { Schema } from '../../envoy/schema/schema.ts';
 import type { ValidationContext } from '../../envoy/schema/validation-context.ts';
 import { invalid } from '../core/istio-fields.ts';
 import { IstioIssueCode } from '../istio-issue-codes.ts';
-import {
-  type Json,
-  listField,
-  nonEmptyString,
-  objectField,
-  stringField,
-} from '../unsupported/raw-checks.ts';
+import { type Json, listField, nonEmptyString, objectField, stringField } from '../unsupported/raw-checks.ts';
 
 function checkProviders(section: Json, ctx: ValidationContext): void {
   for (const [provider, at] of listField(section, 'providers', ctx))
