@@ -9,7 +9,7 @@
  * otherwise `client_sampling` applies when the client sent x-client-trace-id, else
  * `random_sampling`, and then `overall_sampling`.
  */
-import type { HcmTracing } from '@tandem/api';
+import type { HcmTracing, TracingCustomTag } from '@tandem/api';
 import type { HttpStream } from '../http/http-stream.ts';
 import type { WorkloadIdentity } from '../istio/workload-identity.ts';
 import type { Counter } from '../stats/stats.ts';
@@ -38,10 +38,33 @@ const UUID_TRACE_POS = 14;
 export class HttpTracer {
   private readonly config: HcmTracing;
   private readonly o: HttpTracerOptions;
+  /** Tags with the same value on every span of this tracer. */
+  private readonly fixedTags: readonly string[];
+  private readonly headerTags: TracingCustomTag[];
 
   constructor(config: HcmTracing, options: HttpTracerOptions) {
     this.config = config;
     this.o = options;
+    const id = options.identity;
+    const fixed = [
+      'node_id',
+      options.nodeId,
+      'zone',
+      options.zone,
+      'component',
+      'proxy',
+      'istio.canonical_service',
+      id.app,
+      'istio.canonical_revision',
+      id.version,
+      'istio.namespace',
+      id.namespace,
+      'istio.mesh_id',
+      id.meshId,
+    ];
+    for (const t of config.customTags) if (t.kind === 'literal') fixed.push(t.tag, t.value);
+    this.fixedTags = Object.freeze(fixed);
+    this.headerTags = config.customTags.filter((t) => t.kind === 'header');
   }
 
   onRequest(stream: HttpStream): void {
@@ -74,12 +97,10 @@ export class HttpTracer {
     span.durationMs = durationMs;
     const q = head.path.indexOf('?');
     span.name = `${head.authority}${q < 0 ? head.path : head.path.slice(0, q)}`;
-    const id = this.o.identity;
     const status = stream.responseStatus;
+    span.fixedTags = this.fixedTags;
     span.error = status >= 500 || status === 0 || stream.grpcStatus > 0;
     const url = `${head.scheme}://${head.authority}${head.path}`;
-    span.tag('node_id', this.o.nodeId);
-    span.tag('zone', this.o.zone);
     span.tag('guid:x-request-id', requestId ?? '');
     span.tag(
       'http.url',
@@ -96,15 +117,9 @@ export class HttpTracer {
     span.tag('response_flags', stream.responseFlags === '' ? '-' : stream.responseFlags);
     span.tag('upstream_cluster', stream.upstreamCluster === '' ? '-' : stream.upstreamCluster);
     span.tag('upstream_cluster.name', stream.upstreamCluster === '' ? '-' : stream.upstreamCluster);
-    span.tag('component', 'proxy');
-    span.tag('istio.canonical_service', id.app);
-    span.tag('istio.canonical_revision', id.version);
-    span.tag('istio.namespace', id.namespace);
-    span.tag('istio.mesh_id', id.meshId);
     if (stream.grpcStatus >= 0) span.tag('grpc.status_code', String(stream.grpcStatus));
-    for (const t of this.config.customTags) {
-      span.tag(t.tag, t.kind === 'literal' ? t.value : (h.get(t.name) ?? t.defaultValue));
-    }
+    for (const t of this.headerTags)
+      if (t.kind === 'header') span.tag(t.tag, h.get(t.name) ?? t.defaultValue);
     this.o.exporter?.export(span);
   }
 

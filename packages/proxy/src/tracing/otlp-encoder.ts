@@ -41,6 +41,19 @@ class ProtoWriter {
     this.pos += b.length;
   }
 
+  /** Bytes encoded earlier (e.g. the tags every span of a tracer shares). */
+  raw(b: Uint8Array): void {
+    this.ensure(b.length);
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
+  }
+
+  /** ASCII text already in wire form (see `asciiKeyValues`), one native copy. */
+  latin1(s: string): void {
+    this.ensure(s.length);
+    this.pos += this.buf.write(s, this.pos, s.length, 'latin1');
+  }
+
   /** A length-delimited field from hex text (ids). */
   hex(field: number, hex: string): void {
     this.tag(field, 2);
@@ -52,15 +65,23 @@ class ProtoWriter {
 
   string(field: number, s: string): void {
     this.tag(field, 2);
-    const max = s.length * 3;
-    if (max < 128) {
-      // One length byte suffices: write the text, then its length.
-      this.ensure(1 + max);
-      const at = this.pos++;
-      const n = this.buf.write(s, this.pos, 'utf8');
-      this.buf[at] = n;
-      this.pos += n;
-      return;
+    const len = s.length;
+    if (len < 128) {
+      // Short ASCII (nearly every tag): copied in JS, cheaper than a native call per string.
+      this.ensure(1 + len);
+      const buf = this.buf;
+      let p = this.pos + 1;
+      let i = 0;
+      for (; i < len; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        buf[p++] = c;
+      }
+      if (i === len) {
+        buf[this.pos] = len;
+        this.pos = p;
+        return;
+      }
     }
     const b = Buffer.from(s, 'utf8');
     this.varint(b.length);
@@ -113,12 +134,36 @@ class ProtoWriter {
 }
 
 function keyValue(w: ProtoWriter, field: number, key: string, value: string): void {
+  if (key.length + value.length < 122 && isAscii(key) && isAscii(value)) {
+    // Every length fits in one byte: write them up front, no length patching.
+    w.tag(field, 2);
+    w.varint(6 + key.length + value.length);
+    w.string(1, key);
+    w.tag(2, 2);
+    w.varint(2 + value.length);
+    w.string(1, value);
+    return;
+  }
   const kv = w.begin(field);
   w.string(1, key);
   const any = w.begin(2);
   w.string(1, value);
   w.end(any);
   w.end(kv);
+}
+
+/** The shared tags of a tracer, encoded once as span attributes (field 9). */
+const encodedFixed = new WeakMap<readonly string[], Buffer>();
+
+function fixedAttributes(tags: readonly string[]): Buffer {
+  let b = encodedFixed.get(tags);
+  if (b === undefined) {
+    const w = new ProtoWriter();
+    for (let i = 0; i < tags.length; i += 2) keyValue(w, 9, tags[i]!, tags[i + 1]!);
+    b = Buffer.from(w.finish());
+    encodedFixed.set(tags, b);
+  }
+  return b;
 }
 
 export interface OtlpResource {
@@ -153,7 +198,25 @@ function encodeSpan(w: ProtoWriter, span: Span): void {
   w.fixed64(7, start);
   w.fixed64(8, start + BigInt(Math.round(span.durationMs * 1000)) * 1000n);
   const t = span.tags;
-  for (let i = 0; i < t.length; i += 2) keyValue(w, 9, t[i]!, t[i + 1]!);
+  let wire = '';
+  for (let i = 0; i < t.length; i += 2) {
+    const k = t[i]!;
+    const v = t[i + 1]!;
+    const cache = WIRE_CACHE.get(k);
+    const cached = cache?.get(v);
+    if (cached !== undefined) wire += cached;
+    else if (k.length + v.length < 122 && isAscii(k) && isAscii(v)) {
+      const kv = asciiKeyValue(k, v);
+      if (cache !== undefined && cache.size < 256) cache.set(v, kv);
+      wire += kv;
+    } else {
+      w.latin1(wire);
+      wire = '';
+      keyValue(w, 9, k, v);
+    }
+  }
+  w.latin1(wire);
+  if (span.fixedTags.length > 0) w.raw(fixedAttributes(span.fixedTags));
   if (span.error) {
     w.message(15, (st) => {
       st.tag(3, 0);
@@ -161,3 +224,47 @@ function encodeSpan(w: ProtoWriter, span: Span): void {
     });
   }
 }
+
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return false;
+  return true;
+}
+
+const CH: string[] = Array.from({ length: 128 }, (_, i) => String.fromCharCode(i));
+
+/**
+ * A span attribute (field 9) whose key and value are short ASCII, as wire bytes in a string: every
+ * length fits in one byte, so the framing is four characters on each side.
+ */
+function asciiKeyValue(k: string, v: string): string {
+  return (
+    CH[74]! +
+    CH[6 + k.length + v.length]! +
+    CH[10]! +
+    CH[k.length]! +
+    k +
+    CH[18]! +
+    CH[2 + v.length]! +
+    CH[10]! +
+    CH[v.length]! +
+    v
+  );
+}
+
+/** Attributes with few distinct values, whose wire form is kept (bounded) after first use. */
+const WIRE_CACHE = new Map<string, Map<string, string>>(
+  [
+    'http.method',
+    'downstream_cluster',
+    'user_agent',
+    'http.protocol',
+    'peer.address',
+    'request_size',
+    'response_size',
+    'http.status_code',
+    'response_flags',
+    'upstream_cluster',
+    'upstream_cluster.name',
+    'grpc.status_code',
+  ].map((k) => [k, new Map<string, string>()]),
+);

@@ -5,6 +5,8 @@
 export const SPAN_KIND_SERVER = 2;
 export const SPAN_KIND_CLIENT = 3;
 
+const NO_TAGS: readonly string[] = [];
+
 export class Span {
   readonly traceId: string;
   readonly spanId: string;
@@ -17,6 +19,8 @@ export class Span {
   durationMs = 0;
   error = false;
   readonly tags: string[] = [];
+  /** Tags every span of its tracer carries (node, zone, Istio identity), shared, encoded once. */
+  fixedTags: readonly string[] = NO_TAGS;
 
   constructor(
     traceId: string,

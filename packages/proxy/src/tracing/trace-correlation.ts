@@ -18,7 +18,8 @@ export class TraceCorrelation {
   }
 
   find(requestId: string | undefined): Span | undefined {
-    return requestId === undefined ? undefined : this.byRequestId.get(requestId);
+    if (requestId === undefined || this.byRequestId.size === 0) return undefined;
+    return this.byRequestId.get(requestId);
   }
 
   forget(requestId: string | undefined, span: Span): void {

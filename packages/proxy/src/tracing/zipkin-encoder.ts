@@ -15,6 +15,7 @@ export function encodeZipkinSpans(
     spans.map((s) => {
       const tags: Record<string, string> = {};
       for (let i = 0; i < s.tags.length; i += 2) tags[s.tags[i]!] = s.tags[i + 1]!;
+      for (let i = 0; i < s.fixedTags.length; i += 2) tags[s.fixedTags[i]!] = s.fixedTags[i + 1]!;
       if (s.error) tags['error'] = 'true';
       const out: Record<string, unknown> = {
         traceId:
