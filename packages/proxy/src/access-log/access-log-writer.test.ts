@@ -28,7 +28,10 @@ function setup(maxBufferBytes = 1000) {
     flushBytes: 50,
     flushIntervalMs: 100,
     timers: {
-      set: (fn, ms) => (timers.set(++next, { fn, ms }), next),
+      set: (fn, ms) => {
+        timers.set(++next, { fn, ms });
+        return next;
+      },
       clear: (h) => timers.delete(h as number),
     },
   });
