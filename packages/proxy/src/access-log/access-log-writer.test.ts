@@ -7,8 +7,8 @@ import { AccessLogWriter, type LogSink } from './access-log-writer.ts';
 class SlowSink implements LogSink {
   readonly writes: string[] = [];
   private pending: ((err: Error | null) => void)[] = [];
-  write(data: string, done: (err: Error | null) => void): void {
-    this.writes.push(data);
+  write(data: Buffer, done: (err: Error | null) => void): void {
+    this.writes.push(data.toString());
     this.pending.push(done);
   }
   finish(err: Error | null = null): void {

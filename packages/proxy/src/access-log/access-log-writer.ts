@@ -11,9 +11,9 @@ import type { Counter, Gauge, StatsStore } from '../stats/stats.ts';
 
 /** Where batches go: a file by default, anything in tests. `done` must be called once per write. */
 export interface LogSink {
-  write(data: string, done: (err: Error | null) => void): void;
+  write(data: Buffer, done: (err: Error | null) => void): void;
   /** Best-effort final write at shutdown. */
-  writeSync?(data: string): void;
+  writeSync?(data: Buffer): void;
   close(): void;
 }
 
@@ -50,6 +50,8 @@ interface WriterStats {
   totalBuffered: Gauge;
 }
 
+const CHUNK_BYTES = 256 * 1024;
+
 export class AccessLogWriter {
   readonly path: string;
   private readonly sink: LogSink;
@@ -59,7 +61,11 @@ export class AccessLogWriter {
   private readonly timers: TimerApi;
   private timer: unknown = undefined;
   private readonly stats: WriterStats;
-  private batch: string[] = [];
+  /** Lines are encoded as they arrive into `chunk` from `start`; full chunks wait in `sealed`. */
+  private chunk: Buffer = Buffer.allocUnsafe(0);
+  private start = 0;
+  private pos = 0;
+  private sealed: Buffer[] = [];
   private batchBytes = 0;
   private writing = false;
   private closed = false;
@@ -82,15 +88,21 @@ export class AccessLogWriter {
     };
   }
 
-  /** Queues one line (with its newline). Never throws, never waits. */
+  /**
+   * Queues one line (with its newline). Never throws, never waits. The line is encoded into the
+   * batch at once, so the string (often a rope of many pieces) dies young.
+   */
   write(line: string): void {
     if (this.closed) return;
+    const max = line.length * 3;
     if (this.batchBytes + line.length > this.maxBufferBytes) {
       this.stats.droppedLines.inc();
       return;
     }
-    this.batch.push(line);
-    this.batchBytes += line.length;
+    if (this.pos + max > this.chunk.length) this.newChunk(max);
+    const n = this.chunk.write(line, this.pos);
+    this.pos += n;
+    this.batchBytes += n;
     this.stats.writeBuffered.inc();
     if (this.writing) return;
     if (this.batchBytes >= this.flushBytes) {
@@ -101,7 +113,7 @@ export class AccessLogWriter {
     }
   }
 
-  /** Bytes (UTF-16 units) waiting to be written. */
+  /** Bytes waiting to be written. */
   get pendingBytes(): number {
     return this.batchBytes;
   }
@@ -112,17 +124,32 @@ export class AccessLogWriter {
     this.closed = true;
     if (this.timer !== undefined) this.timers.clear(this.timer);
     this.timer = undefined;
-    if (this.batch.length > 0) this.sink.writeSync?.(this.batch.join(''));
-    this.batch = [];
+    const data = this.take();
+    if (data.length > 0) this.sink.writeSync?.(data);
     this.sink.close();
+  }
+
+  private newChunk(atLeast: number): void {
+    if (this.pos > this.start) this.sealed.push(this.chunk.subarray(this.start, this.pos));
+    this.chunk = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, atLeast));
+    this.start = 0;
+    this.pos = 0;
+  }
+
+  /** Everything batched, as one buffer; the batch is empty afterwards. */
+  private take(): Buffer {
+    const tail = this.chunk.subarray(this.start, this.pos);
+    this.start = this.pos;
+    const data = this.sealed.length === 0 ? tail : Buffer.concat([...this.sealed, tail]);
+    this.sealed = [];
+    this.batchBytes = 0;
+    return data;
   }
 
   private flush(): void {
     this.timer = undefined;
-    if (this.writing || this.batch.length === 0) return;
-    const data = this.batch.length === 1 ? this.batch[0]! : this.batch.join('');
-    this.batch = [];
-    this.batchBytes = 0;
+    if (this.writing || this.batchBytes === 0) return;
+    const data = this.take();
     this.writing = true;
     this.stats.totalBuffered.set(data.length);
     this.sink.write(data, (err) => {
@@ -130,7 +157,7 @@ export class AccessLogWriter {
       this.stats.totalBuffered.set(0);
       if (err === null) this.stats.writeCompleted.inc();
       else this.stats.writeFailed.inc();
-      if (this.batch.length > 0 && !this.closed) {
+      if (this.batchBytes > 0 && !this.closed) {
         if (this.batchBytes >= this.flushBytes) this.flush();
         else this.timer ??= this.timers.set(this.flushNow, this.flushIntervalMs);
       }
@@ -147,7 +174,7 @@ class FileSink implements LogSink {
     this.path = path;
   }
 
-  write(data: string, done: (err: Error | null) => void): void {
+  write(data: Buffer, done: (err: Error | null) => void): void {
     if (this.fd !== undefined) return this.writeAll(this.fd, data, done);
     fs.open(this.path, 'a', (err, fd) => {
       if (err !== null) return done(err);
@@ -156,7 +183,7 @@ class FileSink implements LogSink {
     });
   }
 
-  writeSync(data: string): void {
+  writeSync(data: Buffer): void {
     try {
       const fd = this.fd ?? fs.openSync(this.path, 'a');
       this.fd = fd;
@@ -171,8 +198,7 @@ class FileSink implements LogSink {
     this.fd = undefined;
   }
 
-  private writeAll(fd: number, data: string, done: (err: Error | null) => void): void {
-    const buf = Buffer.from(data, 'utf8');
+  private writeAll(fd: number, buf: Buffer, done: (err: Error | null) => void): void {
     const step = (offset: number): void => {
       fs.write(fd, buf, offset, buf.length - offset, null, (err, n) => {
         if (err !== null) return done(err);

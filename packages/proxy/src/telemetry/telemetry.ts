@@ -21,10 +21,11 @@ import type { StatsScope, StatsStore } from '../stats/stats.ts';
 import { ClusterTransport } from '../tracing/cluster-transport.ts';
 import { HttpTracer } from '../tracing/http-tracer.ts';
 import { encodeOtlpTraces } from '../tracing/otlp-encoder.ts';
-import { SpanExporter, type TimerApi } from '../tracing/span-exporter.ts';
+import type { Span } from '../tracing/span.ts';
+import { SpanExporter, type SpanSink, type TimerApi } from '../tracing/span-exporter.ts';
 import { FORMAT_B3_MULTI, FORMAT_W3C } from '../tracing/trace-context.ts';
 import { TraceCorrelation } from '../tracing/trace-correlation.ts';
-import { encodeZipkinSpans } from '../tracing/zipkin-encoder.ts';
+import { encodeZipkinRequest, encodeZipkinSpan } from '../tracing/zipkin-encoder.ts';
 import type { ClusterManager } from '../upstream/cluster-manager.ts';
 
 export type TrafficDirection = Listener['trafficDirection'];
@@ -47,7 +48,7 @@ export class Telemetry {
   private readonly stats: StatsStore;
   private readonly writers = new Map<string, AccessLogWriter>();
   private readonly options: TelemetryOptions;
-  private readonly exporters = new Map<string, { exporter: SpanExporter; transport: ClusterTransport }>();
+  private readonly exporters = new Map<string, { exporter: SpanSink; transport: ClusterTransport }>();
   readonly correlation = new TraceCorrelation();
 
   constructor(node: NodeInfo, stats: StatsStore, options: TelemetryOptions = {}) {
@@ -104,7 +105,7 @@ export class Telemetry {
   }
 
   /** One exporter per collector, shared by every connection manager reporting to it. */
-  spanExporter(p: TracingProvider, clusters: ClusterManager): SpanExporter {
+  spanExporter(p: TracingProvider, clusters: ClusterManager): SpanSink {
     const key = JSON.stringify(p);
     const known = this.exporters.get(key);
     if (known !== undefined) return known.exporter;
@@ -113,29 +114,35 @@ export class Telemetry {
     const id = this.identity;
     const serviceName = `${id.app}.${id.namespace}`;
     const ip = this.node.id.split('~')[1] ?? '';
-    const encode = otlp
-      ? (spans: Parameters<typeof encodeOtlpTraces>[0]) =>
-          encodeOtlpTraces(spans, {
-            serviceName:
-              p.serviceName === 'unknown_service:envoy' && id.app !== 'unknown' ? serviceName : p.serviceName,
-            attributes: [['k8s.namespace.name', id.namespace]],
-          })
-      : (spans: Parameters<typeof encodeZipkinSpans>[0]) =>
-          encodeZipkinSpans(
-            spans,
-            {
-              serviceName: this.node.cluster || serviceName,
-              ipv4: /^\d+\.\d+\.\d+\.\d+$/.test(ip) ? ip : '',
-            },
-            p.traceId128,
-          );
-    const exporter = new SpanExporter({
-      encode,
+    const resource = {
+      serviceName:
+        p.kind !== 'opentelemetry' || (p.serviceName === 'unknown_service:envoy' && id.app !== 'unknown')
+          ? serviceName
+          : p.serviceName,
+      attributes: [['k8s.namespace.name', id.namespace]] as [string, string][],
+    };
+    const local = {
+      serviceName: this.node.cluster || serviceName,
+      ipv4: /^\d+\.\d+\.\d+\.\d+$/.test(ip) ? ip : '',
+    };
+    const traceId128 = p.kind === 'zipkin' && p.traceId128;
+    const common = {
       transport,
       stats: this.stats.scope(`tracing.${p.kind}.`),
       flushIntervalMs: this.options.traceFlushIntervalMs,
       timers: this.options.traceTimers,
-    });
+    };
+    const exporter: SpanSink = otlp
+      ? new SpanExporter<Span>({
+          ...common,
+          encodeSpan: (span) => span,
+          encodeBatch: (spans) => encodeOtlpTraces(spans, resource),
+        })
+      : new SpanExporter<string>({
+          ...common,
+          encodeSpan: (span) => encodeZipkinSpan(span, local, traceId128),
+          encodeBatch: encodeZipkinRequest,
+        });
     this.exporters.set(key, { exporter, transport });
     return exporter;
   }

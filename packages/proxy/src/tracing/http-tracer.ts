@@ -14,7 +14,7 @@ import type { HttpStream } from '../http/http-stream.ts';
 import type { WorkloadIdentity } from '../istio/workload-identity.ts';
 import type { Counter } from '../stats/stats.ts';
 import { SPAN_KIND_CLIENT, SPAN_KIND_SERVER, Span } from './span.ts';
-import type { SpanExporter } from './span-exporter.ts';
+import type { SpanSink } from './span-exporter.ts';
 import { extractTraceContext, injectTraceContext, type TraceContext } from './trace-context.ts';
 import type { TraceCorrelation } from './trace-correlation.ts';
 import { newSpanId, newTraceId } from './trace-ids.ts';
@@ -23,7 +23,7 @@ export interface HttpTracerOptions {
   inbound: boolean;
   /** FORMAT_* bits the provider writes (W3C for OpenTelemetry, B3 multi for Zipkin). */
   formats: number;
-  exporter: SpanExporter | undefined;
+  exporter: SpanSink | undefined;
   correlation: TraceCorrelation;
   identity: WorkloadIdentity;
   nodeId: string;

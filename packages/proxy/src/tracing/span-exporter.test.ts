@@ -31,7 +31,8 @@ describe('SpanExporter', () => {
     const sent: number[] = [];
     const callbacks: ((err: Error | null) => void)[] = [];
     const exporter = new SpanExporter({
-      encode: (spans) => String(spans.length),
+      encodeSpan: (s) => s.spanId,
+      encodeBatch: (spans) => String(spans.length),
       transport: {
         send: (body, done) => {
           sent.push(Number(body));

@@ -1,6 +1,7 @@
 /**
- * Batches finished spans and sends them to a collector, off the request path. Spans queue in
- * memory up to `maxQueuedSpans` (beyond that they are dropped and counted, so a collector that is
+ * Batches finished spans and sends them to a collector, off the request path. A span is encoded
+ * when it finishes (so no span object outlives its request) and queues in memory up to
+ * `maxQueuedSpans` (beyond that they are dropped and counted, so a collector that is
  * down costs bounded memory); a batch goes out when `maxBatchSpans` are queued or
  * `flushIntervalMs` after the first span of a batch, with one report in flight at a time. A
  * failed report is dropped and counted, never retried.
@@ -10,6 +11,12 @@ import type { Span } from './span.ts';
 
 export interface SpanTransport {
   send(body: Uint8Array | string, done: (err: Error | null) => void): void;
+}
+
+/** Where finished spans go. */
+export interface SpanSink {
+  export(span: Span): void;
+  stop(): void;
 }
 
 export interface TimerApi {
@@ -22,8 +29,11 @@ const realTimers: TimerApi = {
   clear: (h) => clearTimeout(h as NodeJS.Timeout),
 };
 
-export interface SpanExporterOptions {
-  encode: (spans: readonly Span[]) => Uint8Array | string;
+export interface SpanExporterOptions<P = unknown> {
+  /** One finished span, in the form the batch is made of (encoded text, or the span itself). */
+  encodeSpan: (span: Span) => P;
+  /** A batch as a request body. */
+  encodeBatch: (spans: readonly P[]) => Uint8Array | string;
   transport: SpanTransport;
   /** e.g. `tracing.opentelemetry.` */
   stats: StatsScope;
@@ -33,9 +43,9 @@ export interface SpanExporterOptions {
   timers?: TimerApi;
 }
 
-export class SpanExporter {
-  private readonly o: Required<Omit<SpanExporterOptions, 'stats'>>;
-  private queue: Span[] = [];
+export class SpanExporter<P> implements SpanSink {
+  private readonly o: Required<Omit<SpanExporterOptions<P>, 'stats'>>;
+  private queue: P[] = [];
   private inFlight = false;
   private timer: unknown;
   private stopped = false;
@@ -44,9 +54,10 @@ export class SpanExporter {
   private readonly reportsSent: Counter;
   private readonly reportsFailed: Counter;
 
-  constructor(options: SpanExporterOptions) {
+  constructor(options: SpanExporterOptions<P>) {
     this.o = {
-      encode: options.encode,
+      encodeSpan: options.encodeSpan,
+      encodeBatch: options.encodeBatch,
       transport: options.transport,
       maxQueuedSpans: options.maxQueuedSpans ?? 4096,
       maxBatchSpans: options.maxBatchSpans ?? 512,
@@ -64,7 +75,7 @@ export class SpanExporter {
       this.spansDropped.inc();
       return;
     }
-    this.queue.push(span);
+    this.queue.push(this.o.encodeSpan(span));
     if (this.queue.length >= this.o.maxBatchSpans) this.flush();
     else if (this.timer === undefined)
       this.timer = this.o.timers.set(() => this.onTimer(), this.o.flushIntervalMs);
@@ -87,7 +98,7 @@ export class SpanExporter {
     this.inFlight = true;
     let body: Uint8Array | string;
     try {
-      body = this.o.encode(batch);
+      body = this.o.encodeBatch(batch);
     } catch {
       this.inFlight = false;
       this.reportsFailed.inc();
