@@ -28,7 +28,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --duration <sec>      seconds per measured run: wrk, and each open-loop rate (default 3; env BENCH_DURATION)
   --warmup <sec>        unmeasured wrk warm-up per target and round (default 1)
   --quick               smoke run: 1 round, 2 s runs
-  --targets <list>      comma-separated subset of direct,tandem,haproxy,nginx (default all; direct is always run)
+  --targets <list>      comma-separated subset of direct,tandem,haproxy,nginx (default all; direct is always run);
+                        tandem brings tandem-accesslog and tandem-tracing along (add no-telemetry to skip them)
   --rates <list>        open-loop rates in requests/s (default 1000,5000)
   --connections <n>     wrk connections (default 32)
   --no-pin              do not pin with taskset
@@ -37,7 +38,16 @@ export const USAGE = `Usage: npm run bench -- [options]
 
   TANDEM_ROOT=<dir>     Tandem checkout whose packages/cli/bin/tandem.js is benchmarked (default: this repo)`;
 
-const ALL_TARGETS: TargetName[] = ['direct', 'tandem', 'haproxy', 'nginx'];
+const ALL_TARGETS: TargetName[] = [
+  'direct',
+  'tandem',
+  'tandem-accesslog',
+  'tandem-tracing',
+  'haproxy',
+  'nginx',
+];
+/** Selecting `tandem` also measures these rows (each a ratio to the plain Tandem row). */
+const TANDEM_TELEMETRY: TargetName[] = ['tandem-accesslog', 'tandem-tracing'];
 
 /** Parses flags and environment; throws a message meant for the user on bad input. */
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv, repoRoot: string): BenchOptions {
@@ -84,11 +94,14 @@ function parseTargets(list: string | undefined): TargetName[] {
   if (!list) return ALL_TARGETS;
   const names = list.split(',').map((name) => name.trim());
   for (const name of names) {
-    if (!ALL_TARGETS.includes(name as TargetName)) {
+    if (name !== 'no-telemetry' && !ALL_TARGETS.includes(name as TargetName)) {
       throw new Error(`--targets: unknown target "${name}" (known: ${ALL_TARGETS.join(', ')})`);
     }
   }
-  return ALL_TARGETS.filter((name) => name === 'direct' || names.includes(name));
+  const withTelemetry = names.includes('tandem') && !names.includes('no-telemetry');
+  return ALL_TARGETS.filter(
+    (name) => name === 'direct' || names.includes(name) || (withTelemetry && TANDEM_TELEMETRY.includes(name)),
+  );
 }
 
 function niceness(text: string): number {

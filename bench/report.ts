@@ -1,6 +1,7 @@
 import { formatTable } from './format-table.ts';
 import type { BenchResults } from './results.ts';
 import type { Ratios, TargetSummary } from './summarize.ts';
+import { telemetryCosts } from './telemetry-cost.ts';
 
 /** Run-queue wait of the proxy above which a run counts as disturbed by other work on its core. */
 const DISTURBED_WAIT = 0.02;
@@ -54,12 +55,31 @@ export function renderReport(results: BenchResults): string {
         .filter((t) => t.target !== 'direct')
         .map((t) => [t.label, ...ratioCells(t.vsHaproxy), ...ratioCells(t.vsNginx)]),
     ),
+    ...telemetrySection(results),
     '',
     'Tandem targets from the issue (report only; never fails the run)',
     ...results.criteria.map((c) => `  ${c.verdict.padEnd(7)} ${c.criterion}: ${c.detail}`),
     ...notes(results),
   ];
   return `${sections.join('\n')}\n`;
+}
+
+function telemetrySection(results: BenchResults): string[] {
+  const costs = telemetryCosts(results.targets);
+  if (costs.length === 0) return [];
+  return [
+    '',
+    'Telemetry cost, relative to the plain Tandem row (Istio metrics are always on, in every Tandem row)',
+    formatTable(
+      ['target', 'req/s vs plain', 'CPU/req vs plain', 'limit'],
+      costs.map((c) => [
+        c.label,
+        times(c.throughputRatio),
+        times(c.cpuRatio),
+        `<= ${Math.round(c.maxCost * 100)}% cost`,
+      ]),
+    ),
+  ];
 }
 
 function rateHeaders(rate: number): string[] {

@@ -18,6 +18,7 @@ import { summarize } from './summarize.ts';
 import { startBackend } from './targets/backend.ts';
 import { buildTargets } from './targets/build-targets.ts';
 import type { Target, TargetContext } from './targets/target.ts';
+import { telemetryCriteria } from './telemetry-cost.ts';
 import { findTools, type Tools, toolVersion } from './tools.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -62,7 +63,7 @@ async function main(): Promise<number> {
       options,
       pinning: describePinning(options),
       targets: summaries,
-      criteria: evaluateCriteria(summaries, options.ratesPerSec[0]),
+      criteria: [...evaluateCriteria(summaries, options.ratesPerSec[0]), ...telemetryCriteria(summaries)],
       rounds,
     };
     const file = writeResults(results, options.outDir, startedAt);

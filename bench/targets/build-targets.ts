@@ -14,9 +14,12 @@ export interface TargetVersions {
 
 /** The selected targets, in the order of the first round: direct, Tandem, HAProxy, nginx. */
 export function buildTargets(tools: Tools, versions: TargetVersions, options: BenchOptions): Target[] {
+  const tandemLabel = versions.tandem === 'unknown' ? 'Tandem' : `Tandem ${versions.tandem}`;
   const all: Target[] = [
     directTarget(),
-    tandemTarget(options.tandemRoot, versions.tandem === 'unknown' ? 'Tandem' : `Tandem ${versions.tandem}`),
+    tandemTarget(options.tandemRoot, tandemLabel, 'plain'),
+    tandemTarget(options.tandemRoot, `${tandemLabel} + access log`, 'accesslog'),
+    tandemTarget(options.tandemRoot, `${tandemLabel} + 100% tracing`, 'tracing'),
     haproxyTarget(tools.haproxy, versions.haproxy),
     nginxProxyTarget(tools.nginx, versions.nginx),
   ];

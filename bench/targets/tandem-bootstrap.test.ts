@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { validateBootstrap } from '@tandem/api';
 import { parse } from 'yaml';
 import { renderBootstrap } from './tandem-bootstrap.ts';
 
@@ -32,5 +33,21 @@ describe('renderBootstrap', () => {
     assert.equal(cluster.lb_policy, 'ROUND_ROBIN');
     const endpoint = cluster.load_assignment.endpoints[0].lb_endpoints[0].endpoint;
     assert.deepEqual(endpoint.address.socket_address, { address: '127.0.0.1', port_value: 8080 });
+  });
+
+  it('adds an access log or 100% tracing that Tandem accepts', () => {
+    for (const telemetry of [{ accessLogPath: '/tmp/a.log' }, { otlpPort: 4318 }]) {
+      const doc = parse(
+        renderBootstrap({ adminPort: 9901, listenerPort: 10000, backendPort: 8080 }, telemetry),
+      );
+      const result = validateBootstrap(doc);
+      assert.ok(result.ok, JSON.stringify(!result.ok && result.errors));
+      assert.deepEqual(result.warnings, []);
+      const hcm = result.bootstrap.staticResources.listeners[0]!.filterChains[0]!.filters[0]!;
+      assert.equal(hcm.kind, 'http_connection_manager');
+      if (hcm.kind !== 'http_connection_manager') return;
+      if ('accessLogPath' in telemetry) assert.equal(hcm.config.accessLog[0]?.path, '/tmp/a.log');
+      else assert.equal(hcm.config.tracing?.randomSamplingPercent, 100);
+    }
   });
 });

@@ -1,6 +1,9 @@
 import type { Cleanup } from '../proc/cleanup.ts';
 
-export type TargetName = 'direct' | 'tandem' | 'haproxy' | 'nginx';
+export type TargetName = 'direct' | 'tandem' | 'tandem-accesslog' | 'tandem-tracing' | 'haproxy' | 'nginx';
+
+/** Tandem with one telemetry feature switched on (metrics are always on, in every Tandem row). */
+export type TandemVariant = 'plain' | 'accesslog' | 'tracing';
 
 /** What every target needs to start: where the backend is, which CPU the proxy gets, who cleans up. */
 export interface TargetContext {

@@ -1,5 +1,7 @@
 export const TANDEM_VERSION = '0.1.0';
 
+export { ENVOY_DEFAULT_FORMAT, FILE_ACCESS_LOG_TYPE_URL } from './envoy/access-log/access-log.ts';
+export { parseFormatString } from './envoy/access-log/format-string.ts';
 // Envoy config validation: raw bootstrap / xDS resources in, validated domain types out.
 export { type ConfigIssue, formatConfigIssue } from './envoy/config-issue.ts';
 export { compileRe2, type Re2Result } from './envoy/core/re2.ts';
@@ -7,6 +9,7 @@ export { registerHttpFilterSchema } from './envoy/hcm/http-filter-registry.ts';
 export { ROUTER_TYPE_URL, type RouterConfig } from './envoy/hcm/router.ts';
 export { ConfigIssueCode, type ConfigIssueCodeValue } from './envoy/issue-codes.ts';
 export * as envoySchema from './envoy/schema/dsl.ts';
+export { OPENTELEMETRY_TYPE_URL, ZIPKIN_TYPE_URL } from './envoy/tracing/tracing.ts';
 export type * from './envoy/types.ts';
 export { parseBootstrapText } from './envoy/validate/parse-bootstrap-text.ts';
 export { type ConfigTextResult, parseConfigText } from './envoy/validate/parse-config-text.ts';

@@ -71,8 +71,11 @@ describe('tandem analyze', () => {
   it('reports unsupported kinds as notices and exits 0 when they are valid', async () => {
     const r = await analyze(path.join(CRDS, 'telemetry-valid.yaml'), path.join(CRDS, 'wasm-valid.yaml'));
     assert.equal(r.code, 0, r.stdout);
-    assert.equal(lines(r.stdout, 'TANDEM_WARN_ISTIO_UNSUPPORTED_KIND').length, 7);
-    assert.match(r.stdout, /0 errors, 0 warnings, 7 not supported$/m);
+    assert.equal(lines(r.stdout, 'TANDEM_WARN_ISTIO_UNSUPPORTED_KIND').length, 4);
+    // Telemetry is supported: the fields Tandem does not apply are reported, never dropped silently.
+    assert.equal(lines(r.stdout, 'TANDEM_WARN_ISTIO_UNSUPPORTED_FIELD').length, 8);
+    assert.match(r.stdout, /Telemetry default\/tag-upsert: spec\.metrics: not supported by Tandem yet/);
+    assert.match(r.stdout, /0 errors, 8 warnings, 4 not supported$/m);
   });
 
   it('prints JSON with -o json', async () => {

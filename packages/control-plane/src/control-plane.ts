@@ -9,6 +9,7 @@ import { TypeUrls } from '@tandem/xds-proto';
 import { readConfigDir, watchConfigDir } from './config/config-dir.ts';
 import type { ConfigSource } from './config/config-source.ts';
 import { ConfigStore, type FileParser } from './config/config-store.ts';
+import type { MeshConfig } from './config/mesh-config.ts';
 import { ControlPlaneMetrics } from './debug/metrics.ts';
 import { buildMeshSnapshot, type MeshSnapshot } from './model/mesh-snapshot.ts';
 import { type ProxyInfo, parseProxyInfo } from './proxy/proxy-info.ts';
@@ -49,6 +50,8 @@ export interface ControlPlaneOptions {
   /** Watch the directory for changes (default true). */
   watch?: boolean;
   log?: (line: string) => void;
+  /** Mesh-wide settings (access logs, tracing); Istio's defaults when absent. */
+  meshConfig?: MeshConfig;
 }
 
 export interface ConnectedProxy {
@@ -76,6 +79,7 @@ export class ControlPlane {
   private stopWatching: (() => void) | undefined;
   private readonly unsubscribe: (() => void)[] = [];
   private loaded = false;
+  private seenRejections = new Set<string>();
 
   constructor(options: ControlPlaneOptions) {
     this.options = options;
@@ -83,6 +87,7 @@ export class ControlPlane {
       cache: this.cache,
       onConnect: (node) => this.onConnect(node),
       onDisconnect: (_node, key) => this.onDisconnect(key),
+      observer: this.metrics.adsObserver,
     });
     this.debouncer = new Debouncer<number>({
       quietMs: options.debounceQuietMs ?? 100,
@@ -149,6 +154,7 @@ export class ControlPlane {
           `rejected ${r.key ?? r.file}: ${issue.path}: ${issue.message}${r.keptPrevious ? ' (previous version kept)' : ''}`,
         );
     }
+    this.countNewRejections();
     this.metrics.configRejections.set(this.store.currentRejections().length);
     if (changed || !this.loaded) {
       this.rebuildMesh();
@@ -166,6 +172,18 @@ export class ControlPlane {
 
   // ------------------------------------------------------------ internals
 
+  /** galley_validation_failed counts each rejection once, not on every reload that still has it. */
+  private countNewRejections(): void {
+    const now = new Set<string>();
+    for (const r of this.store.currentRejections()) {
+      const key = `${r.key ?? r.file}\n${r.issues.map((i) => i.message).join('\n')}`;
+      now.add(key);
+      if (!this.seenRejections.has(key))
+        this.metrics.validationFailed.inc({ kind: (r.key ?? 'unknown').split('/')[0] ?? 'unknown' });
+    }
+    this.seenRejections = now;
+  }
+
   private rebuildMesh(): void {
     const declared = [
       ...this.store.list(),
@@ -179,7 +197,7 @@ export class ControlPlane {
       ...servicesFromConfig(objects),
       ...(this.options.registries ?? []).flatMap((r) => r.services()),
     ];
-    this.mesh = buildMeshSnapshot(String(++this.meshGeneration), objects, services);
+    this.mesh = buildMeshSnapshot(String(++this.meshGeneration), objects, services, this.options.meshConfig);
     this.metrics.services.set(this.mesh.services.size);
     this.metrics.virtualServices.set(this.mesh.virtualServices.length);
   }

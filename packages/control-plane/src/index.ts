@@ -9,6 +9,8 @@ export {
 } from './ca-auth/caller-authenticator.ts';
 export { TokenReviewAuthenticator } from './ca-auth/token-review-authenticator.ts';
 export { parseIstioFile } from './config/istio-file-parser.ts';
+export { type MeshConfig, parseMeshConfig } from './config/mesh-config.ts';
+
 // The control plane assembled, its config loading and its debug API.
 export { type ConnectedProxy, ControlPlane, type ControlPlaneOptions } from './control-plane.ts';
 export { DebugServer } from './debug/debug-server.ts';

@@ -16,6 +16,8 @@ import { TANDEM_VERSION } from '@tandem/api';
 import './builtin.ts';
 import type { AdminTarget, DynamicConfigDump, ListenerInfo, ServerState } from './admin/admin-handler.ts';
 import { AdminServer } from './admin/admin-server.ts';
+import { LogLevels } from './admin/log-levels.ts';
+import { PrometheusServer } from './admin/prometheus-server.ts';
 import type { ApplyOptions, ApplyResult } from './config/apply-result.ts';
 import { ListenerManager } from './listener/listener-manager.ts';
 import { rdsDependencies } from './listener/rds-dependencies.ts';
@@ -23,6 +25,7 @@ import { RdsRoutes } from './router/rds-routes.ts';
 import { type RouteProvider, StaticRouteProvider } from './router/route-provider.ts';
 import { compileRouteConfiguration } from './router/route-table.ts';
 import { StatsStore } from './stats/stats.ts';
+import { Telemetry, type TelemetryOptions } from './telemetry/telemetry.ts';
 import { buildClientTlsOptions } from './tls/client-tls-options.ts';
 import { secretLookup } from './tls/secret-resolution.ts';
 import { ClusterManager } from './upstream/cluster-manager.ts';
@@ -41,12 +44,23 @@ export interface ProxyOptions {
   clock?: Clock;
   /** Where progress lines go (default: stderr). */
   log?: (line: string) => void;
+  /** Where to serve `/stats/prometheus` for scraping (Istio: 0.0.0.0:15090); none when absent. */
+  prometheusAddress?: { address: string; port: number };
+  /**
+   * Admin address when the bootstrap has no `admin` block (the CLI passes 127.0.0.1:15000, so the
+   * admin API is on localhost by default); a bind failure then is a warning, not an error.
+   */
+  defaultAdminAddress?: { address: string; port: number };
+  /** Access log writers and span batching (tests shorten the flush interval). */
+  telemetry?: TelemetryOptions;
   /** Called when the proxy has fully stopped (e.g. after /quitquitquit). */
   onExit?: () => void;
 }
 
 export class ProxyServer implements AdminTarget {
   readonly stats = new StatsStore();
+  readonly telemetry: Telemetry;
+  readonly logLevels = new LogLevels();
   readonly clusters: ClusterManager;
   readonly bootstrap: Bootstrap;
   private readonly options: ProxyOptions;
@@ -58,6 +72,8 @@ export class ProxyServer implements AdminTarget {
   private xds: XdsClientHandle | undefined;
   private admin: AdminServer | undefined;
   private adminPortValue = 0;
+  private prometheus: PrometheusServer | undefined;
+  private prometheusPortValue = 0;
   private serverState: ServerState = 'PRE_INITIALIZING';
   private healthFailed = false;
   private readonly startedMs = Date.now();
@@ -67,6 +83,7 @@ export class ProxyServer implements AdminTarget {
     this.options = options;
     this.bootstrap = options.bootstrap;
     this.clock = options.clock ?? systemClock;
+    this.telemetry = new Telemetry(options.bootstrap.node, this.stats, options.telemetry);
     const sr = options.bootstrap.staticResources;
     const secrets = secretLookup(sr.secrets);
     this.clusters = new ClusterManager(this.stats, (c) =>
@@ -82,6 +99,8 @@ export class ProxyServer implements AdminTarget {
       stats: this.stats,
       clock: this.clock,
       routes: (hcm: HttpConnectionManager) => this.routeProvider(hcm),
+      telemetry: this.telemetry,
+      direction: 'UNSPECIFIED' as const,
     };
     this.listenerManager = new ListenerManager(sr.listeners, {
       filters,
@@ -99,6 +118,23 @@ export class ProxyServer implements AdminTarget {
     if (adminCfg !== undefined) {
       this.admin = new AdminServer(this);
       this.adminPortValue = await this.admin.listen(adminCfg.address.address, adminCfg.address.portValue);
+      if (!isLoopback(adminCfg.address.address))
+        this.log(`warning: the admin API listens on ${adminCfg.address.address}, not only on localhost`);
+    } else if (this.options.defaultAdminAddress !== undefined) {
+      const { address, port } = this.options.defaultAdminAddress;
+      const admin = new AdminServer(this);
+      try {
+        this.adminPortValue = await admin.listen(address, port);
+        this.admin = admin;
+      } catch (err) {
+        admin.close();
+        this.log(`warning: no admin API: ${(err as Error).message}`);
+      }
+    }
+    const prom = this.options.prometheusAddress;
+    if (prom !== undefined) {
+      this.prometheus = new PrometheusServer(this.stats, this.telemetry);
+      this.prometheusPortValue = await this.prometheus.listen(prom.address, prom.port);
     }
     this.serverState = 'INITIALIZING';
     if (this.bootstrap.dynamicResources?.ads !== undefined) {
@@ -117,6 +153,11 @@ export class ProxyServer implements AdminTarget {
 
   get adminPort(): number {
     return this.adminPortValue;
+  }
+
+  /** Bound port of the scrape listener (0 when there is none). */
+  get prometheusPort(): number {
+    return this.prometheusPortValue;
   }
 
   /** Bound port of the listener named `name` (a warming listener's socket is bound too). */
@@ -285,13 +326,20 @@ export class ProxyServer implements AdminTarget {
     this.dynamicClusters.shutdown();
     this.clusters.shutdown();
     this.admin?.close();
+    this.prometheus?.close();
+    this.telemetry.close();
   }
 
   private log(line: string): void {
+    if (!this.logLevels.enabled('main', 'info')) return;
     (this.options.log ?? ((s: string) => process.stderr.write(`${s}\n`)))(line);
   }
 }
 
 function isInbound(config: Listener | undefined): boolean {
   return config?.trafficDirection === 'INBOUND';
+}
+
+function isLoopback(address: string): boolean {
+  return address === 'localhost' || address === '::1' || address.startsWith('127.');
 }

@@ -53,6 +53,9 @@ export const XDS_PROTO_FILES: readonly string[] = [
   // Access logs
   'envoy/extensions/access_loggers/file/v3/file.proto',
   'envoy/extensions/access_loggers/stream/v3/stream.proto',
+  // Tracers
+  'envoy/config/trace/v3/opentelemetry.proto',
+  'envoy/config/trace/v3/zipkin.proto',
   // Well-known types (protobufjs bundles them; listed so that all are present)
   'google/protobuf/any.proto',
   'google/protobuf/duration.proto',

@@ -5,6 +5,7 @@
  * turns it into these types. Names are camelCase, durations are milliseconds (`...Ms`), defaults
  * are filled in, and every oneof is a discriminated union with a `kind`.
  */
+import type { FormatSegment } from './access-log/format-string.ts';
 
 export interface Bootstrap {
   node: NodeInfo;
@@ -179,8 +180,59 @@ export type Secret =
 
 // ---------------------------------------------------------------- network filters
 
+// ---------------------------------------------------------------- access logs and tracing
+
+/** One parsed piece of a format string (see access-log/format-string.ts). */
+export type { FormatSegment } from './access-log/format-string.ts';
+
+export type JsonFormatValue =
+  | { kind: 'template'; segments: readonly FormatSegment[] }
+  | { kind: 'object'; fields: readonly (readonly [string, JsonFormatValue])[] }
+  | { kind: 'constant'; value: unknown };
+
+export type AccessLogFormat =
+  | { kind: 'text'; template: string; segments: readonly FormatSegment[]; omitEmptyValues: boolean }
+  | { kind: 'json'; root: JsonFormatValue; omitEmptyValues: boolean };
+
+/** A file access logger (`/dev/stdout` and `/dev/stderr` included). */
+export interface AccessLog {
+  name: string;
+  path: string;
+  format: AccessLogFormat;
+}
+
+export type TracingCustomTag =
+  | { tag: string; kind: 'literal'; value: string }
+  | { tag: string; kind: 'header'; name: string; defaultValue: string };
+
+export interface HttpCollector {
+  /** The cluster the collector is reached through. */
+  cluster: string;
+  /** `:authority` for the export request. */
+  authority: string;
+  path: string;
+  timeoutMs: number;
+  headers: { key: string; value: string }[];
+}
+
+export type TracingProvider =
+  | ({ kind: 'opentelemetry'; serviceName: string } & HttpCollector)
+  | ({ kind: 'zipkin'; traceId128: boolean; sharedSpanContext: boolean } & HttpCollector);
+
+/** HttpConnectionManager.Tracing; percentages are 0..100. */
+export interface HcmTracing {
+  clientSamplingPercent: number;
+  randomSamplingPercent: number;
+  overallSamplingPercent: number;
+  maxPathTagLength: number;
+  customTags: TracingCustomTag[];
+  /** Undefined: decisions are made and headers propagated, but no span is exported. */
+  provider: TracingProvider | undefined;
+}
+
 export interface TcpProxy {
   statPrefix: string;
+  accessLog: AccessLog[];
   clusterSpecifier:
     | { kind: 'cluster'; cluster: string }
     | { kind: 'weightedClusters'; clusters: WeightedTcpCluster[] };
@@ -231,6 +283,9 @@ export interface HttpConnectionManager {
   http1: Http1ProtocolOptions;
   http2: Http2ProtocolOptions;
   delayedCloseTimeoutMs: number;
+  accessLog: AccessLog[];
+  /** Undefined when the connection manager has no `tracing` block (no spans, no propagation). */
+  tracing: HcmTracing | undefined;
 }
 
 export interface UpgradeConfig {

@@ -22,6 +22,7 @@ export type IstioObject =
   | { kind: 'WorkloadEntry'; meta: ObjectMeta; spec: WorkloadEntry }
   | { kind: 'Sidecar'; meta: ObjectMeta; spec: Sidecar }
   | { kind: 'Gateway'; meta: ObjectMeta; spec: Gateway }
+  | { kind: 'Telemetry'; meta: ObjectMeta; spec: Telemetry }
   | { kind: 'PeerAuthentication'; meta: ObjectMeta; spec: PeerAuthentication }
   | { kind: 'AuthorizationPolicy'; meta: ObjectMeta; spec: AuthorizationPolicy }
   | { kind: 'RequestAuthentication'; meta: ObjectMeta; spec: RequestAuthentication }
@@ -445,4 +446,18 @@ export interface KubeEndpointSlice {
     targetRef: { kind: string; name: string } | undefined;
   }[];
   ports: { name: string; port: number; protocol: string; appProtocol: string }[];
+}
+
+// ---------------------------------------------------------------- Telemetry
+
+/** telemetry.istio.io Telemetry, the fields Tandem applies. */
+export interface Telemetry {
+  /** Workload labels; undefined applies to the namespace (or the mesh, in the root namespace). */
+  selector: Record<string, string> | undefined;
+  tracing: {
+    providers: string[];
+    randomSamplingPercentage: number | undefined;
+    disableSpanReporting: boolean | undefined;
+  }[];
+  accessLogging: { providers: string[]; disabled: boolean | undefined }[];
 }

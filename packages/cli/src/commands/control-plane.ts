@@ -16,7 +16,9 @@ import {
   type KubeConnection,
   type KubeIntegration,
   kubeconfigConnection,
+  type MeshConfig,
   parseIstioFile,
+  parseMeshConfig,
   readInjectSettings,
   startKubeIntegration,
 } from '@tandem/control-plane';
@@ -35,6 +37,7 @@ interface Flags {
   webhookConfigName: string;
   webhookDnsNames: string;
   injectionConfig?: string;
+  meshConfig?: string;
 }
 
 export function addControlPlaneCommand(program: Command): void {
@@ -68,6 +71,10 @@ export function addControlPlaneCommand(program: Command): void {
       '--injection-config <file>',
       'injection settings (YAML/JSON: proxyImage, caAudience, resources, ...)',
     )
+    .option(
+      '--mesh-config <file>',
+      'Istio MeshConfig YAML (or the istio ConfigMap): accessLogFile, accessLogEncoding, tracing, extensionProviders',
+    )
     .action(async (flags: Flags) => {
       process.exitCode = await run(flags);
     });
@@ -86,6 +93,25 @@ function injectionSettings(file: string | undefined): Partial<InjectSettings> {
 
 async function run(flags: Flags): Promise<number> {
   const log = (line: string): void => void process.stderr.write(`tandem control-plane: ${line}\n`);
+  let meshConfig: MeshConfig | undefined;
+  if (flags.meshConfig !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(flags.meshConfig, 'utf8');
+    } catch (err) {
+      log(
+        `cannot read ${flags.meshConfig}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      );
+      return 1;
+    }
+    const parsed = parseMeshConfig(text, flags.meshConfig);
+    for (const n of parsed.notices) log(`notice: ${n}`);
+    if (parsed.errors.length > 0) {
+      for (const e of parsed.errors) log(`error: ${e} [TANDEM_ERR_MESH_CONFIG]`);
+      return 1;
+    }
+    meshConfig = parsed.config;
+  }
   let kube: KubeIntegration | undefined;
   let cp: ControlPlane | undefined;
   let debug: DebugServer | undefined;
@@ -120,6 +146,7 @@ async function run(flags: Flags): Promise<number> {
       registries: sources,
       configSources: sources,
       log,
+      meshConfig,
     });
     await cp.start();
     const xdsPort = await cp.ads.listen(flags.xdsAddress);

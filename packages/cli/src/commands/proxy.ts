@@ -6,6 +6,12 @@ import { readFile } from 'node:fs/promises';
 import { formatConfigIssue, parseConfigText, validateBootstrap } from '@tandem/api';
 import { ProxyServer } from '@tandem/proxy';
 import type { Command } from 'commander';
+import { splitHostPort } from '../host-port.ts';
+
+function hostPort(text: string): { address: string; port: number } {
+  const [address, port] = splitHostPort(text);
+  return { address, port };
+}
 
 export const EXIT_CONFIG = 1;
 export const EXIT_RUNTIME = 2;
@@ -13,6 +19,8 @@ export const EXIT_RUNTIME = 2;
 interface ProxyFlags {
   config: string;
   drainTimeS: string;
+  adminAddress: string;
+  prometheusAddress?: string;
 }
 
 export function addProxyCommand(program: Command): void {
@@ -21,6 +29,15 @@ export function addProxyCommand(program: Command): void {
     .description('Run the sidecar proxy from an Envoy v3 bootstrap (YAML or JSON).')
     .requiredOption('-c, --config <file>', 'Envoy v3 bootstrap file (YAML or JSON)')
     .option('--drain-time-s <seconds>', 'on SIGTERM, how long in-flight requests may take to finish', '5')
+    .option(
+      '--admin-address <host:port>',
+      "admin API address when the bootstrap has no admin block ('none' for no admin API)",
+      '127.0.0.1:15000',
+    )
+    .option(
+      '--prometheus-address <host:port>',
+      "serve /stats/prometheus on a dedicated scrape port (Istio's is 0.0.0.0:15090)",
+    )
     .addHelpText(
       'after',
       '\nSupported bootstrap fields: docs/bootstrap-subset.md\nExit codes: 0 clean exit, 1 invalid config, 2 runtime failure (e.g. port in use).',
@@ -44,7 +61,14 @@ async function runProxy(flags: ProxyFlags): Promise<number> {
   const exited = new Promise<number>((resolve) => (done = resolve));
   let server: ProxyServer;
   try {
-    server = new ProxyServer({ ...loaded, drainTimeMs, onExit: () => done(0) });
+    server = new ProxyServer({
+      ...loaded,
+      drainTimeMs,
+      onExit: () => done(0),
+      defaultAdminAddress: flags.adminAddress === 'none' ? undefined : hostPort(flags.adminAddress),
+      prometheusAddress:
+        flags.prometheusAddress === undefined ? undefined : hostPort(flags.prometheusAddress),
+    });
     await server.start();
   } catch (err) {
     const e = err as Error & { code?: string };
@@ -56,6 +80,8 @@ async function runProxy(flags: ProxyFlags): Promise<number> {
   for (const l of server.listeners())
     process.stderr.write(`tandem proxy: listener "${l.name}" on ${l.address}:${l.port}\n`);
   if (server.adminPort > 0) process.stderr.write(`tandem proxy: admin on port ${server.adminPort}\n`);
+  if (server.prometheusPort > 0)
+    process.stderr.write(`tandem proxy: /stats/prometheus on port ${server.prometheusPort}\n`);
   let signalled = false;
   const onSignal = (sig: string): void => {
     if (signalled) {

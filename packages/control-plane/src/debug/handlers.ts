@@ -34,6 +34,35 @@ export function buildDebugHandlers(cp: ControlPlane): DebugHandler[] {
       handle: () => json({ rejections: cp.store.currentRejections(), notices: cp.store.currentNotices() }),
     },
     {
+      path: '/debug/connections',
+      help: 'connected proxies: id, kind, namespace, labels, connected since, translation notes',
+      handle: () =>
+        json(
+          cp.connectedProxies().map((p) => ({
+            id: p.key,
+            kind: p.info.kind,
+            namespace: p.info.namespace,
+            labels: p.info.labels,
+            connectedAt: new Date(p.connectedAt).toISOString(),
+            notes: p.notes,
+          })),
+        ),
+    },
+    {
+      path: '/debug/nacks',
+      help: 'the last config each proxy rejected (NACK), per type, with its error',
+      handle: () =>
+        json(
+          cp.ads
+            .getStatus()
+            .connections.flatMap((c) =>
+              c.types
+                .filter((t) => t.lastNack !== null)
+                .map((t) => ({ proxy: c.nodeKey ?? c.nodeId, typeUrl: t.typeUrl, ...t.lastNack })),
+            ),
+        ),
+    },
+    {
       path: '/debug/configz',
       help: 'the applied config objects',
       handle: () => json({ version: cp.store.version, objects: cp.store.list() }),

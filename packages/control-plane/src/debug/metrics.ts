@@ -4,6 +4,7 @@
  * prom-client.
  */
 import client from 'prom-client';
+import type { AdsObserver } from '../xds/ads-connection.ts';
 
 export class ControlPlaneMetrics {
   readonly registry = new client.Registry();
@@ -52,4 +53,48 @@ export class ControlPlaneMetrics {
     help: 'Config objects currently rejected by validation.',
     registers: [this.registry],
   });
+  readonly validationFailed = new client.Counter({
+    name: 'galley_validation_failed',
+    help: 'Config objects that failed validation (each new rejection counted once).',
+    labelNames: ['kind'],
+    registers: [this.registry],
+  });
+  readonly acks = new client.Counter({
+    name: 'pilot_xds_acks',
+    help: 'xDS responses acknowledged by proxies, by type.',
+    labelNames: ['type'],
+    registers: [this.registry],
+  });
+  readonly certsIssued = new client.Counter({
+    name: 'citadel_server_success_cert_issuance_count',
+    help: 'Workload certificates issued (counts once the CA serves CSRs).',
+    registers: [this.registry],
+  });
+  readonly rootCertExpiry = new client.Gauge({
+    name: 'citadel_server_root_cert_expiry_timestamp',
+    help: 'Unix time (seconds) at which the CA root certificate expires (set once the CA runs).',
+    registers: [this.registry],
+  });
+
+  /** The ADS server's hooks: pushes (and send errors as `<type>_senderr`, as Istio names them), ACKs, NACKs. */
+  readonly adsObserver: AdsObserver = {
+    onResponse: (typeUrl) => this.pushes.inc({ type: xdsType(typeUrl) }),
+    onSendError: (typeUrl) => this.pushes.inc({ type: `${xdsType(typeUrl)}_senderr` }),
+    onAck: (typeUrl) => this.acks.inc({ type: xdsType(typeUrl) }),
+    onNack: (typeUrl) => this.rejects.inc({ type: xdsType(typeUrl) }),
+  };
+}
+
+const SHORT: Record<string, string> = {
+  Listener: 'lds',
+  RouteConfiguration: 'rds',
+  Cluster: 'cds',
+  ClusterLoadAssignment: 'eds',
+  Secret: 'sds',
+};
+
+/** `type.googleapis.com/envoy.config.cluster.v3.Cluster` -> `cds`, as Istio labels pushes. */
+export function xdsType(typeUrl: string): string {
+  const name = typeUrl.slice(typeUrl.lastIndexOf('.') + 1);
+  return SHORT[name] ?? (name.toLowerCase() || 'unknown');
 }

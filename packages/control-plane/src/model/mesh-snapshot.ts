@@ -11,6 +11,7 @@ import {
   type Sidecar,
   type VirtualService,
 } from '@tandem/api/istio';
+import { DEFAULT_MESH_CONFIG, type MeshConfig } from '../config/mesh-config.ts';
 import { resolveHost } from './hostnames.ts';
 import type { MeshService } from './mesh-service.ts';
 
@@ -58,12 +59,15 @@ export interface MeshSnapshot {
   readonly gateways: readonly GatewayEntry[];
   /** Every validated object, including kinds translation does not read yet. */
   readonly objects: readonly IstioObject[];
+  /** Mesh-wide settings (access logs, tracing providers). */
+  readonly meshConfig: MeshConfig;
 }
 
 export function buildMeshSnapshot(
   version: string,
   objects: readonly IstioObject[],
   services: readonly MeshService[],
+  meshConfig: MeshConfig = DEFAULT_MESH_CONFIG,
 ): MeshSnapshot {
   const byHost = new Map<string, MeshService>();
   for (const s of services) if (!byHost.has(s.hostname)) byHost.set(s.hostname, s);
@@ -97,5 +101,6 @@ export function buildMeshSnapshot(
     sidecars,
     gateways,
     objects,
+    meshConfig,
   });
 }

@@ -63,13 +63,7 @@ export function buildSidecarListeners(
         );
       out.listeners.set(
         `127.0.0.1_${number}`,
-        tcpListener(
-          `127.0.0.1_${number}`,
-          '127.0.0.1',
-          number,
-          tcpRoute(tcp.service, number, ctx),
-          'outbound',
-        ),
+        tcpListener(`127.0.0.1_${number}`, '127.0.0.1', number, tcpRoute(tcp.service, number, ctx)),
       );
     }
   }
@@ -191,7 +185,7 @@ function addInboundListener(
     };
     out.listeners.set(name, httpListener(name, bind, port, route, 'inbound'));
   } else {
-    out.listeners.set(name, tcpListener(name, bind, port, { cluster }, 'inbound'));
+    out.listeners.set(name, tcpListener(name, bind, port, { cluster }, 'INBOUND'));
   }
 }
 
@@ -236,12 +230,12 @@ function tcpListener(
   address: string,
   port: number,
   target: Json,
-  direction: 'inbound' | 'outbound',
+  direction: 'INBOUND' | 'OUTBOUND' = 'OUTBOUND',
 ): Json {
   return {
     name,
     address: { socket_address: { address, port_value: port } },
-    traffic_direction: direction === 'inbound' ? 'INBOUND' : 'OUTBOUND',
+    traffic_direction: direction,
     filter_chains: [
       {
         filters: [

@@ -13,6 +13,7 @@ import { buildGatewayListeners } from './gateway-listeners.ts';
 import { buildGrpcListeners } from './grpc-listeners.ts';
 import type { RouteContext } from './route-builder.ts';
 import { buildSidecarListeners } from './sidecar-listeners.ts';
+import { applyTelemetry } from './telemetry-builder.ts';
 import { buildTransparentListeners } from './transparent-listeners.ts';
 import { visibleServices } from './visibility.ts';
 import { emptyResources, type XdsResources } from './xds-resources.ts';
@@ -30,5 +31,6 @@ export function translate(snapshot: MeshSnapshot, proxy: ProxyInfo): XdsResource
   else if (proxy.kind === 'router') buildGatewayListeners(ctx, out);
   else if (proxy.interceptionMode === 'NONE') buildSidecarListeners(services, ctx, out);
   else buildTransparentListeners(services, ctx, out);
+  if (proxy.kind !== 'grpc') applyTelemetry(snapshot, proxy, out);
   return out;
 }

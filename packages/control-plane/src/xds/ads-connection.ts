@@ -9,12 +9,22 @@ import { XdsServerErrorCode, type XdsServerErrorCodeValue } from './xds-server-e
 export type OnConnect = (node: XdsNode) => string | Promise<string>;
 export type OnDisconnect = (node: XdsNode, nodeKey: string) => void;
 
+/** Hooks for metrics; must not throw. */
+export interface AdsObserver {
+  onResponse?(typeUrl: string): void;
+  onSendError?(typeUrl: string): void;
+  onAck?(typeUrl: string): void;
+  onNack?(typeUrl: string): void;
+}
+
 /** What every connection shares with its server. */
 export interface AdsContext {
   readonly cache: SnapshotCache;
   readonly onConnect: OnConnect;
   readonly onDisconnect: OnDisconnect | undefined;
   readonly counters: AdsCounters;
+  /** Told of every response, ACK and NACK by type URL (control-plane metrics). */
+  readonly observer: AdsObserver | undefined;
   /** Wall clock in milliseconds (injectable for tests). */
   readonly now: () => number;
   /** A nonce no other response of this server carries. */
@@ -163,7 +173,14 @@ export abstract class AdsConnection<Request extends RequestWithNode, Response> {
   /** Records a response as sent: counts it and writes it. */
   protected send(response: Response): void {
     this.context.counters.responses++;
-    this.sink.send(response);
+    const typeUrl = (response as { type_url?: string }).type_url ?? '';
+    try {
+      this.sink.send(response);
+    } catch (err) {
+      this.context.observer?.onSendError?.(typeUrl);
+      throw err;
+    }
+    this.context.observer?.onResponse?.(typeUrl);
   }
 
   protected isoNow(): string {

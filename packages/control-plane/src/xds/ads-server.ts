@@ -8,7 +8,7 @@ import {
   type DiscoveryResponse,
   loadAdsPackageDefinition,
 } from '@tandem/xds-proto';
-import type { AdsContext, AdsSink, OnConnect, OnDisconnect } from './ads-connection.ts';
+import type { AdsContext, AdsObserver, AdsSink, OnConnect, OnDisconnect } from './ads-connection.ts';
 import { type AdsStatus, type ConnectionStatus, emptyCounters } from './connection-status.ts';
 import { DeltaConnection } from './delta-connection.ts';
 import type { SnapshotCache } from './snapshot-cache.ts';
@@ -20,6 +20,7 @@ export interface AdsServerOptions {
   /** Chooses a node's snapshot key; defaults to the node id. Throw (or reject) to refuse the node. */
   readonly onConnect?: OnConnect;
   readonly onDisconnect?: OnDisconnect;
+  readonly observer?: AdsObserver;
   /** Wall clock for status timestamps (tests pass a fake). */
   readonly now?: () => number;
 }
@@ -71,6 +72,7 @@ export class AdsServer {
       onConnect: options.onConnect ?? ((node) => node.id),
       onDisconnect: options.onDisconnect,
       counters: emptyCounters(),
+      observer: options.observer,
       now: options.now ?? Date.now,
       nextNonce: () => `${this.#bootId}-${++this.#nonce}`,
     };

@@ -63,10 +63,12 @@ export class DeltaConnection extends AdsConnection<DeltaDiscoveryRequest, DeltaD
     );
     if (nack !== null) {
       this.context.counters.nacks++;
+      this.context.observer?.onNack?.(type.typeUrl);
       type.lastNack = nack;
       return;
     }
     this.context.counters.acks++;
+    this.context.observer?.onAck?.(type.typeUrl);
     type.lastAckedVersion = type.lastSentVersion;
     type.lastAckedAt = this.isoNow();
   }

@@ -76,10 +76,12 @@ export class SotwConnection extends AdsConnection<DiscoveryRequest, DiscoveryRes
     );
     if (nack !== null) {
       this.context.counters.nacks++;
+      this.context.observer?.onNack?.(type.typeUrl);
       type.lastNack = nack;
       return;
     }
     this.context.counters.acks++;
+    this.context.observer?.onAck?.(type.typeUrl);
     type.lastAckedVersion = request.version_info;
     type.lastAckedAt = this.isoNow();
   }

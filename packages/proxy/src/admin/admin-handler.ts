@@ -2,7 +2,9 @@
 import type { ResourceMeta } from '../config/apply-result.ts';
 import type { DynamicListenerDump } from '../listener/listener-manager.ts';
 import type { StatsStore } from '../stats/stats.ts';
+import type { Telemetry } from '../telemetry/telemetry.ts';
 import type { ClusterManager } from '../upstream/cluster-manager.ts';
+import type { LogLevels } from './log-levels.ts';
 
 export interface AdminResponse {
   status: number;
@@ -15,6 +17,8 @@ export interface AdminHandler {
   help: string;
   /** Changes state: only POST is accepted. */
   mutates?: boolean;
+  /** A mutating endpoint that a GET without parameters may read (e.g. /logging lists loggers). */
+  listable?: boolean;
   handle(target: AdminTarget, query: URLSearchParams): AdminResponse;
 }
 
@@ -48,6 +52,8 @@ export interface AdminTarget {
   state(): ServerState;
   serverInfo(): Record<string, unknown>;
   readonly stats: StatsStore;
+  readonly telemetry: Telemetry;
+  readonly logLevels: LogLevels;
   readonly clusters: ClusterManager;
   listeners(): ListenerInfo[];
   /** The running config in xDS (proto3 JSON) form, as loaded. */

@@ -9,6 +9,8 @@ import type { AdminHandler, AdminResponse, AdminTarget } from './admin-handler.t
 import { clustersHandler } from './clusters-handler.ts';
 import { configDumpHandler } from './config-dump-handler.ts';
 import { listenersHandler } from './listeners-handler.ts';
+import { loggingHandler } from './logging-handler.ts';
+import { prometheusHandler } from './prometheus-handler.ts';
 import { statsHandler } from './stats-handler.ts';
 
 function buildHandlers(): AdminHandler[] {
@@ -33,6 +35,18 @@ function buildHandlers(): AdminHandler[] {
       path: '/stats',
       help: 'print server stats (?format=json, ?filter=REGEX, ?usedonly)',
       handle: statsHandler,
+    },
+    {
+      path: '/stats/prometheus',
+      help: "print server stats in Prometheus format: Istio's standard metrics and Envoy's stats (?usedonly)",
+      handle: prometheusHandler,
+    },
+    {
+      path: '/logging',
+      help: 'list loggers; POST ?level=<level> sets all, ?<logger>=<level> one (trace, debug, info, warning, error, critical, off)',
+      mutates: true,
+      listable: true,
+      handle: loggingHandler,
     },
     {
       path: '/drain_listeners',
@@ -120,7 +134,8 @@ export class AdminServer {
         contentType: 'text/plain',
         body: `invalid path. admin commands are:\n${this.help().body}`,
       });
-    if (h.mutates && req.method !== 'POST') {
+    const readOnly = h.listable === true && [...url.searchParams].length === 0;
+    if (h.mutates && req.method !== 'POST' && !readOnly) {
       return send({ status: 405, contentType: 'text/plain', body: 'This endpoint requires POST.\n' });
     }
     try {

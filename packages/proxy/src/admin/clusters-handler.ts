@@ -2,6 +2,7 @@
  * `/clusters`: per host `cluster::host:port::stat::value` lines as Envoy prints them, or JSON with
  * `?format=json`.
  */
+import type { Host } from '../upstream/host.ts';
 import type { AdminResponse, AdminTarget } from './admin-handler.ts';
 
 export function clustersHandler(t: AdminTarget, q: URLSearchParams): AdminResponse {
@@ -15,7 +16,10 @@ export function clustersHandler(t: AdminTarget, q: URLSearchParams): AdminRespon
           hostname: h.hostname,
           weight: h.weight,
           priority: h.priority,
-          health_status: { eds_health_status: h.healthy ? 'HEALTHY' : 'UNHEALTHY' },
+          health_status: {
+            eds_health_status: h.healthy || h.outlier?.ejected ? 'HEALTHY' : 'UNHEALTHY',
+            ...(h.outlier?.ejected ? { failed_outlier_check: true } : {}),
+          },
           stats: [
             { name: 'rq_active', value: h.activeRequests },
             {
@@ -35,9 +39,18 @@ export function clustersHandler(t: AdminTarget, q: URLSearchParams): AdminRespon
       const p = `${c.name}::${h.key}::`;
       const cx = (h.http1Pool?.connectionCount ?? 0) + (h.http2Pool?.connectionCount ?? 0);
       lines.push(`${p}cx_active::${cx}`, `${p}rq_active::${h.activeRequests}`);
-      lines.push(`${p}health_flags::${h.healthy ? 'healthy' : '/failed_eds_health'}`);
+      lines.push(`${p}health_flags::${healthFlags(h)}`);
+      if (h.outlier !== undefined) lines.push(`${p}success_rate::-1`);
       lines.push(`${p}weight::${h.weight}`, `${p}priority::${h.priority}`, `${p}hostname::${h.hostname}`);
     }
   }
   return { status: 200, contentType: 'text/plain', body: lines.map((l) => `${l}\n`).join('') };
+}
+
+/** Envoy's health flags: `healthy`, or `/failed_outlier_check`, `/failed_eds_health`, joined. */
+function healthFlags(h: Host): string {
+  const flags: string[] = [];
+  if (h.outlier?.ejected) flags.push('/failed_outlier_check');
+  if (!h.healthy && !h.outlier?.ejected) flags.push('/failed_eds_health');
+  return flags.length === 0 ? 'healthy' : flags.join('');
 }

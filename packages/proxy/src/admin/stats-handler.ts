@@ -1,7 +1,9 @@
 /** `/stats`: every counter and gauge as `name: value`, sorted; JSON with `?format=json`. */
 import type { AdminResponse, AdminTarget } from './admin-handler.ts';
+import { prometheusHandler } from './prometheus-handler.ts';
 
 export function statsHandler(t: AdminTarget, q: URLSearchParams): AdminResponse {
+  if (q.get('format') === 'prometheus') return prometheusHandler(t, q);
   const filterText = q.get('filter');
   const filter = filterText ? new RegExp(filterText) : undefined;
   const usedOnly = q.has('usedonly');

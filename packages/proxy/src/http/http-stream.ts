@@ -6,6 +6,8 @@
  * Request body bytes that arrive before a filter has claimed the body (by setting `bodySink`) are
  * held here, with downstream reading paused past a limit, so nothing is lost while a filter waits.
  */
+import type { GrpcStreamMessages } from '../istio/grpc-message-counter.ts';
+import { UNKNOWN_WORKLOAD, type WorkloadIdentity } from '../istio/workload-identity.ts';
 import type { ResponseEncoder } from './codec.ts';
 import type { HcmRuntime } from './hcm/hcm-runtime.ts';
 import { HeaderMap } from './header-map.ts';
@@ -46,6 +48,26 @@ export class HttpStream {
   responseFlags = '';
   /** Set by the router once it forwards: the upstream host, for logs. */
   upstreamHost = '';
+  /** Set by the router once it picked one: the upstream cluster (metrics, logs, spans). */
+  upstreamCluster = '';
+  /** Set by the router: the matched route's name (for %ROUTE_NAME%). */
+  routeName = '';
+  /** Body bytes received from / sent to the downstream. */
+  requestBodyBytes = 0;
+  responseBodyBytes = 0;
+  /** The response headers as sent (for access logs), once the response started. */
+  responseHeaders: HeaderMap | undefined = undefined;
+  responseTrailers: HeaderMap | undefined = undefined;
+  /** Hex trace id when traced (for %TRACE_ID%), else ''. */
+  traceId = '';
+  /** The peer workload learned by metadata exchange (UNKNOWN_WORKLOAD when none). */
+  peer: WorkloadIdentity = UNKNOWN_WORKLOAD;
+  /** Message counts, for gRPC requests only. */
+  grpc: GrpcStreamMessages | undefined = undefined;
+  /** grpc-status of the response (-1: none seen). */
+  grpcStatus = -1;
+  /** The tracing span of this exchange, when it is sampled (owned by the tracer). */
+  span: object | undefined = undefined;
   bodySink: RequestBodySink | undefined = undefined;
   private held: Buffer[] | undefined = undefined;
   private heldBytes = 0;
@@ -66,6 +88,8 @@ export class HttpStream {
 
   onRequestData(chunk: Buffer, endStream: boolean): void {
     if (endStream) this.requestComplete = true;
+    this.requestBodyBytes += chunk.length;
+    if (this.grpc !== undefined) this.grpc.request.onData(chunk);
     if (this.bodySink !== undefined) return this.bodySink.onRequestData(chunk, endStream);
     if (chunk.length > 0) {
       (this.held ??= []).push(chunk);
@@ -128,18 +152,24 @@ export class HttpStream {
   encodeHeaders(status: number, headers: HeaderMap, endStream: boolean): void {
     this.responseStatus = status;
     this.responseStarted = true;
+    this.responseHeaders = headers;
+    if (this.grpc !== undefined) this.readGrpcStatus(headers);
     this.hcm.decorateResponse(this, headers);
     this.encoder.encodeHeaders(status, headers, endStream);
     if (endStream) this.finish();
   }
 
   encodeData(chunk: Buffer, endStream: boolean): boolean {
+    this.responseBodyBytes += chunk.length;
+    if (this.grpc !== undefined) this.grpc.response.onData(chunk);
     const ok = this.encoder.encodeData(chunk, endStream);
     if (endStream) this.finish();
     return ok;
   }
 
   encodeTrailers(trailers: HeaderMap): void {
+    this.responseTrailers = trailers;
+    if (this.grpc !== undefined) this.readGrpcStatus(trailers);
     this.encoder.encodeTrailers(trailers);
     this.finish();
   }
@@ -175,6 +205,14 @@ export class HttpStream {
   /** An upgraded (101) exchange's tunnel closed: the exchange is over. */
   onTunnelClosed(): void {
     this.finish();
+  }
+
+  private readGrpcStatus(h: HeaderMap): void {
+    const v = h.get('grpc-status');
+    if (v !== undefined) {
+      const n = Number(v);
+      if (Number.isInteger(n) && n >= 0 && n < 100) this.grpcStatus = n;
+    }
   }
 
   private finish(): void {

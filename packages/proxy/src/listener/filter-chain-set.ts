@@ -77,7 +77,8 @@ export class FilterChainSet {
     const all = config.defaultFilterChain
       ? [...config.filterChains, config.defaultFilterChain]
       : config.filterChains;
-    for (const chain of all) this.chains.set(chain, this.buildChain(chain, ctx, secrets));
+    const chainCtx: NetworkFilterContext = { ...ctx, direction: config.trafficDirection };
+    for (const chain of all) this.chains.set(chain, this.buildChain(chain, chainCtx, secrets));
     const scope = ctx.stats.scope(`listener.${config.address.address}_${config.address.portValue}.`);
     this.stats = {
       downstreamCxTotal: scope.counter('downstream_cx_total'),

@@ -8,6 +8,7 @@ import type { HttpConnectionManager, NetworkFilter, TcpProxy } from '@tandem/api
 import type { DownstreamConnectionInfo } from '../http/request-head.ts';
 import type { RouteProvider } from '../router/route-provider.ts';
 import type { StatsStore } from '../stats/stats.ts';
+import type { Telemetry, TrafficDirection } from '../telemetry/telemetry.ts';
 import type { ClusterManager } from '../upstream/cluster-manager.ts';
 import type { Clock } from '../util/clock.ts';
 import { TandemError } from '../util/errors.ts';
@@ -17,6 +18,9 @@ export interface NetworkFilterContext {
   readonly stats: StatsStore;
   readonly clock: Clock;
   readonly routes: (config: HttpConnectionManager) => RouteProvider;
+  readonly telemetry: Telemetry;
+  /** The listener's traffic_direction: which side Istio metrics report as. */
+  readonly direction: TrafficDirection;
 }
 
 export interface NetworkFilterRuntime {

@@ -5,7 +5,11 @@
  */
 import type net from 'node:net';
 import type { TcpProxy } from '@tandem/api';
+import { AccessLogger } from '../access-log/access-logger.ts';
+import { TcpLogEntry } from '../access-log/tcp-log-entry.ts';
 import type { DownstreamConnectionInfo } from '../http/request-head.ts';
+import type { TcpSeries } from '../istio/istio-series.ts';
+import type { IstioTcpReporter } from '../istio/istio-tcp-reporter.ts';
 import type { Counter, Gauge } from '../stats/stats.ts';
 import type { ClusterRuntime } from '../upstream/cluster.ts';
 import type { ClusterManager } from '../upstream/cluster-manager.ts';
@@ -19,6 +23,8 @@ interface TcpProxyStats {
   upstreamFlushActive: Gauge;
   downstreamCxRxBytesTotal: Counter;
   downstreamCxTxBytesTotal: Counter;
+  istio: IstioTcpReporter;
+  accessLogger: AccessLogger | undefined;
 }
 
 export const tcpProxyFilter: NetworkFilterFactory<TcpProxy> = {
@@ -32,6 +38,11 @@ export const tcpProxyFilter: NetworkFilterFactory<TcpProxy> = {
       upstreamFlushActive: scope.gauge('upstream_flush_active'),
       downstreamCxRxBytesTotal: scope.counter('downstream_cx_rx_bytes_total'),
       downstreamCxTxBytesTotal: scope.counter('downstream_cx_tx_bytes_total'),
+      istio: ctx.telemetry.tcpReporter(ctx.direction),
+      accessLogger:
+        config.accessLog.length === 0
+          ? undefined
+          : new AccessLogger(config.accessLog, (path) => ctx.telemetry.accessLogWriter(path)),
     };
     const pick = buildClusterPicker(config);
     return {
@@ -66,9 +77,33 @@ function proxyConnection(
   stats.downstreamCxTotal.inc();
   downstream.pause();
   downstream.on('error', noop);
+  const logger = stats.accessLogger;
+  if (logger !== undefined) {
+    const entry = new TcpLogEntry(info, clusterName, Date.now());
+    downstream.once('close', () => {
+      entry.requestBodyBytes = downstream.bytesRead;
+      entry.responseBodyBytes = downstream.bytesWritten;
+      logger.log(entry, Date.now() - entry.startWallMs);
+    });
+    return connectAndSplice(downstream, info, config, stats, clusters, clusterName, entry);
+  }
+  connectAndSplice(downstream, info, config, stats, clusters, clusterName, undefined);
+}
+
+function connectAndSplice(
+  downstream: net.Socket,
+  info: DownstreamConnectionInfo,
+  config: TcpProxy,
+  stats: TcpProxyStats,
+  clusters: ClusterManager,
+  clusterName: string,
+  entry: TcpLogEntry | undefined,
+): void {
   const cluster = clusters.get(clusterName);
   if (cluster === undefined) {
     stats.downstreamCxNoRoute.inc();
+    countFailed(stats.istio.series(clusterName, 'NC'));
+    if (entry !== undefined) entry.responseFlags = 'NC';
     downstream.destroy();
     return;
   }
@@ -76,8 +111,19 @@ function proxyConnection(
     hash: undefined,
     destination: { address: info.localAddress, port: info.localPort },
   };
-  connectWithAttempts(cluster, ctx, config.maxConnectAttempts, downstream, (upstream) =>
-    splice(downstream, upstream, config, stats),
+  connectWithAttempts(
+    cluster,
+    ctx,
+    config.maxConnectAttempts,
+    downstream,
+    (upstream) => {
+      if (entry !== undefined) entry.upstreamHost = `${upstream.remoteAddress}:${upstream.remotePort}`;
+      splice(downstream, upstream, config, stats, stats.istio.series(clusterName, ''));
+    },
+    (flags) => {
+      if (entry !== undefined) entry.responseFlags = flags;
+      countFailed(stats.istio.series(clusterName, flags));
+    },
   );
 }
 
@@ -87,10 +133,14 @@ function connectWithAttempts(
   attempts: number,
   downstream: net.Socket,
   onUp: (upstream: net.Socket) => void,
+  onFail: (flags: string) => void,
 ): void {
   const host = cluster.chooseHost(ctx);
   if (host === undefined || downstream.destroyed) {
-    if (host === undefined) cluster.stats.upstreamCxNoneHealthy.inc();
+    if (host === undefined) {
+      cluster.stats.upstreamCxNoneHealthy.inc();
+      onFail('UH');
+    }
     downstream.destroy();
     return;
   }
@@ -108,22 +158,44 @@ function connectWithAttempts(
     (reason) => {
       if (reason === 'connect-timeout') cluster.stats.upstreamCxConnectTimeout.inc();
       else cluster.stats.upstreamCxConnectFail.inc();
-      if (attempts > 1) connectWithAttempts(cluster, ctx, attempts - 1, downstream, onUp);
-      else downstream.destroy();
+      if (attempts > 1) connectWithAttempts(cluster, ctx, attempts - 1, downstream, onUp, onFail);
+      else {
+        onFail('UF');
+        downstream.destroy();
+      }
     },
   );
 }
 
-function splice(downstream: net.Socket, upstream: net.Socket, config: TcpProxy, stats: TcpProxyStats): void {
+function countFailed(series: TcpSeries): void {
+  series.opened++;
+  series.closed++;
+}
+
+function splice(
+  downstream: net.Socket,
+  upstream: net.Socket,
+  config: TcpProxy,
+  stats: TcpProxyStats,
+  istio: TcpSeries,
+): void {
   upstream.on('error', noop);
   if (downstream.destroyed) {
     upstream.destroy();
     return;
   }
+  istio.opened++;
+  downstream.once('close', () => istio.closed++);
   downstream.pipe(upstream);
   upstream.pipe(downstream);
-  downstream.on('data', (d: Buffer) => stats.downstreamCxRxBytesTotal.add(d.length));
-  upstream.on('data', (d: Buffer) => stats.downstreamCxTxBytesTotal.add(d.length));
+  downstream.on('data', (d: Buffer) => {
+    stats.downstreamCxRxBytesTotal.add(d.length);
+    istio.receivedBytes += d.length;
+  });
+  upstream.on('data', (d: Buffer) => {
+    stats.downstreamCxTxBytesTotal.add(d.length);
+    istio.sentBytes += d.length;
+  });
   const closeBoth = (): void => {
     downstream.destroy();
     upstream.destroy();

@@ -86,6 +86,8 @@ export class UpstreamExchange
     }
     this.cluster = choice;
     this.target = target;
+    stream.upstreamCluster = choice.name;
+    stream.routeName = this.route.name;
     if (this.action.idleTimeoutMs !== undefined) stream.idleTimeoutMs = this.action.idleTimeoutMs;
     finalizeRequest(this.route, this);
     const policy = this.action.hashPolicy;

@@ -26,9 +26,29 @@ export class Gauge {
   }
 }
 
+/** A scope whose prefix names an object (cluster, listener, ...): Envoy's tag extraction. */
+export interface TaggedPrefix {
+  /** The whole prefix, e.g. `cluster.outbound|80||web.default.svc.cluster.local.`. */
+  readonly prefix: string;
+  /** The stat family it stands for, e.g. `cluster`. */
+  readonly family: string;
+  /** Envoy's tag name, e.g. `envoy_cluster_name`. */
+  readonly tag: string;
+  readonly value: string;
+}
+
+const TAGS: Record<string, string> = {
+  cluster: 'envoy_cluster_name',
+  http: 'envoy_http_conn_manager_prefix',
+  listener: 'envoy_listener_address',
+  tcp: 'envoy_tcp_prefix',
+};
+
 export class StatsStore {
   readonly counters = new Map<string, Counter>();
   readonly gauges = new Map<string, Gauge>();
+  /** Prefixes that carry a tag, by prefix; recorded when a scope is made, read by the Prometheus output. */
+  readonly taggedPrefixes = new Map<string, TaggedPrefix>();
 
   counter(name: string): Counter {
     let c = this.counters.get(name);
@@ -44,7 +64,18 @@ export class StatsStore {
 
   /** A view whose names are prefixed with `prefix` (which should end in `.`). */
   scope(prefix: string): StatsScope {
+    this.noteScope(prefix);
     return new StatsScope(this, prefix);
+  }
+
+  /** Records `cluster.<name>.`-shaped prefixes, whose name part becomes a label in /stats/prometheus. */
+  noteScope(prefix: string): void {
+    const dot = prefix.indexOf('.');
+    if (dot <= 0 || !prefix.endsWith('.') || prefix.length <= dot + 2) return;
+    const family = prefix.slice(0, dot);
+    const tag = TAGS[family];
+    if (tag === undefined || this.taggedPrefixes.has(prefix)) return;
+    this.taggedPrefixes.set(prefix, { prefix, family, tag, value: prefix.slice(dot + 1, -1) });
   }
 }
 
@@ -66,6 +97,7 @@ export class StatsScope {
   }
 
   scope(prefix: string): StatsScope {
+    this.store.noteScope(this.prefix + prefix);
     return new StatsScope(this.store, this.prefix + prefix);
   }
 }

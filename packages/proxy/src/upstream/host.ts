@@ -17,6 +17,11 @@ export class Host {
   weight: number;
   /** False when EDS says so or health checks/outlier detection eject it. */
   healthy: boolean;
+  /**
+   * Outlier detection's view of this host, shown by /clusters (`/failed_outlier_check`); set by
+   * outlier detection while it has the host ejected, undefined when it does not track the host.
+   */
+  outlier: { ejected: boolean; ejectionCount?: number } | undefined = undefined;
   /** Requests currently in flight to this host (least-request LB reads this). */
   activeRequests = 0;
   /** Connection pools to this host, created on first use by its cluster. */

@@ -169,13 +169,56 @@ describe('HttpConnectionManager', () => {
     ]);
   });
 
-  it('ignores access_log and tracing with warnings, and rejects what it cannot honour', () => {
-    const result = validate({ access_log: [{ name: 'envoy.access_loggers.stdout' }], tracing: {} });
-    assert.ok(result.ok);
+  it('reads access_log (file, stdout; text and JSON formats) and tracing', () => {
+    const config = hcmOf({
+      access_log: [
+        { name: 'envoy.access_loggers.stdout' },
+        {
+          name: 'envoy.access_loggers.file',
+          typed_config: {
+            '@type': 'type.googleapis.com/envoy.extensions.access_loggers.file.v3.FileAccessLog',
+            path: '/tmp/a.log',
+            log_format: { json_format: { code: '%RESPONSE_CODE%', m: '%REQ(:METHOD)% x' } },
+          },
+        },
+      ],
+      tracing: {
+        random_sampling: { value: 25 },
+        provider: {
+          name: 'envoy.tracers.zipkin',
+          typed_config: {
+            '@type': 'type.googleapis.com/envoy.config.trace.v3.ZipkinConfig',
+            collector_cluster: 'zipkin',
+            collector_endpoint: '/api/v2/spans',
+          },
+        },
+      },
+    });
+    assert.equal(config.accessLog[0]?.path, '/dev/stdout');
+    assert.equal(config.accessLog[0]?.format.kind, 'text');
+    assert.equal(config.accessLog[1]?.format.kind, 'json');
+    assert.equal(config.tracing?.randomSamplingPercent, 25);
+    assert.equal(config.tracing?.provider?.kind, 'zipkin');
     assert.deepEqual(
-      result.warnings.map((w) => w.path),
-      [`${AT}.tracing`, `${AT}.access_log`],
+      issues(
+        errors({
+          access_log: [
+            {
+              name: 'f',
+              typed_config: {
+                '@type': 'type.googleapis.com/envoy.extensions.access_loggers.file.v3.FileAccessLog',
+                path: '/tmp/a.log',
+                log_format: { text_format_source: { inline_string: '%RESPONSE_CODE% %NOPE%' } },
+              },
+            },
+          ],
+        }),
+      ).map(([path]) => path),
+      [`${AT}.access_log[0].typed_config.log_format.text_format_source`],
     );
+  });
+
+  it('rejects what it cannot honour', () => {
     assert.deepEqual(issues(errors({ forward_client_cert_details: 'SANITIZE_SET' })), [
       [
         `${AT}.forward_client_cert_details`,

@@ -1,3 +1,4 @@
+import { accessLog as accessLogEntry } from '../access-log/access-log.ts';
 import {
   DEFAULT_DOWNSTREAM_LIMITS,
   type DownstreamHttpLimits,
@@ -14,6 +15,7 @@ import { type FieldValues, message } from '../schema/message.ts';
 import { uint32 } from '../schema/numbers.ts';
 import { bool, nonEmptyStr, str } from '../schema/scalars.ts';
 import { boolValue, wrapper } from '../schema/wrappers.ts';
+import { hcmTracing } from '../tracing/tracing.ts';
 import type { HttpConnectionManager } from '../types.ts';
 import { checkHttpFilterChain } from './check-http-filter-chain.ts';
 import { hcmUpgradeConfig } from './hcm-upgrade-config.ts';
@@ -21,8 +23,7 @@ import { httpFilter } from './http-filter.ts';
 import { rds } from './rds.ts';
 
 const route = { oneof: 'route_specifier' };
-const accessLog = ignored('access logging is not implemented yet');
-const tracing = ignored('tracing is not implemented yet');
+const accessLogOption = ignored('access logs are written as each request completes, batched');
 
 const fields = {
   codec_type: withDefault(
@@ -35,7 +36,7 @@ const fields = {
   scoped_routes: unsupported(undefined, route),
   http_filters: repeated(httpFilter, { note: 'must end with the router' }),
   add_user_agent: unsupported(),
-  tracing,
+  tracing: optional(hcmTracing),
   common_http_protocol_options: withDefault(downstreamHttpProtocolOptions, DEFAULT_DOWNSTREAM_LIMITS),
   http1_safe_max_connection_duration: unsupported(),
   http_protocol_options: withDefault(http1ProtocolOptions, DEFAULT_HTTP1_OPTIONS),
@@ -55,10 +56,10 @@ const fields = {
     'Tandem sends one GOAWAY when draining; the proxy-wide --drain-time-s bounds the drain',
   ),
   delayed_close_timeout: withDefault(duration(), 1000, { note: '0s disables' }),
-  access_log: accessLog,
-  access_log_flush_interval: accessLog,
-  flush_access_log_on_new_request: accessLog,
-  access_log_options: accessLog,
+  access_log: repeated(accessLogEntry),
+  access_log_flush_interval: accessLogOption,
+  flush_access_log_on_new_request: accessLogOption,
+  access_log_options: accessLogOption,
   use_remote_address: withDefault(boolValue, false),
   xff_num_trusted_hops: unsupported('trusting X-Forwarded-For hops is not supported yet', { planned: true }),
   original_ip_detection_extensions: unsupported(),
@@ -147,6 +148,8 @@ function basics(v: Values): Omit<HttpConnectionManager, keyof DownstreamHttpLimi
     http1: v.http_protocol_options,
     http2: v.http2_protocol_options,
     delayedCloseTimeoutMs: v.delayed_close_timeout,
+    accessLog: v.access_log,
+    tracing: v.tracing,
   };
 }
 

@@ -1,6 +1,7 @@
+import { accessLog } from '../access-log/access-log.ts';
 import { listOf } from '../schema/collections.ts';
 import { duration } from '../schema/duration.ts';
-import { ignored, optional, required, unsupported, withDefault } from '../schema/fields.ts';
+import { ignored, optional, repeated, required, unsupported, withDefault } from '../schema/fields.ts';
 import { message } from '../schema/message.ts';
 import { uint32 } from '../schema/numbers.ts';
 import { nonEmptyStr } from '../schema/scalars.ts';
@@ -27,7 +28,7 @@ const weightedCluster = message({
 });
 
 const specifier = { oneof: 'cluster_specifier' };
-const accessLog = ignored('access logging is not implemented yet');
+const accessLogOption = ignored('a TCP connection is logged when it closes');
 
 /** envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy: the terminal filter for plain TCP. */
 export const tcpProxy = message({
@@ -44,14 +45,14 @@ export const tcpProxy = message({
     idle_timeout: withDefault(duration(), 3_600_000, { note: '0s disables' }),
     downstream_idle_timeout: unsupported('use idle_timeout'),
     upstream_idle_timeout: unsupported('use idle_timeout'),
-    access_log: accessLog,
+    access_log: repeated(accessLog),
     max_connect_attempts: withDefault(wrapper('UInt32Value', uint32({ min: 1 })), 1),
     hash_policy: unsupported(),
     tunneling_config: unsupported(),
     max_downstream_connection_duration: unsupported(),
-    access_log_flush_interval: accessLog,
-    flush_access_log_on_connected: accessLog,
-    access_log_options: accessLog,
+    access_log_flush_interval: accessLogOption,
+    flush_access_log_on_connected: accessLogOption,
+    access_log_options: accessLogOption,
     backoff_options: unsupported(),
     proxy_protocol_tlvs: unsupported(),
   },
@@ -66,6 +67,7 @@ export const tcpProxy = message({
           : { kind: 'cluster', cluster: v.cluster ?? '' },
       idleTimeoutMs: v.idle_timeout,
       maxConnectAttempts: v.max_connect_attempts,
+      accessLog: v.access_log,
     };
   },
 });

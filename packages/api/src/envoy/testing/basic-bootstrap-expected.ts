@@ -117,6 +117,8 @@ export const BASIC_BOOTSTRAP: Bootstrap = {
                   http1: { acceptHttp10: false, defaultHostForHttp10: '' },
                   http2: http2Defaults,
                   delayedCloseTimeoutMs: 1000,
+                  accessLog: [],
+                  tracing: undefined,
                 },
               },
             ],

@@ -78,6 +78,7 @@ const EXPECTED: Readonly<Record<string, RegExp>> = {
 };
 
 const SUPPORTED = new Set([
+  'Telemetry',
   'VirtualService',
   'DestinationRule',
   'ServiceEntry',

@@ -16,10 +16,10 @@ import { workloadEntry } from '../networking/workload-entry.ts';
 import { authorizationPolicy } from '../security/authorization-policy.ts';
 import { peerAuthentication } from '../security/peer-authentication.ts';
 import { requestAuthentication } from '../security/request-authentication.ts';
+import { telemetry } from '../telemetry/telemetry.ts';
 import type { IstioKind, ObjectMeta } from '../types.ts';
 import { checkEnvoyFilter } from '../unsupported/envoy-filter.ts';
 import type { Json } from '../unsupported/raw-checks.ts';
-import { checkTelemetry } from '../unsupported/telemetry.ts';
 import { checkWasmPlugin } from '../unsupported/wasm-plugin.ts';
 import { checkProxyConfig, checkWorkloadGroup } from '../unsupported/workload-group.ts';
 
@@ -70,6 +70,12 @@ export const SUPPORTED_KINDS: readonly SupportedKind[] = [
   { kind: 'WorkloadEntry', apiVersions: NETWORKING, schema: workloadEntry, specAt: 'spec' },
   { kind: 'Sidecar', apiVersions: NETWORKING, schema: sidecar, specAt: 'spec' },
   { kind: 'Gateway', apiVersions: NETWORKING, schema: gateway, specAt: 'spec', checkName: checkGatewayMeta },
+  {
+    kind: 'Telemetry',
+    apiVersions: ['telemetry.istio.io/v1', 'telemetry.istio.io/v1alpha1'],
+    schema: telemetry,
+    specAt: 'spec',
+  },
   { kind: 'PeerAuthentication', apiVersions: SECURITY, schema: peerAuthentication, specAt: 'spec' },
   { kind: 'AuthorizationPolicy', apiVersions: SECURITY, schema: authorizationPolicy, specAt: 'spec' },
   { kind: 'RequestAuthentication', apiVersions: SECURITY, schema: requestAuthentication, specAt: 'spec' },
@@ -113,12 +119,6 @@ export const RECOGNIZED_KINDS: readonly RecognizedKind[] = [
     group: 'networking.istio.io',
     check: checkProxyConfig,
     note: 'per-workload proxy settings are not supported yet',
-  },
-  {
-    kind: 'Telemetry',
-    group: 'telemetry.istio.io',
-    check: checkTelemetry,
-    note: 'telemetry settings are not supported yet',
   },
   {
     kind: 'WasmPlugin',

@@ -6,8 +6,14 @@
 import { randomUUID } from 'node:crypto';
 import type net from 'node:net';
 import type { HttpConnectionManager } from '@tandem/api';
+import { AccessLogger } from '../../access-log/access-logger.ts';
+import { GrpcStreamMessages } from '../../istio/grpc-message-counter.ts';
+import type { IstioHttpReporter } from '../../istio/istio-http-reporter.ts';
+import type { PeerExchange } from '../../istio/peer-exchange.ts';
 import type { RouteProvider } from '../../router/route-provider.ts';
 import type { StatsStore } from '../../stats/stats.ts';
+import type { Telemetry, TrafficDirection } from '../../telemetry/telemetry.ts';
+import type { HttpTracer } from '../../tracing/http-tracer.ts';
 import type { ClusterManager } from '../../upstream/cluster-manager.ts';
 import type { Clock } from '../../util/clock.ts';
 import { DeadlineLists, type Expirable } from '../../util/deadline-list.ts';
@@ -29,6 +35,8 @@ export interface HcmContext {
   readonly clock: Clock;
   /** Resolves the route table: inline config, or RDS by name. */
   readonly routes: (config: HttpConnectionManager) => RouteProvider;
+  readonly telemetry: Telemetry;
+  readonly direction: TrafficDirection;
 }
 
 const H2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
@@ -44,6 +52,12 @@ export class HcmRuntime {
   /** Idle and stream-idle timeouts of downstream HTTP/1 connections. */
   readonly sweeper: IdleSweeper;
   private readonly handler: HttpHandler;
+  private readonly istio: IstioHttpReporter;
+  private readonly accessLogger: AccessLogger | undefined;
+  private readonly tracer: HttpTracer | undefined;
+  /** Metadata exchange: inbound takes the peer's from requests, outbound from responses. */
+  private readonly exchangeIn: PeerExchange | undefined;
+  private readonly exchangeOut: PeerExchange | undefined;
   private readonly upgrades: Map<string, boolean>;
   private readonly http1Connections = new Set<Http1ServerConnection>();
   private h2: Http2ServerSessions | undefined;
@@ -57,6 +71,23 @@ export class HcmRuntime {
     this.routes = ctx.routes(config);
     this.timeouts = new DeadlineLists<Expirable>((x) => x.onDeadline(), ctx.clock);
     this.sweeper = new IdleSweeper(sweepIntervalMs(config.streamIdleTimeoutMs, config.idleTimeoutMs));
+    this.istio = ctx.telemetry.httpReporter(ctx.direction);
+    this.tracer =
+      config.tracing === undefined
+        ? undefined
+        : ctx.telemetry.httpTracer(
+            config.tracing,
+            ctx.direction,
+            ctx.clusters,
+            ctx.stats.scope(`http.${config.statPrefix}.`),
+          );
+    this.accessLogger =
+      config.accessLog.length === 0
+        ? undefined
+        : new AccessLogger(config.accessLog, (path) => ctx.telemetry.accessLogWriter(path));
+    const exchange = ctx.telemetry.exchange;
+    this.exchangeIn = ctx.direction === 'INBOUND' ? exchange : undefined;
+    this.exchangeOut = ctx.direction === 'OUTBOUND' ? exchange : undefined;
     this.upgrades = new Map(config.upgradeConfigs.map((u) => [u.upgradeType.toLowerCase(), u.enabled]));
     this.handler = buildHttpFilterChain(config.httpFilters, {
       clusters: ctx.clusters,
@@ -96,6 +127,8 @@ export class HcmRuntime {
     else stats.downstreamRqHttp1Total.inc();
     const stream = new HttpStream(this, head, info, encoder);
     if (endStream) stream.requestComplete = true;
+    const contentType = head.headers.get('content-type');
+    if (contentType?.startsWith('application/grpc')) stream.grpc = new GrpcStreamMessages();
     if (upgradeType !== '') {
       stream.upgradeType = upgradeType;
       stats.downstreamRqUpgradesTotal.inc();
@@ -105,12 +138,15 @@ export class HcmRuntime {
       return stream;
     }
     if (!this.applyRequestHeaderRules(stream)) return stream;
+    if (this.tracer !== undefined) this.tracer.onRequest(stream);
     this.handler(stream);
     return stream;
   }
 
   /** Response rules every response gets, local or proxied. */
   decorateResponse(stream: HttpStream, headers: HeaderMap): void {
+    if (this.exchangeIn !== undefined) this.exchangeIn.announce(headers);
+    else if (this.exchangeOut !== undefined) stream.peer = this.exchangeOut.take(headers);
     const upgraded = stream.responseStatus === 101;
     removeHopByHop(headers, upgraded);
     if (upgraded) headers.set('connection', 'upgrade');
@@ -125,6 +161,10 @@ export class HcmRuntime {
     stats.downstreamRqActive.dec();
     stats.downstreamRqCompleted.inc();
     if (stream.responseStatus > 0) stats.countResponse(stream.responseStatus);
+    const durationMs = this.clock.wallMs() - stream.startWallMs;
+    this.istio.record(stream, durationMs);
+    if (this.tracer !== undefined) this.tracer.onComplete(stream, durationMs);
+    if (this.accessLogger !== undefined) this.accessLogger.log(stream, durationMs);
   }
 
   /** A reply written before a stream existed (malformed request). */
@@ -172,6 +212,8 @@ export class HcmRuntime {
     } else if (!h.has('x-forwarded-proto')) {
       h.add('x-forwarded-proto', head.scheme);
     }
+    if (this.exchangeIn !== undefined) stream.peer = this.exchangeIn.take(h);
+    else if (this.exchangeOut !== undefined) this.exchangeOut.announce(h);
     if (cfg.generateRequestId) {
       if (!cfg.preserveExternalRequestId && cfg.useRemoteAddress) h.set('x-request-id', randomUUID());
       else if (!h.has('x-request-id')) h.add('x-request-id', randomUUID());

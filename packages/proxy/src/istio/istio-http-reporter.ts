@@ -1,0 +1,101 @@
+/**
+ * Istio's HTTP metrics for one connection manager. The reporter is fixed by the listener's
+ * direction: an OUTBOUND listener reports as the source (the local workload called the peer),
+ * an INBOUND one as the destination. Series are found through small caches resolved once per
+ * (cluster or authority, peer): per request the work is two or three map lookups and bumping
+ * numbers; no strings are built and nothing is allocated.
+ */
+import type { HttpStream } from '../http/http-stream.ts';
+import { type DestinationService, serviceFromAuthority, serviceFromCluster } from './destination-service.ts';
+import type { IstioMetrics } from './istio-metrics.ts';
+import { type HttpSeries, type Reporter, renderPeerLabels } from './istio-series.ts';
+import type { WorkloadIdentity } from './workload-identity.ts';
+
+/** Distinct authorities (server side) kept before further ones share an "unknown" service. */
+const MAX_TARGETS = 256;
+
+/** Series of one (target, peer): keyed by response code, gRPC status and protocol. */
+class PeerSeries {
+  readonly prefix: string;
+  readonly plain = new Map<number, HttpSeries>();
+  flagged: Map<string, Map<number, HttpSeries>> | undefined = undefined;
+  constructor(prefix: string) {
+    this.prefix = prefix;
+  }
+}
+
+export class IstioHttpReporter {
+  readonly reporter: Reporter;
+  private readonly metrics: IstioMetrics;
+  /** target (cluster name or authority) -> peer -> series. */
+  private readonly targets = new Map<string, Map<WorkloadIdentity, PeerSeries>>();
+
+  constructor(metrics: IstioMetrics, reporter: Reporter) {
+    this.metrics = metrics;
+    this.reporter = reporter;
+  }
+
+  record(stream: HttpStream, durationMs: number): void {
+    const series = this.series(stream);
+    series.requests++;
+    series.duration.record(durationMs);
+    series.requestBytes.record(stream.requestBodyBytes);
+    series.responseBytes.record(stream.responseBodyBytes);
+    const grpc = stream.grpc;
+    if (grpc !== undefined) {
+      series.requestMessages += grpc.request.messages;
+      series.responseMessages += grpc.response.messages;
+    }
+  }
+
+  private series(stream: HttpStream): HttpSeries {
+    const source = this.reporter === 'source';
+    let target = source ? stream.upstreamCluster : stream.head.authority;
+    let byPeer = this.targets.get(target);
+    if (byPeer === undefined) {
+      if (this.targets.size >= MAX_TARGETS && !source) target = '';
+      byPeer = this.targets.get(target);
+      if (byPeer === undefined) this.targets.set(target, (byPeer = new Map()));
+    }
+    const peer = stream.peer;
+    let ps = byPeer.get(peer);
+    if (ps === undefined) byPeer.set(peer, (ps = new PeerSeries(this.prefixFor(target, peer))));
+    const grpc = stream.grpc !== undefined;
+    const key = stream.responseStatus + 1000 * (stream.grpcStatus + 1) + (grpc ? 100000 : 0);
+    const flags = stream.responseFlags;
+    let byKey = ps.plain;
+    if (flags !== '') {
+      ps.flagged ??= new Map();
+      byKey = ps.flagged.get(flags) as Map<number, HttpSeries>;
+      if (byKey === undefined) ps.flagged.set(flags, (byKey = new Map()));
+    }
+    let s = byKey.get(key);
+    if (s === undefined) {
+      const labels =
+        `${ps.prefix},request_protocol="${grpc ? 'grpc' : 'http'}",response_code="${stream.responseStatus}"` +
+        `,grpc_response_status="${stream.grpcStatus < 0 ? '' : stream.grpcStatus}"` +
+        `,response_flags="${flags === '' ? '-' : flags}",connection_security_policy="${this.securityPolicy()}"`;
+      byKey.set(key, (s = this.metrics.httpSeries(labels, grpc)));
+    }
+    return s;
+  }
+
+  /** Until mTLS lands: "none" on the server side (plaintext), "unknown" on the client side, as Istio reports. */
+  private securityPolicy(): string {
+    return this.reporter === 'destination' ? 'none' : 'unknown';
+  }
+
+  private prefixFor(target: string, peer: WorkloadIdentity): string {
+    const local = this.metrics.local;
+    const source = this.reporter === 'source';
+    const service: DestinationService = source
+      ? serviceFromCluster(target)
+      : serviceFromAuthority(target, local.namespace);
+    return renderPeerLabels({
+      reporter: this.reporter,
+      source: source ? local : peer,
+      destination: source ? peer : local,
+      service,
+    });
+  }
+}
