@@ -82,6 +82,7 @@ export class ProxyServer implements AdminTarget {
       stats: this.stats,
       clock: this.clock,
       routes: (hcm: HttpConnectionManager) => this.routeProvider(hcm),
+      localCluster: options.bootstrap.node.cluster,
     };
     this.listenerManager = new ListenerManager(sr.listeners, {
       filters,

@@ -15,8 +15,11 @@ export type HttpLayer = (next: HttpHandler) => HttpHandler;
 
 export interface HttpFilterContext {
   readonly clusters: ClusterManager;
+  /** The connection manager's scope, `http.<stat_prefix>.` (its `store` is the root). */
   readonly stats: StatsScope;
   readonly clock: Clock;
+  /** The proxy's `node.cluster`. */
+  readonly localCluster: string;
 }
 
 export interface HttpFilterFactory {

@@ -6,6 +6,7 @@
  * Request body bytes that arrive before a filter has claimed the body (by setting `bodySink`) are
  * held here, with downstream reading paused past a limit, so nothing is lost while a filter waits.
  */
+import type { CompiledRoute } from '../router/route-entry.ts';
 import type { ResponseEncoder } from './codec.ts';
 import type { HcmRuntime } from './hcm/hcm-runtime.ts';
 import { HeaderMap } from './header-map.ts';
@@ -47,6 +48,8 @@ export class HttpStream {
   /** Set by the router once it forwards: the upstream host, for logs. */
   upstreamHost = '';
   bodySink: RequestBodySink | undefined = undefined;
+  private routeMatched = false;
+  private matched: CompiledRoute | undefined = undefined;
   private held: Buffer[] | undefined = undefined;
   private heldBytes = 0;
   private heldEnd = false;
@@ -60,6 +63,18 @@ export class HttpStream {
     this.encoder = encoder;
     this.startWallMs = hcm.clock.wallMs();
     this.idleTimeoutMs = hcm.config.streamIdleTimeoutMs;
+  }
+
+  /**
+   * The route this request matches, matched once and kept: filters before the router (fault,
+   * rate limit, CORS) and the router itself read the same answer.
+   */
+  route(): CompiledRoute | undefined {
+    if (!this.routeMatched) {
+      this.routeMatched = true;
+      this.matched = this.hcm.routes.table?.matchRoute(this.head);
+    }
+    return this.matched;
   }
 
   // ------------------------------------------------------------ from the downstream codec

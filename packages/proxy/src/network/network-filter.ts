@@ -17,6 +17,10 @@ export interface NetworkFilterContext {
   readonly stats: StatsStore;
   readonly clock: Clock;
   readonly routes: (config: HttpConnectionManager) => RouteProvider;
+  /** The listener's per_connection_buffer_limit_bytes (bounds request bodies kept for retries). */
+  readonly bufferLimitBytes?: number;
+  /** The proxy's `node.cluster` (the `source_cluster` of rate limit descriptors). */
+  readonly localCluster?: string;
 }
 
 export interface NetworkFilterRuntime {
