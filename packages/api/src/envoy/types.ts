@@ -331,8 +331,6 @@ export interface RetryPolicy {
   numRetries: number;
   /** 0: no per-try timeout. */
   perTryTimeoutMs: number;
-  /** 0: none. */
-  perTryIdleTimeoutMs: number;
   retriableStatusCodes: number[];
   /** Response headers that make a response retriable with `retriable-headers`. */
   retriableHeaders: HeaderMatcher[];

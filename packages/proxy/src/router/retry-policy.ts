@@ -31,8 +31,12 @@ const ON_GRPC_DEADLINE_EXCEEDED = 2048;
 const ON_GRPC_RESOURCE_EXHAUSTED = 4096;
 const ON_GRPC_UNAVAILABLE = 8192;
 const ON_GRPC_INTERNAL = 16384;
-const ON_GRPC = ON_GRPC_CANCELLED | ON_GRPC_DEADLINE_EXCEEDED | ON_GRPC_RESOURCE_EXHAUSTED;
-const ON_ANY_GRPC = ON_GRPC | ON_GRPC_UNAVAILABLE | ON_GRPC_INTERNAL;
+const ON_ANY_GRPC =
+  ON_GRPC_CANCELLED |
+  ON_GRPC_DEADLINE_EXCEEDED |
+  ON_GRPC_RESOURCE_EXHAUSTED |
+  ON_GRPC_UNAVAILABLE |
+  ON_GRPC_INTERNAL;
 
 const FLAGS: Readonly<Record<string, number>> = {
   '5xx': ON_5XX,
@@ -59,7 +63,6 @@ export type AttemptFailure = UpstreamResetReason | 'per-try-timeout';
 export class CompiledRetryPolicy {
   readonly numRetries: number;
   readonly perTryTimeoutMs: number;
-  readonly perTryIdleTimeoutMs: number;
   readonly baseIntervalMs: number;
   readonly maxIntervalMs: number;
   readonly previousHosts: boolean;
@@ -75,7 +78,6 @@ export class CompiledRetryPolicy {
     this.on = on;
     this.numRetries = p.numRetries;
     this.perTryTimeoutMs = p.perTryTimeoutMs;
-    this.perTryIdleTimeoutMs = p.perTryIdleTimeoutMs;
     this.baseIntervalMs = p.backOff.baseIntervalMs;
     this.maxIntervalMs = p.backOff.maxIntervalMs;
     this.previousHosts = p.previousHostsPredicate;
@@ -103,7 +105,7 @@ export class CompiledRetryPolicy {
     if ((on & ON_RETRIABLE_4XX) !== 0 && status === 409) return true;
     if ((on & ON_RETRIABLE_STATUS_CODES) !== 0 && this.statusCodes.has(status)) return true;
     if ((on & ON_ENVOY_RATELIMITED) !== 0 && headers.has('x-envoy-ratelimited')) return true;
-    if ((on & ON_RETRIABLE_HEADERS) !== 0 && this.matchesRetriableHeaders(status, headers)) return true;
+    if ((on & ON_RETRIABLE_HEADERS) !== 0 && this.matchesRetriableHeaders(headers)) return true;
     if ((on & ON_ANY_GRPC) !== 0) return this.retriableGrpc(headers);
     return false;
   }
@@ -152,7 +154,7 @@ export class CompiledRetryPolicy {
     }
   }
 
-  private matchesRetriableHeaders(status: number, headers: HeaderMap): boolean {
+  private matchesRetriableHeaders(headers: HeaderMap): boolean {
     const head: RequestHead = {
       method: '',
       path: '',
@@ -161,7 +163,6 @@ export class CompiledRetryPolicy {
       headers,
       protocol: 'HTTP/1.1',
     };
-    void status;
     for (const m of this.retriableHeaders) if (m.match(head)) return true;
     return false;
   }
