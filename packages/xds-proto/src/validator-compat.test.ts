@@ -30,7 +30,7 @@ function assertSameValidation(typeUrl: string, json: Json, expectOk: boolean): v
 
 describe('decoded resources validate like their source', () => {
   it('accepts the supported samples with identical domain values', () => {
-    assertSameValidation(TypeUrls.listener, sampleListener({ fault: false }), true);
+    assertSameValidation(TypeUrls.listener, sampleListener({ fault: true }), true);
     assertSameValidation(TypeUrls.cluster, sampleCluster(), true);
     assertSameValidation(TypeUrls.clusterLoadAssignment, sampleClusterLoadAssignment(), true);
     for (const secret of sampleSecrets()) assertSameValidation(TypeUrls.secret, secret, true);

@@ -20,6 +20,8 @@ export interface HttpFilterContext {
   readonly clock: Clock;
   /** The proxy's `node.cluster`. */
   readonly localCluster: string;
+  /** This filter's name in `http_filters` (the key of its per-route configs). Set by the chain builder. */
+  readonly filterName?: string;
 }
 
 export interface HttpFilterFactory {
@@ -56,7 +58,7 @@ export function buildHttpFilterChain(filters: readonly HttpFilter[], ctx: HttpFi
   }
   let handler: HttpHandler = unreachable;
   for (let i = factories.length - 1; i >= 0; i--)
-    handler = factories[i]!.build(filters[i]!.config, ctx)(handler);
+    handler = factories[i]!.build(filters[i]!.config, { ...ctx, filterName: filters[i]!.name })(handler);
   return handler;
 }
 

@@ -25,6 +25,11 @@ export interface RequestBodySink {
   onDownstreamReset(): void;
 }
 
+/** A filter's look at the response head before it goes out (CORS headers, rate limit headers). */
+export interface ResponseHeadersHook {
+  onResponseHeaders(status: number, headers: HeaderMap): void;
+}
+
 /** Pause downstream reading when this much body is held with no sink. */
 const HELD_BODY_LIMIT = 1024 * 1024;
 
@@ -48,6 +53,7 @@ export class HttpStream {
   /** Set by the router once it forwards: the upstream host, for logs. */
   upstreamHost = '';
   bodySink: RequestBodySink | undefined = undefined;
+  private hooks: ResponseHeadersHook[] | undefined = undefined;
   private routeMatched = false;
   private matched: CompiledRoute | undefined = undefined;
   private held: Buffer[] | undefined = undefined;
@@ -75,6 +81,11 @@ export class HttpStream {
       this.matched = this.hcm.routes.table?.matchRoute(this.head);
     }
     return this.matched;
+  }
+
+  /** Lets a filter adjust the response head (proxied or local) before it is sent. */
+  addResponseHeadersHook(hook: ResponseHeadersHook): void {
+    (this.hooks ??= []).push(hook);
   }
 
   // ------------------------------------------------------------ from the downstream codec
@@ -143,6 +154,9 @@ export class HttpStream {
   encodeHeaders(status: number, headers: HeaderMap, endStream: boolean): void {
     this.responseStatus = status;
     this.responseStarted = true;
+    const hooks = this.hooks;
+    if (hooks !== undefined)
+      for (let i = 0; i < hooks.length; i++) hooks[i]!.onResponseHeaders(status, headers);
     this.hcm.decorateResponse(this, headers);
     this.encoder.encodeHeaders(status, headers, endStream);
     if (endStream) this.finish();

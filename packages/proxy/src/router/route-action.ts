@@ -47,8 +47,12 @@ export class CompiledRouteAction {
   readonly retryPolicy: CompiledRetryPolicy | undefined;
   /** Shadow clusters; undefined when the request is not mirrored. */
   readonly mirrors: readonly CompiledMirrorPolicy[] | undefined;
-  /** Descriptor actions for the local rate limit filter (the route's, plus the host's if asked). */
+  /** Descriptor actions for the local rate limit filter: the route's own. */
   readonly rateLimits: readonly CompiledRateLimit[];
+  /** The virtual host's descriptor actions (the filter's `vh_rate_limits` decides their use). */
+  readonly vhRateLimits: readonly CompiledRateLimit[];
+  /** The route's (deprecated) `include_vh_rate_limits`. */
+  readonly includeVhRateLimits: boolean;
   /** Circuit breaker priority: 0 DEFAULT, 1 HIGH. */
   readonly priority: 0 | 1;
   readonly includeRequestAttemptCount: boolean;
@@ -69,11 +73,9 @@ export class CompiledRouteAction {
     this.upgrades = compileUpgrades(a.upgradeConfigs, at.at('upgradeConfigs'));
     this.retryPolicy = compileRetryPolicy(a.retryPolicy ?? scope?.retryPolicy, at.at('retryPolicy'));
     this.mirrors = compileMirrorPolicies(a.requestMirrorPolicies ?? scope?.requestMirrorPolicies);
-    const vhLimits = a.includeVhRateLimits || (a.rateLimits ?? []).length === 0 ? scope?.rateLimits : [];
-    this.rateLimits = [
-      ...compileRateLimits(a.rateLimits, at.at('rateLimits')),
-      ...compileRateLimits(vhLimits, at.at('virtualHost.rateLimits')),
-    ];
+    this.rateLimits = compileRateLimits(a.rateLimits, at.at('rateLimits'));
+    this.vhRateLimits = compileRateLimits(scope?.rateLimits, at.at('virtualHost.rateLimits'));
+    this.includeVhRateLimits = a.includeVhRateLimits ?? false;
     this.priority = a.priority === 'HIGH' ? 1 : 0;
     this.includeRequestAttemptCount = scope?.includeRequestAttemptCount ?? false;
     this.includeAttemptCountInResponse = scope?.includeAttemptCountInResponse ?? false;
