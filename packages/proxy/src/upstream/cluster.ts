@@ -51,6 +51,7 @@ export class ClusterRuntime {
   private hostsKnown = false;
   private overprovisioningFactor = 140;
   private stopped = false;
+  private slowStartTimer: NodeJS.Timeout | undefined;
 
   constructor(
     config: Cluster,
@@ -159,6 +160,7 @@ export class ClusterRuntime {
   /** Closes idle upstream connections and stops DNS refresh, health checks and outlier detection. */
   shutdown(): void {
     this.stopped = true;
+    if (this.slowStartTimer !== undefined) clearTimeout(this.slowStartTimer);
     this.dns?.stop();
     this.outlier?.stop();
     for (const hc of this.healthCheckers) hc.stop();
@@ -193,11 +195,13 @@ export class ClusterRuntime {
     const merged = next.map((h) => {
       const prev = old.get(h.key + '#' + h.priority);
       if (prev === undefined) {
-        h.addedAtMs = now;
+        // Hosts of the first set serve at full weight; later ones ramp up (slow start).
+        if (this.hostsKnown) h.addedAtMs = now;
         return h;
       }
       old.delete(h.key + '#' + h.priority);
-      prev.weight = h.weight;
+      prev.baseWeight = h.baseWeight;
+      prev.weight = h.baseWeight;
       prev.edsHealthy = h.edsHealthy;
       prev.updateHealth();
       return prev;
@@ -235,9 +239,38 @@ export class ClusterRuntime {
   }
 
   private rebuild(): void {
+    if (this.config.slowStart !== undefined) this.applySlowStart();
     this.stats.membershipTotal.set(this.hosts.length);
     this.stats.membershipHealthy.set(this.hosts.filter((h) => h.healthy).length);
     this.lb = this.buildLb(this.overprovisioningFactor);
+  }
+
+  /**
+   * Slow start: a host added less than `slow_start_window` ago serves with its weight scaled by
+   * max(min_weight_percent, (age / window) ^ (1 / aggression)); the balancer is rebuilt as the
+   * weights grow, until every host is past its window.
+   */
+  private applySlowStart(): void {
+    const cfg = this.config.slowStart!;
+    const now = this.clock.nowMs();
+    let ramping = false;
+    for (const h of this.hosts) {
+      const age = now - h.addedAtMs;
+      if (h.addedAtMs < 0 || age >= cfg.windowMs) {
+        h.weight = h.baseWeight;
+        continue;
+      }
+      ramping = true;
+      const factor = Math.max(cfg.minWeightPercent / 100, (age / cfg.windowMs) ** (1 / cfg.aggression));
+      h.weight = h.baseWeight * factor;
+    }
+    if (ramping && this.slowStartTimer === undefined && !this.stopped) {
+      this.slowStartTimer = setTimeout(() => {
+        this.slowStartTimer = undefined;
+        if (!this.stopped) this.rebuild();
+      }, Math.max(50, cfg.windowMs / 20));
+      this.slowStartTimer.unref();
+    }
   }
 
   private buildLb(overprovisioningFactor = 140): LoadBalancer {

@@ -15,6 +15,8 @@ export class Host {
   readonly locality: Locality | undefined;
   readonly priority: number;
   weight: number;
+  /** The endpoint's configured weight; `weight` is lower while the host is in slow start. */
+  baseWeight: number;
   /** What load balancers read: EDS says healthy, no failed active health check, not ejected. */
   healthy: boolean;
   /** The EDS health status allows traffic. */
@@ -23,8 +25,8 @@ export class Host {
   activeHcFailed = false;
   /** Ejected by outlier detection. */
   outlierEjected = false;
-  /** Monotonic ms when the host joined its cluster (slow start reads it). */
-  addedAtMs = 0;
+  /** Monotonic ms when the host joined its cluster after the first host set (slow start); -1 before. */
+  addedAtMs = -1;
   /** Per-host state of the cluster's outlier detector, when it has one. */
   outlier: unknown = undefined;
   /** Requests currently in flight to this host (least-request LB reads this). */
@@ -48,6 +50,7 @@ export class Host {
     this.port = port;
     this.key = address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
     this.weight = opts.weight ?? 1;
+    this.baseWeight = this.weight;
     this.edsHealthy = opts.healthy ?? true;
     this.healthy = this.edsHealthy;
     this.locality = opts.locality;
