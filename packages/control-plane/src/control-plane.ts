@@ -200,6 +200,9 @@ function translationKey(info: ProxyInfo): string {
     labels: info.labels,
     interceptionMode: info.interceptionMode,
     httpProxyPort: info.metadata['HTTP_PROXY_PORT'] ?? null,
+    outboundListeners: info.metadata['OUTBOUND_LISTENERS'] ?? null,
+    // Locality-aware endpoints (priorities, weights) depend on where the proxy is.
+    locality: info.locality,
     // Only proxyless gRPC servers get listeners that depend on their addresses.
     ips: info.kind === 'grpc' ? info.ips : [],
   };

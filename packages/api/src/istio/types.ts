@@ -132,6 +132,10 @@ export interface HttpRetry {
   /** Comma-separated Envoy retry_on conditions and/or status codes, as Istio writes them. */
   retryOn: string;
   retryRemoteLocalities: boolean;
+  /** Retries go to hosts not tried yet (default true). */
+  retryIgnorePreviousHosts: boolean;
+  /** Base back-off interval; undefined: Envoy's 25 ms. */
+  backoffMs: number | undefined;
 }
 
 export interface HttpFaultInjection {
@@ -183,12 +187,28 @@ export interface TrafficPolicy {
   portLevelSettings: (Omit<TrafficPolicy, 'portLevelSettings'> & { port: number })[];
 }
 
-export type LoadBalancerSettings =
+export type LoadBalancerSettings = (
   | {
       kind: 'simple';
       simple: 'UNSPECIFIED' | 'RANDOM' | 'PASSTHROUGH' | 'ROUND_ROBIN' | 'LEAST_REQUEST' | 'LEAST_CONN';
     }
-  | { kind: 'consistentHash'; consistentHash: ConsistentHash };
+  | { kind: 'consistentHash'; consistentHash: ConsistentHash }
+  /** Only locality or warm-up settings: the policy is the default (round robin). */
+  | { kind: 'default' }
+) & {
+  localityLbSetting?: LocalityLbSetting | undefined;
+  /** Slow start for new endpoints (`warmupDurationSecs` or `warmup`). */
+  warmup?: { durationMs: number; minimumPercent: number; aggression: number } | undefined;
+};
+
+export interface LocalityLbSetting {
+  /** `from` locality pattern (`region/zone/subzone`, `*` wildcards) -> weights by `to` pattern. */
+  distribute: { from: string; to: Record<string, number> }[];
+  failover: { from: string; to: string }[];
+  failoverPriority: string[];
+  /** Undefined: the mesh default (enabled). */
+  enabled: boolean | undefined;
+}
 
 export interface ConsistentHash {
   key:

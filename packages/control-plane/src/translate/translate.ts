@@ -12,6 +12,7 @@ import { buildLoadAssignment } from './endpoint-builder.ts';
 import { buildGrpcListeners } from './grpc-listeners.ts';
 import type { RouteContext } from './route-builder.ts';
 import { buildSidecarListeners } from './sidecar-listeners.ts';
+import { destinationRuleFor, effectivePolicy } from './traffic-policy.ts';
 import { visibleServices } from './visibility.ts';
 import { emptyResources, type XdsResources } from './xds-resources.ts';
 
@@ -21,7 +22,15 @@ export function translate(snapshot: MeshSnapshot, proxy: ProxyInfo): XdsResource
   const services = visibleServices(snapshot, proxy);
   for (const plan of planOutboundClusters(snapshot, services)) {
     out.clusters.set(plan.name, buildOutboundCluster(snapshot, plan, caps, out.notes));
-    if (plan.service.resolution === 'STATIC') out.endpoints.set(plan.name, buildLoadAssignment(plan));
+    if (plan.service.resolution === 'STATIC') {
+      const policy = effectivePolicy(
+        destinationRuleFor(snapshot, plan.service.hostname)?.spec,
+        plan.subset,
+        plan.port.number,
+      );
+      const locality = { policy, proxy: proxy.locality, notes: out.notes };
+      out.endpoints.set(plan.name, buildLoadAssignment(plan, locality));
+    }
   }
   const ctx: RouteContext = { snapshot, proxy, caps, notes: out.notes };
   if (proxy.kind === 'grpc') buildGrpcListeners(services, ctx, out);

@@ -43,7 +43,13 @@ describe('slow start', () => {
     });
     assert.ok(v.ok);
     const time = fakeTime(1000);
-    const cluster = new ClusterRuntime(v.resource as Cluster, new StatsStore().scope(''), undefined, Math.random, time.clock);
+    const cluster = new ClusterRuntime(
+      v.resource as Cluster,
+      new StatsStore().scope(''),
+      undefined,
+      Math.random,
+      time.clock,
+    );
     cluster.updateLoadAssignment(cla([1]));
     cluster.updateLoadAssignment(cla([1, 2]));
     // Weights 1 and 0.1: the newcomer gets 1/11 of the picks (exact over an EDF cycle).

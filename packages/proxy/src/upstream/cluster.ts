@@ -265,10 +265,13 @@ export class ClusterRuntime {
       h.weight = h.baseWeight * factor;
     }
     if (ramping && this.slowStartTimer === undefined && !this.stopped) {
-      this.slowStartTimer = setTimeout(() => {
-        this.slowStartTimer = undefined;
-        if (!this.stopped) this.rebuild();
-      }, Math.max(50, cfg.windowMs / 20));
+      this.slowStartTimer = setTimeout(
+        () => {
+          this.slowStartTimer = undefined;
+          if (!this.stopped) this.rebuild();
+        },
+        Math.max(50, cfg.windowMs / 20),
+      );
       this.slowStartTimer.unref();
     }
   }
