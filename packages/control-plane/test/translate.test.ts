@@ -3,8 +3,10 @@
  * resources, assert where it lands.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, it } from 'node:test';
-import { RESOURCE_TYPE_URLS, validateResource } from '@tandem/api';
+import { RESOURCE_TYPE_URLS, readIstioConfig, validateResource } from '@tandem/api';
 import { HeaderMap } from '@tandem/proxy';
 import { buildMeshSnapshot } from '../src/model/mesh-snapshot.ts';
 import { parseProxyInfo } from '../src/proxy/proxy-info.ts';
@@ -420,6 +422,57 @@ describe('translate: sidecar', () => {
     );
     const c = validateResource(RESOURCE_TYPE_URLS.cluster, res2.clusters.get(`outbound|9080||${REVIEWS}`)!);
     assert.ok(c.ok && c.resource.localityWeightedLb);
+  });
+
+  it("applies the Istio local rate limit task's EnvoyFilter (read in place) to productpage's inbound listener", () => {
+    const file = path.resolve(
+      import.meta.dirname,
+      '../../../../shared/testdata/istio/samples/ratelimit/local-rate-limit-service.yaml',
+    );
+    const read = readIstioConfig(readFileSync(file, 'utf8'), file);
+    assert.equal(read.objects.length, 1);
+    assert.deepEqual(
+      read.issues.filter((i) => i.code === 'TANDEM_WARN_ISTIO_UNSUPPORTED_FIELD'),
+      [],
+    );
+    const ingress = sidecar('default', 'productpage', {
+      workloadSelector: { app: 'productpage' },
+      ingress: [{ port: httpPort(8000, 'http'), bind: '127.0.0.9', defaultEndpoint: '127.0.0.1:9080' }],
+    });
+    const res = translateFor(bookinfoObjects([ingress as never, ...(read.objects as never[])]));
+    const listener = res.listeners.get('127.0.0.9_8000') as Json;
+    const hcm = ((listener.filter_chains as Json[])[0]!.filters as Json[])[0]!.typed_config as Json;
+    const names = (hcm.http_filters as { name: string }[]).map((f) => f.name);
+    assert.deepEqual(names, ['envoy.filters.http.local_ratelimit', 'envoy.filters.http.router']);
+    const route = ((hcm.route_config as Json).virtual_hosts as Json[])[0]!.routes as Json[];
+    assert.equal(((route[0]!.route as Json).rate_limits as unknown[]).length, 2);
+    assert.ok((route[0]!.typed_per_filter_config as Json)['envoy.filters.http.local_ratelimit']);
+    const outbound = res.listeners.get('127.0.0.1_15080') as Json;
+    assert.ok(!JSON.stringify(outbound).includes('local_ratelimit'), 'inbound only');
+    const other = translateFor(
+      bookinfoObjects([ingress as never, ...(read.objects as never[])]),
+      parseProxyInfo({ ...SIDECAR_NODE, metadata: { ...SIDECAR_NODE.metadata, LABELS: { app: 'reviews' } } }),
+    );
+    assert.ok(!JSON.stringify([...other.listeners.values()]).includes('local_ratelimit'), 'productpage only');
+  });
+
+  it('reports EnvoyFilter patches it does not apply', () => {
+    const text = `apiVersion: networking.istio.io/v1alpha3
+kind: EnvoyFilter
+metadata: { name: tweak, namespace: default }
+spec:
+  configPatches:
+    - applyTo: CLUSTER
+      match: { context: SIDECAR_OUTBOUND }
+      patch: { operation: MERGE, value: { connect_timeout: 1s } }
+`;
+    const read = readIstioConfig(text, 'tweak.yaml');
+    assert.match(
+      read.issues.map((i) => i.message).join('\n'),
+      /not supported by Tandem yet and ignored: applyTo CLUSTER/,
+    );
+    const res = translateFor(bookinfoObjects(read.objects as never[]));
+    assert.ok(res.notes.some((n) => /EnvoyFilter default\/tweak configPatches\[0\]: not applied/.test(n)));
   });
 
   it('is deterministic', () => {

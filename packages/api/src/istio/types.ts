@@ -21,6 +21,7 @@ export type IstioObject =
   | { kind: 'ServiceEntry'; meta: ObjectMeta; spec: ServiceEntry }
   | { kind: 'WorkloadEntry'; meta: ObjectMeta; spec: WorkloadEntry }
   | { kind: 'Sidecar'; meta: ObjectMeta; spec: Sidecar }
+  | { kind: 'EnvoyFilter'; meta: ObjectMeta; spec: EnvoyFilter }
   | { kind: 'PeerAuthentication'; meta: ObjectMeta; spec: PeerAuthentication }
   | { kind: 'AuthorizationPolicy'; meta: ObjectMeta; spec: AuthorizationPolicy }
   | { kind: 'RequestAuthentication'; meta: ObjectMeta; spec: RequestAuthentication }
@@ -312,6 +313,44 @@ export interface Sidecar {
   ingress: { port: ServicePort; bind: string; defaultEndpoint: string }[];
   egress: { port: ServicePort | undefined; bind: string; hosts: string[] }[];
   outboundTrafficPolicy: { mode: 'ALLOW_ANY' | 'REGISTRY_ONLY' } | undefined;
+}
+
+// ---------------------------------------------------------------- EnvoyFilter
+
+/**
+ * EnvoyFilter: patches to the generated Envoy config. Tandem applies the patches marked `supported`
+ * (HTTP_FILTER inserts and HTTP_ROUTE merges on sidecars); the others were reported as not supported
+ * when the object was read, and are kept only so the control plane can name them.
+ */
+export interface EnvoyFilter {
+  workloadSelector: Record<string, string> | undefined;
+  priority: number;
+  configPatches: EnvoyConfigPatch[];
+}
+
+export interface EnvoyConfigPatch {
+  applyTo: string;
+  match: {
+    context: 'ANY' | 'SIDECAR_INBOUND' | 'SIDECAR_OUTBOUND' | 'GATEWAY' | 'WAYPOINT';
+    /** 0 when unset. */
+    listenerPort: number;
+    listenerName: string;
+    /** Network filter name the HTTP filter patch applies in ('' for any). */
+    filterName: string;
+    /** HTTP filter to insert before/after ('' for none). */
+    subFilterName: string;
+    /** 0 when unset. */
+    routePort: number;
+    routeConfigName: string;
+    vhostName: string;
+    routeName: string;
+    routeAction: 'ANY' | 'ROUTE' | 'REDIRECT' | 'DIRECT_RESPONSE';
+  };
+  operation: string;
+  /** The patch value as written (Envoy proto3 JSON). */
+  value: Record<string, unknown> | undefined;
+  /** Whether Tandem applies this patch. */
+  supported: boolean;
 }
 
 // ---------------------------------------------------------------- security (translated by the security issue)

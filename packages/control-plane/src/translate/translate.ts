@@ -9,6 +9,7 @@ import type { ProxyInfo } from '../proxy/proxy-info.ts';
 import { capabilitiesOf } from './capabilities.ts';
 import { buildOutboundCluster, planOutboundClusters } from './cluster-builder.ts';
 import { buildLoadAssignment } from './endpoint-builder.ts';
+import { applyEnvoyFilters, envoyFiltersFor } from './envoy-filter-patches.ts';
 import { buildGrpcListeners } from './grpc-listeners.ts';
 import type { RouteContext } from './route-builder.ts';
 import { buildSidecarListeners } from './sidecar-listeners.ts';
@@ -33,7 +34,15 @@ export function translate(snapshot: MeshSnapshot, proxy: ProxyInfo): XdsResource
     }
   }
   const ctx: RouteContext = { snapshot, proxy, caps, notes: out.notes };
-  if (proxy.kind === 'grpc') buildGrpcListeners(services, ctx, out);
-  else buildSidecarListeners(services, ctx, out);
+  if (proxy.kind === 'grpc') {
+    buildGrpcListeners(services, ctx, out);
+    for (const ef of envoyFiltersFor(snapshot, proxy))
+      out.notes.push(
+        `EnvoyFilter ${ef.meta.namespace}/${ef.meta.name}: not applied (proxyless gRPC has no Envoy config to patch)`,
+      );
+  } else {
+    buildSidecarListeners(services, ctx, out);
+    applyEnvoyFilters(snapshot, proxy, out);
+  }
   return out;
 }

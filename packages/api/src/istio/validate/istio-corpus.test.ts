@@ -83,6 +83,7 @@ const SUPPORTED = new Set([
   'ServiceEntry',
   'WorkloadEntry',
   'Sidecar',
+  'EnvoyFilter',
   'PeerAuthentication',
   'AuthorizationPolicy',
   'RequestAuthentication',

@@ -8,6 +8,7 @@ import { checkExportTo } from '../core/export-to.ts';
 import { kubeEndpointSlice, kubeEndpoints } from '../kube/endpoints.ts';
 import { kubeService } from '../kube/service.ts';
 import { destinationRule } from '../networking/destination-rule.ts';
+import { envoyFilter } from '../networking/envoy-filter.ts';
 import { serviceEntry } from '../networking/service-entry.ts';
 import { sidecar } from '../networking/sidecar.ts';
 import { virtualService } from '../networking/virtual-service.ts';
@@ -16,7 +17,6 @@ import { authorizationPolicy } from '../security/authorization-policy.ts';
 import { peerAuthentication } from '../security/peer-authentication.ts';
 import { requestAuthentication } from '../security/request-authentication.ts';
 import type { IstioKind, ObjectMeta } from '../types.ts';
-import { checkEnvoyFilter } from '../unsupported/envoy-filter.ts';
 import { checkGateway } from '../unsupported/gateway.ts';
 import type { Json } from '../unsupported/raw-checks.ts';
 import { checkTelemetry } from '../unsupported/telemetry.ts';
@@ -67,6 +67,7 @@ export const SUPPORTED_KINDS: readonly SupportedKind[] = [
   },
   { kind: 'WorkloadEntry', apiVersions: NETWORKING, schema: workloadEntry, specAt: 'spec' },
   { kind: 'Sidecar', apiVersions: NETWORKING, schema: sidecar, specAt: 'spec' },
+  { kind: 'EnvoyFilter', apiVersions: ['networking.istio.io/v1alpha3'], schema: envoyFilter, specAt: 'spec' },
   { kind: 'PeerAuthentication', apiVersions: SECURITY, schema: peerAuthentication, specAt: 'spec' },
   { kind: 'AuthorizationPolicy', apiVersions: SECURITY, schema: authorizationPolicy, specAt: 'spec' },
   { kind: 'RequestAuthentication', apiVersions: SECURITY, schema: requestAuthentication, specAt: 'spec' },
@@ -98,12 +99,6 @@ export const RECOGNIZED_KINDS: readonly RecognizedKind[] = [
     group: 'networking.istio.io',
     check: checkGateway,
     note: 'ingress/egress gateways are not supported yet',
-  },
-  {
-    kind: 'EnvoyFilter',
-    group: 'networking.istio.io',
-    check: checkEnvoyFilter,
-    note: 'Envoy config patches are not supported',
   },
   {
     kind: 'WorkloadGroup',
