@@ -66,7 +66,7 @@ function insertAt(patch: EnvoyConfigPatch, filters: Json[]): number {
   const sub = patch.match.subFilterName;
   const at = sub === '' ? -1 : filters.findIndex((f) => f['name'] === sub);
   if (patch.operation === 'INSERT_FIRST') return 0;
-  if (patch.operation === 'INSERT_BEFORE') return at < 0 ? 0 : at;
+  if (patch.operation === 'INSERT_BEFORE') return Math.max(0, at);
   // INSERT_AFTER: after the sub-filter, else last (but never after the terminal router).
   if (at >= 0) return at + 1;
   const router = filters.findIndex((f) => f['name'] === 'envoy.filters.http.router');
