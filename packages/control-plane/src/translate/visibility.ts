@@ -38,7 +38,11 @@ export function sidecarFor(snapshot: MeshSnapshot, proxy: ProxyInfo): SidecarEnt
 
 export function visibleServices(snapshot: MeshSnapshot, proxy: ProxyInfo): MeshService[] {
   const sidecar = sidecarFor(snapshot, proxy);
-  const patterns = sidecar?.spec.egress.flatMap((e) => e.hosts) ?? undefined;
+  // A Sidecar without egress listeners (only ingress, say) does not narrow what the proxy sees.
+  const patterns =
+    sidecar === undefined || sidecar.spec.egress.length === 0
+      ? undefined
+      : sidecar.spec.egress.flatMap((e) => e.hosts);
   const out: MeshService[] = [];
   for (const s of snapshot.services.values()) {
     if (!exportedTo(s, proxy.namespace)) continue;
