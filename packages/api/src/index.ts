@@ -5,6 +5,14 @@ export { parseFormatString } from './envoy/access-log/format-string.ts';
 // Envoy config validation: raw bootstrap / xDS resources in, validated domain types out.
 export { type ConfigIssue, formatConfigIssue } from './envoy/config-issue.ts';
 export { compileRe2, type Re2Result } from './envoy/core/re2.ts';
+export type { TokenBucket } from './envoy/core/token-bucket.ts';
+export { CORS_POLICY_TYPE_URL, CORS_TYPE_URL, type CorsPolicyConfig } from './envoy/filters/cors.ts';
+export { FAULT_TYPE_URL, type FaultConfig } from './envoy/filters/fault.ts';
+export {
+  LOCAL_RATE_LIMIT_TYPE_URL,
+  type LocalRateLimitConfig,
+  type LocalRateLimitDescriptor,
+} from './envoy/filters/local-rate-limit.ts';
 export { registerHttpFilterSchema } from './envoy/hcm/http-filter-registry.ts';
 export { ROUTER_TYPE_URL, type RouterConfig } from './envoy/hcm/router.ts';
 export { ConfigIssueCode, type ConfigIssueCodeValue } from './envoy/issue-codes.ts';

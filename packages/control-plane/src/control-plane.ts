@@ -295,6 +295,8 @@ function translationKey(info: ProxyInfo): string {
     httpProxyPort: info.metadata['HTTP_PROXY_PORT'] ?? null,
     outboundListeners: info.metadata['OUTBOUND_LISTENERS'] ?? null,
     workload: info.metadata[WORKLOAD_METADATA] ?? null,
+    // Locality-aware endpoints (priorities, weights) depend on where the proxy is.
+    locality: info.locality,
     // Only proxyless gRPC servers get listeners that depend on their addresses.
     ips: info.kind === 'grpc' ? info.ips : [],
   };

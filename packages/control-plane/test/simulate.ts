@@ -4,7 +4,7 @@
  * cluster and endpoints it lands on. Istio's pilot tests config the same way.
  */
 import { formatConfigIssue, RESOURCE_TYPE_URLS, validateResource } from '@tandem/api';
-import { compileRouteConfiguration, HeaderMap, type RequestHead } from '@tandem/proxy';
+import { type CompiledRoute, compileRouteConfiguration, HeaderMap, type RequestHead } from '@tandem/proxy';
 import type { XdsResources } from '../src/translate/xds-resources.ts';
 
 export interface SimRequest {
@@ -23,6 +23,8 @@ export interface SimResult {
   endpoints: string[];
   path: string;
   authority: string;
+  /** The compiled route the request matched (its retry policy, mirrors, per-filter configs). */
+  route?: CompiledRoute;
 }
 
 export function simulate(resources: XdsResources, req: SimRequest, randomUint = 0): SimResult {
@@ -77,6 +79,7 @@ export function simulate(resources: XdsResources, req: SimRequest, randomUint = 
     endpoints: cluster ? endpointsOf(resources, cluster) : [],
     path: head.path,
     authority: head.authority,
+    route,
   };
 }
 

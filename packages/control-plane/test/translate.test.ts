@@ -3,7 +3,11 @@
  * resources, assert where it lands.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, it } from 'node:test';
+import { RESOURCE_TYPE_URLS, readIstioConfig, validateResource } from '@tandem/api';
+import { HeaderMap } from '@tandem/proxy';
 import { buildMeshSnapshot } from '../src/model/mesh-snapshot.ts';
 import { parseProxyInfo } from '../src/proxy/proxy-info.ts';
 import { servicesFromConfig } from '../src/registry/services-from-config.ts';
@@ -45,19 +49,23 @@ function bookinfoObjects(extra: ReturnType<typeof virtualService>[] = []) {
       ports: [httpPort(5432, 'tcp', 'TCP')],
       endpoints: [workload('10.0.2.1', {})],
     }),
-    destinationRule('default', 'reviews', {
-      host: 'reviews',
-      subsets: [
-        subset('v1', { version: 'v1' }),
-        subset('v2', { version: 'v2' }),
-        subset('v3', { version: 'v3' }),
-      ],
-    }),
+    ...(extra.some((o) => o.kind === 'DestinationRule' && o.meta.name === 'reviews')
+      ? []
+      : [
+          destinationRule('default', 'reviews', {
+            host: 'reviews',
+            subsets: [
+              subset('v1', { version: 'v1' }),
+              subset('v2', { version: 'v2' }),
+              subset('v3', { version: 'v3' }),
+            ],
+          }),
+        ]),
     ...extra,
   ];
 }
 
-const sidecarProxy = parseProxyInfo({
+const SIDECAR_NODE = {
   id: 'sidecar~10.0.9.9~productpage-v1-abc.default~default.svc.cluster.local',
   metadata: {
     NAMESPACE: 'default',
@@ -65,7 +73,25 @@ const sidecarProxy = parseProxyInfo({
     INTERCEPTION_MODE: 'NONE',
     HTTP_PROXY_PORT: '15080',
   },
-});
+};
+const sidecarProxy = parseProxyInfo(SIDECAR_NODE);
+
+const RETRY = {
+  attempts: 2,
+  perTryTimeoutMs: undefined,
+  retryOn: '',
+  retryRemoteLocalities: false,
+  retryIgnorePreviousHosts: true,
+  backoffMs: undefined,
+};
+const POLICY = {
+  loadBalancer: undefined,
+  connectionPool: undefined,
+  outlierDetection: undefined,
+  tls: undefined,
+  portLevelSettings: [],
+};
+type Json = Record<string, unknown>;
 
 function translateFor(objects: ReturnType<typeof bookinfoObjects>, proxy = sidecarProxy) {
   const snapshot = buildMeshSnapshot('v1', objects, servicesFromConfig(objects));
@@ -196,15 +222,257 @@ describe('translate: sidecar', () => {
       http: [
         httpRoute({
           route: [dest('reviews', 'v1')],
-          retries: { attempts: 3, perTryTimeoutMs: 2000, retryOn: '5xx', retryRemoteLocalities: false },
+          retries: { ...RETRY, attempts: 3, retryRemoteLocalities: true },
+        }),
+      ],
+    });
+    const dr = destinationRule('default', 'reviews', {
+      host: 'reviews',
+      trafficPolicy: { ...POLICY, loadBalancer: { kind: 'simple', simple: 'PASSTHROUGH' } },
+    });
+    const res = translateFor(bookinfoObjects([vs, dr]));
+    assert.ok(
+      res.notes.some((n) => n.includes('retryRemoteLocalities not applied')),
+      res.notes.join('\n'),
+    );
+    assert.ok(res.notes.some((n) => n.includes('PASSTHROUGH not applied')));
+  });
+
+  it("gives routes Istio's default retry policy, or the VirtualService's, compiled as the proxy runs it", () => {
+    const vs = virtualService('default', 'reviews', {
+      hosts: ['reviews'],
+      http: [
+        httpRoute({
+          match: [match({ uri: { kind: 'prefix', value: '/custom' } })],
+          route: [dest('reviews', 'v1')],
+          retries: { ...RETRY, attempts: 3, perTryTimeoutMs: 2000, retryOn: '5xx,409', backoffMs: 100 },
+        }),
+        httpRoute({
+          match: [match({ uri: { kind: 'prefix', value: '/none' } })],
+          route: [dest('reviews', 'v1')],
+          retries: { ...RETRY, attempts: 0 },
+        }),
+        httpRoute({ route: [dest('reviews', 'v1')] }),
+      ],
+    });
+    const res = translateFor(bookinfoObjects([vs]));
+    const at = (path: string) => {
+      const r = simulate(res, { routeConfig: '9080', authority: 'reviews', path }).route!;
+      assert.equal(r.action.kind, 'route');
+      return r.action.kind === 'route' ? r.action : undefined;
+    };
+    const custom = at('/custom')!.retryPolicy!;
+    assert.equal(custom.numRetries, 3);
+    assert.equal(custom.perTryTimeoutMs, 2000);
+    assert.equal(custom.baseIntervalMs, 100);
+    assert.equal(custom.retriableResponse(500, new HeaderMap()), true);
+    assert.equal(custom.retriableResponse(409, new HeaderMap()), true);
+    assert.equal(custom.previousHosts, true);
+    assert.equal(at('/none')!.retryPolicy, undefined);
+    const byDefault = at('/')!;
+    const p = byDefault.retryPolicy!;
+    assert.equal(p.numRetries, 2);
+    assert.equal(p.retriableResponse(503, new HeaderMap()), true);
+    assert.equal(p.retriableResponse(500, new HeaderMap()), false);
+    assert.equal(p.retriableFailure('connect-failure', false), true);
+    assert.equal(p.retriableResponse(200, new HeaderMap(['grpc-status', '14'])), true);
+    assert.equal(p.hostSelectionMaxAttempts, 5);
+    assert.equal(byDefault.includeRequestAttemptCount, true);
+    const fallback = simulate(translateFor(bookinfoObjects()), { routeConfig: '9080', authority: 'reviews' });
+    assert.equal(fallback.route?.action.kind === 'route' && fallback.route.action.retryPolicy?.numRetries, 2);
+  });
+
+  it('puts fault, CORS and mirror policies on the routes and the filters in the chain', () => {
+    const vs = virtualService('default', 'reviews', {
+      hosts: ['reviews'],
+      http: [
+        httpRoute({
+          route: [dest('reviews', 'v1')],
+          fault: { delay: { fixedDelayMs: 7000, percentage: 100 }, abort: undefined },
+          corsPolicy: {
+            allowOrigins: [{ kind: 'exact', value: 'https://a.example' }],
+            allowMethods: ['GET'],
+            allowHeaders: [],
+            exposeHeaders: [],
+            maxAgeMs: 60_000,
+            allowCredentials: undefined,
+          },
+          mirrors: [{ destination: { host: 'reviews', subset: 'v2', port: 0 }, percentage: 50 }],
         }),
       ],
     });
     const res = translateFor(bookinfoObjects([vs]));
-    assert.ok(
-      res.notes.some((n) => n.includes('retries not applied')),
-      res.notes.join('\n'),
+    const r = simulate(res, { routeConfig: '9080', authority: 'reviews' }).route!;
+    assert.ok(r.perFilterConfig?.has('envoy.filters.http.fault'));
+    assert.ok(r.perFilterConfig?.has('envoy.filters.http.cors'));
+    assert.equal(r.action.kind === 'route' && r.action.mirrors?.[0]?.cluster, `outbound|9080|v2|${REVIEWS}`);
+    assert.equal(r.action.kind === 'route' && r.action.mirrors?.[0]?.fraction, 500_000);
+    const hcm = (res.listeners.get('127.0.0.1_15080') as Json).filter_chains as Json[];
+    const filters = ((hcm[0]!.filters as Json[])[0]!.typed_config as Json).http_filters as { name: string }[];
+    assert.deepEqual(
+      filters.map((f) => f.name),
+      ['envoy.filters.http.cors', 'envoy.filters.http.fault', 'envoy.filters.http.router'],
     );
+    assert.equal(res.notes.length, 0, res.notes.join('\n'));
+  });
+
+  it('translates connectionPool limits to circuit breakers and outlierDetection as Istio does', () => {
+    const dr = destinationRule('default', 'reviews', {
+      host: 'reviews',
+      trafficPolicy: {
+        ...POLICY,
+        connectionPool: {
+          tcp: { maxConnections: 1, connectTimeoutMs: undefined },
+          http: {
+            http1MaxPendingRequests: 1,
+            http2MaxRequests: undefined,
+            maxRequestsPerConnection: 1,
+            maxRetries: undefined,
+            idleTimeoutMs: undefined,
+            h2UpgradePolicy: 'DEFAULT',
+          },
+        },
+        outlierDetection: {
+          consecutive5xxErrors: 1,
+          consecutiveGatewayErrors: undefined,
+          consecutiveLocalOriginFailures: undefined,
+          intervalMs: 1000,
+          baseEjectionTimeMs: 3000,
+          maxEjectionPercent: 100,
+          minHealthPercent: 0,
+        },
+        loadBalancer: { kind: 'default', warmup: { durationMs: 30_000, minimumPercent: 10, aggression: 1 } },
+      },
+    });
+    const res = translateFor(bookinfoObjects([dr]));
+    const v = validateResource(RESOURCE_TYPE_URLS.cluster, res.clusters.get(`outbound|9080||${REVIEWS}`)!);
+    assert.ok(v.ok);
+    const c = v.resource;
+    assert.equal(c.circuitBreakers?.default.maxConnections, 1);
+    assert.equal(c.circuitBreakers?.default.maxPendingRequests, 1);
+    assert.equal(c.circuitBreakers?.default.maxRequests, 4294967295);
+    assert.equal(c.circuitBreakers?.default.trackRemaining, true);
+    assert.equal(c.maxRequestsPerConnection, 1);
+    assert.equal(c.outlierDetection?.consecutive5xx, 1);
+    assert.equal(c.outlierDetection?.enforcingConsecutive5xx, 100);
+    assert.equal(c.outlierDetection?.enforcingSuccessRate, 0);
+    assert.equal(c.outlierDetection?.baseEjectionTimeMs, 3000);
+    assert.equal(c.outlierDetection?.maxEjectionPercent, 100);
+    assert.equal(c.healthyPanicThresholdPercent, 0);
+    assert.deepEqual(c.slowStart, { windowMs: 30_000, aggression: 1, minWeightPercent: 10 });
+    const ratings = validateResource(
+      RESOURCE_TYPE_URLS.cluster,
+      res.clusters.get(`outbound|9080||ratings.default.svc.cluster.local`)!,
+    );
+    assert.ok(ratings.ok);
+    assert.equal(ratings.resource.circuitBreakers?.default.maxConnections, 4294967295);
+    assert.equal(ratings.resource.outlierDetection, undefined);
+  });
+
+  it('orders endpoint localities by proximity when outlier detection is on, and distributes by weight', () => {
+    const withOutliers = destinationRule('default', 'reviews', {
+      host: 'reviews',
+      trafficPolicy: {
+        ...POLICY,
+        outlierDetection: {
+          consecutive5xxErrors: 5,
+          consecutiveGatewayErrors: undefined,
+          consecutiveLocalOriginFailures: undefined,
+          intervalMs: 10_000,
+          baseEjectionTimeMs: 30_000,
+          maxEjectionPercent: 10,
+          minHealthPercent: 0,
+        },
+      },
+    });
+    const east = parseProxyInfo({ ...SIDECAR_NODE, locality: { region: 'us', zone: 'east', sub_zone: 'b' } });
+    const res = translateFor(bookinfoObjects([withOutliers]), east);
+    const cla = res.endpoints.get(`outbound|9080||${REVIEWS}`) as {
+      endpoints: { locality: { sub_zone: string }; priority?: number }[];
+    };
+    assert.deepEqual(
+      cla.endpoints.map((e) => [e.locality.sub_zone, e.priority ?? 0]),
+      [
+        ['a', 1],
+        ['b', 0],
+      ],
+    );
+    const distribute = destinationRule('default', 'reviews', {
+      host: 'reviews',
+      trafficPolicy: {
+        ...POLICY,
+        loadBalancer: {
+          kind: 'default',
+          localityLbSetting: {
+            distribute: [{ from: 'us/east/*', to: { 'us/east/a': 80, 'us/east/b': 20 } }],
+            failover: [],
+            failoverPriority: [],
+            enabled: undefined,
+          },
+        },
+      },
+    });
+    const res2 = translateFor(bookinfoObjects([distribute]), east);
+    const cla2 = res2.endpoints.get(`outbound|9080||${REVIEWS}`) as {
+      endpoints: { load_balancing_weight: number }[];
+    };
+    assert.deepEqual(
+      cla2.endpoints.map((e) => e.load_balancing_weight),
+      [80_000, 20_000],
+    );
+    const c = validateResource(RESOURCE_TYPE_URLS.cluster, res2.clusters.get(`outbound|9080||${REVIEWS}`)!);
+    assert.ok(c.ok && c.resource.localityWeightedLb);
+  });
+
+  it("applies the Istio local rate limit task's EnvoyFilter (read in place) to productpage's inbound listener", () => {
+    const file = path.resolve(
+      import.meta.dirname,
+      '../../../../shared/testdata/istio/samples/ratelimit/local-rate-limit-service.yaml',
+    );
+    const read = readIstioConfig(readFileSync(file, 'utf8'), file);
+    assert.equal(read.objects.length, 1);
+    assert.deepEqual(
+      read.issues.filter((i) => i.code === 'TANDEM_WARN_ISTIO_UNSUPPORTED_FIELD'),
+      [],
+    );
+    const ingress = sidecar('default', 'productpage', {
+      workloadSelector: { app: 'productpage' },
+      ingress: [{ port: httpPort(8000, 'http'), bind: '127.0.0.9', defaultEndpoint: '127.0.0.1:9080' }],
+    });
+    const res = translateFor(bookinfoObjects([ingress as never, ...(read.objects as never[])]));
+    const listener = res.listeners.get('127.0.0.9_8000') as Json;
+    const hcm = ((listener.filter_chains as Json[])[0]!.filters as Json[])[0]!.typed_config as Json;
+    const names = (hcm.http_filters as { name: string }[]).map((f) => f.name);
+    assert.deepEqual(names, ['envoy.filters.http.local_ratelimit', 'envoy.filters.http.router']);
+    const route = ((hcm.route_config as Json).virtual_hosts as Json[])[0]!.routes as Json[];
+    assert.equal(((route[0]!.route as Json).rate_limits as unknown[]).length, 2);
+    assert.ok((route[0]!.typed_per_filter_config as Json)['envoy.filters.http.local_ratelimit']);
+    const outbound = res.listeners.get('127.0.0.1_15080') as Json;
+    assert.ok(!JSON.stringify(outbound).includes('local_ratelimit'), 'inbound only');
+    const other = translateFor(
+      bookinfoObjects([ingress as never, ...(read.objects as never[])]),
+      parseProxyInfo({ ...SIDECAR_NODE, metadata: { ...SIDECAR_NODE.metadata, LABELS: { app: 'reviews' } } }),
+    );
+    assert.ok(!JSON.stringify([...other.listeners.values()]).includes('local_ratelimit'), 'productpage only');
+  });
+
+  it('reports EnvoyFilter patches it does not apply', () => {
+    const text = `apiVersion: networking.istio.io/v1alpha3
+kind: EnvoyFilter
+metadata: { name: tweak, namespace: default }
+spec:
+  configPatches:
+    - applyTo: CLUSTER
+      match: { context: SIDECAR_OUTBOUND }
+      patch: { operation: MERGE, value: { connect_timeout: 1s } }
+`;
+    const read = readIstioConfig(text, 'tweak.yaml');
+    assert.match(
+      read.issues.map((i) => i.message).join('\n'),
+      /not supported by Tandem yet and ignored: applyTo CLUSTER/,
+    );
+    const res = translateFor(bookinfoObjects(read.objects as never[]));
+    assert.ok(res.notes.some((n) => /EnvoyFilter default\/tweak configPatches\[0\]: not applied/.test(n)));
   });
 
   it('is deterministic', () => {

@@ -4,4 +4,7 @@ export { buildSidecarBootstrap, parseDownwardApiFile } from './agent/sidecar-boo
 export { HeaderMap } from './http/header-map.ts';
 export type { RequestHead } from './http/request-head.ts';
 export { type ProxyOptions, ProxyServer } from './proxy-server.ts';
+export type { CompiledRetryPolicy } from './router/retry-policy.ts';
+export type { CompiledRouteAction } from './router/route-action.ts';
+export type { CompiledRoute } from './router/route-entry.ts';
 export { compileRouteConfiguration } from './router/route-table.ts';

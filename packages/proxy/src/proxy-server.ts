@@ -101,6 +101,7 @@ export class ProxyServer implements AdminTarget {
       routes: (hcm: HttpConnectionManager) => this.routeProvider(hcm),
       telemetry: this.telemetry,
       direction: 'UNSPECIFIED' as const,
+      localCluster: options.bootstrap.node.cluster,
     };
     this.listenerManager = new ListenerManager(sr.listeners, {
       filters,

@@ -41,6 +41,8 @@ export const XDS_PROTO_FILES: readonly string[] = [
   'envoy/extensions/transport_sockets/raw_buffer/v3/raw_buffer.proto',
   'envoy/extensions/upstreams/http/v3/http_protocol_options.proto',
   'envoy/extensions/clusters/aggregate/v3/cluster.proto',
+  // Retry extensions
+  'envoy/extensions/retry/host/previous_hosts/v3/previous_hosts.proto',
   // Load-balancing policies (gRPC's custom LB config)
   'envoy/extensions/load_balancing_policies/round_robin/v3/round_robin.proto',
   'envoy/extensions/load_balancing_policies/least_request/v3/least_request.proto',

@@ -16,7 +16,7 @@ describe('docs/bootstrap-subset.md', () => {
     assert.match(generated, /^\| `timeout` \| Duration \| supported \| `15s` \| 0s disables \|$/m);
     assert.match(
       generated,
-      /^\| `retry_policy` \| {2}\| not supported yet \| {2}\| retries arrive with traffic management \|$/m,
+      /^\| `respect_dns_ttl` \| {2}\| not supported yet \| {2}\| DNS refresh follows dns_refresh_rate; TTLs are not read yet \|$/m,
     );
     assert.match(
       generated,

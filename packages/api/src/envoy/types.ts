@@ -351,6 +351,18 @@ export interface VirtualHost {
   routes: Route[];
   headers: HeaderMutations;
   requireTls: 'NONE' | 'EXTERNAL_ONLY' | 'ALL';
+  /** Used by routes that have no `retry_policy` of their own. Optional; absent means none. */
+  retryPolicy?: RetryPolicy | undefined;
+  /** Used by routes that have no mirror policies of their own. Optional; absent means none. */
+  requestMirrorPolicies?: RequestMirrorPolicy[];
+  /** Per-filter overrides for the routes of this host (a route's own entry wins). Optional. */
+  typedPerFilterConfig?: TypedPerFilterConfig;
+  /** Rate limit actions a route includes when `include_vh_rate_limits` (or has none). Optional. */
+  rateLimits?: RateLimitPolicy[];
+  /** Send `x-envoy-attempt-count` upstream. Optional; absent means false. */
+  includeRequestAttemptCount?: boolean;
+  /** Send `x-envoy-attempt-count` downstream on the response. Optional; absent means false. */
+  includeAttemptCountInResponse?: boolean;
 }
 
 export interface Route {
@@ -358,7 +370,65 @@ export interface Route {
   match: RouteMatch;
   action: RouteAction | RedirectAction | DirectResponseAction;
   headers: HeaderMutations;
+  /** Per-filter overrides, by the filter's name in `http_filters`. Optional; absent means none. */
+  typedPerFilterConfig?: TypedPerFilterConfig;
 }
+
+/** Per-route HTTP filter configs by filter name (e.g. `envoy.filters.http.fault`). */
+export type TypedPerFilterConfig = Record<string, { typeUrl: string; config: unknown }>;
+
+/** A share of requests, in millionths (FractionalPercent normalised; 1_000_000 = all). */
+export type PerMillion = number;
+
+/** `retry_policy` on a route or virtual host. */
+export interface RetryPolicy {
+  /** Validated `retry_on` conditions (`5xx`, `gateway-error`, `reset`, `connect-failure`, ...). */
+  retryOn: string[];
+  /** Default 1. */
+  numRetries: number;
+  /** 0: no per-try timeout. */
+  perTryTimeoutMs: number;
+  retriableStatusCodes: number[];
+  /** Response headers that make a response retriable with `retriable-headers`. */
+  retriableHeaders: HeaderMatcher[];
+  /** Only requests matching these are retried (all when empty). */
+  retriableRequestHeaders: HeaderMatcher[];
+  /** Jittered exponential back-off; Envoy's defaults 25 ms and 250 ms when unset. */
+  backOff: { baseIntervalMs: number; maxIntervalMs: number };
+  /** `envoy.retry_host_predicates.previous_hosts`: retries avoid hosts already tried. */
+  previousHostsPredicate: boolean;
+  /** Host selection attempts per retry when a predicate rejects a host; default 1. */
+  hostSelectionRetryMaxAttempts: number;
+}
+
+/** `request_mirror_policies[]`: shadow a share of requests to another cluster. */
+export interface RequestMirrorPolicy {
+  cluster: string;
+  /** Share of requests mirrored; default all. */
+  fraction: PerMillion;
+  /** Keep the authority as is instead of appending `-shadow`. */
+  disableShadowHostSuffixAppend: boolean;
+}
+
+/** One `rate_limits[]` entry: the actions whose results form one descriptor. */
+export interface RateLimitPolicy {
+  stage: number;
+  actions: RateLimitAction[];
+}
+
+export type RateLimitAction =
+  | { kind: 'sourceCluster' }
+  | { kind: 'destinationCluster' }
+  | { kind: 'requestHeaders'; headerName: string; descriptorKey: string; skipIfAbsent: boolean }
+  | { kind: 'remoteAddress' }
+  | { kind: 'genericKey'; descriptorKey: string; descriptorValue: string }
+  | {
+      kind: 'headerValueMatch';
+      descriptorKey: string;
+      descriptorValue: string;
+      expectMatch: boolean;
+      headers: HeaderMatcher[];
+    };
 
 export type PathMatch =
   | { kind: 'prefix'; value: string }
@@ -436,6 +506,16 @@ export interface RouteAction {
   upgradeConfigs: UpgradeConfig[];
   maxStreamDurationMs: number | undefined;
   grpcTimeoutHeaderMaxMs: number | undefined;
+  /** Optional; absent means the virtual host's, else none. */
+  retryPolicy?: RetryPolicy | undefined;
+  /** Optional; absent means the virtual host's, else none. */
+  requestMirrorPolicies?: RequestMirrorPolicy[] | undefined;
+  /** Optional; absent means none. */
+  rateLimits?: RateLimitPolicy[];
+  /** Also apply the virtual host's rate limits. Optional; absent means false. */
+  includeVhRateLimits?: boolean;
+  /** Which circuit breaker thresholds apply. Optional; absent means DEFAULT. */
+  priority?: 'DEFAULT' | 'HIGH';
 }
 
 export interface RedirectAction {
@@ -496,6 +576,98 @@ export interface Cluster {
   /** Percent; default 50. */
   healthyPanicThresholdPercent: number;
   localityWeightedLb: boolean;
+  /** Circuit breaker thresholds. Optional; absent means Envoy's defaults for both priorities. */
+  circuitBreakers?: CircuitBreakers;
+  /** Optional; absent means no outlier detection. */
+  outlierDetection?: ClusterOutlierDetection | undefined;
+  /** Active health checks. Optional; absent means none. */
+  healthChecks?: HealthCheck[];
+  /** Slow start for new hosts (round robin, least request). Optional; absent means none. */
+  slowStart?: SlowStartConfig | undefined;
+}
+
+export interface CircuitBreakers {
+  default: CircuitBreakerThresholds;
+  high: CircuitBreakerThresholds;
+}
+
+export interface CircuitBreakerThresholds {
+  /** Envoy's default 1024. */
+  maxConnections: number;
+  /** Envoy's default 1024. */
+  maxPendingRequests: number;
+  /** Envoy's default 1024. */
+  maxRequests: number;
+  /** Envoy's default 3; ignored when `retryBudget` is set. */
+  maxRetries: number;
+  retryBudget: { budgetPercent: number; minRetryConcurrency: number } | undefined;
+  /** Publish `remaining_*` gauges. */
+  trackRemaining: boolean;
+}
+
+export interface ClusterOutlierDetection {
+  /** 0 disables. Envoy defaults: 5 consecutive 5xx (enforced 100%), gateway failures 5 (enforced 0%). */
+  consecutive5xx: number;
+  consecutiveGatewayFailure: number;
+  consecutiveLocalOriginFailure: number;
+  /** Percent chance an ejection found by each detector is enforced. */
+  enforcingConsecutive5xx: number;
+  enforcingConsecutiveGatewayFailure: number;
+  enforcingConsecutiveLocalOriginFailure: number;
+  enforcingSuccessRate: number;
+  enforcingFailurePercentage: number;
+  enforcingLocalOriginSuccessRate: number;
+  enforcingFailurePercentageLocalOrigin: number;
+  splitExternalLocalOriginErrors: boolean;
+  intervalMs: number;
+  baseEjectionTimeMs: number;
+  maxEjectionTimeMs: number;
+  maxEjectionTimeJitterMs: number;
+  maxEjectionPercent: number;
+  successRateMinimumHosts: number;
+  successRateRequestVolume: number;
+  /** Divided by 1000 to get the factor of the standard deviation (Envoy's default 1900). */
+  successRateStdevFactor: number;
+  failurePercentageThreshold: number;
+  failurePercentageMinimumHosts: number;
+  failurePercentageRequestVolume: number;
+  /** A passing active health check returns an ejected host to service; default true. */
+  successfulActiveHealthCheckUnejectHost: boolean;
+}
+
+export interface HealthCheck {
+  timeoutMs: number;
+  intervalMs: number;
+  /** Interval while the cluster has seen no traffic; Envoy's default 60 s. */
+  noTrafficIntervalMs: number;
+  /** Interval for a host that is unhealthy; default `intervalMs`. */
+  unhealthyIntervalMs: number;
+  initialJitterMs: number;
+  intervalJitterMs: number;
+  /** Percent of the interval added as jitter. */
+  intervalJitterPercent: number;
+  unhealthyThreshold: number;
+  healthyThreshold: number;
+  check:
+    | {
+        kind: 'http';
+        host: string;
+        path: string;
+        /** Half-open ranges [start, end); default [[200, 201)]. */
+        expectedStatuses: { start: number; end: number }[];
+        requestHeadersToAdd: HeaderValueOption[];
+        requestHeadersToRemove: string[];
+        method: string;
+      }
+    | { kind: 'tcp'; send: Uint8Array | undefined; receive: Uint8Array[] };
+}
+
+export interface SlowStartConfig {
+  windowMs: number;
+  /** Default 1.0 (linear). */
+  aggression: number;
+  /** Default 10. */
+  minWeightPercent: number;
 }
 
 export interface ClusterLoadAssignment {

@@ -23,6 +23,7 @@ export type IstioObject =
   | { kind: 'Sidecar'; meta: ObjectMeta; spec: Sidecar }
   | { kind: 'Gateway'; meta: ObjectMeta; spec: Gateway }
   | { kind: 'Telemetry'; meta: ObjectMeta; spec: Telemetry }
+  | { kind: 'EnvoyFilter'; meta: ObjectMeta; spec: EnvoyFilter }
   | { kind: 'PeerAuthentication'; meta: ObjectMeta; spec: PeerAuthentication }
   | { kind: 'AuthorizationPolicy'; meta: ObjectMeta; spec: AuthorizationPolicy }
   | { kind: 'RequestAuthentication'; meta: ObjectMeta; spec: RequestAuthentication }
@@ -135,6 +136,10 @@ export interface HttpRetry {
   /** Comma-separated Envoy retry_on conditions and/or status codes, as Istio writes them. */
   retryOn: string;
   retryRemoteLocalities: boolean;
+  /** Retries go to hosts not tried yet (default true). */
+  retryIgnorePreviousHosts: boolean;
+  /** Base back-off interval; undefined: Envoy's 25 ms. */
+  backoffMs: number | undefined;
 }
 
 export interface HttpFaultInjection {
@@ -201,12 +206,28 @@ export interface TrafficPolicy {
   portLevelSettings: (Omit<TrafficPolicy, 'portLevelSettings'> & { port: number })[];
 }
 
-export type LoadBalancerSettings =
+export type LoadBalancerSettings = (
   | {
       kind: 'simple';
       simple: 'UNSPECIFIED' | 'RANDOM' | 'PASSTHROUGH' | 'ROUND_ROBIN' | 'LEAST_REQUEST' | 'LEAST_CONN';
     }
-  | { kind: 'consistentHash'; consistentHash: ConsistentHash };
+  | { kind: 'consistentHash'; consistentHash: ConsistentHash }
+  /** Only locality or warm-up settings: the policy is the default (round robin). */
+  | { kind: 'default' }
+) & {
+  localityLbSetting?: LocalityLbSetting | undefined;
+  /** Slow start for new endpoints (`warmupDurationSecs` or `warmup`). */
+  warmup?: { durationMs: number; minimumPercent: number; aggression: number } | undefined;
+};
+
+export interface LocalityLbSetting {
+  /** `from` locality pattern (`region/zone/subzone`, `*` wildcards) -> weights by `to` pattern. */
+  distribute: { from: string; to: Record<string, number> }[];
+  failover: { from: string; to: string }[];
+  failoverPriority: string[];
+  /** Undefined: the mesh default (enabled). */
+  enabled: boolean | undefined;
+}
 
 export interface ConsistentHash {
   key:
@@ -368,6 +389,44 @@ export interface ServerTlsSettings {
   minProtocolVersion: TlsProtocolVersion;
   maxProtocolVersion: TlsProtocolVersion;
   cipherSuites: string[];
+}
+
+// ---------------------------------------------------------------- EnvoyFilter
+
+/**
+ * EnvoyFilter: patches to the generated Envoy config. Tandem applies the patches marked `supported`
+ * (HTTP_FILTER inserts and HTTP_ROUTE merges on sidecars); the others were reported as not supported
+ * when the object was read, and are kept only so the control plane can name them.
+ */
+export interface EnvoyFilter {
+  workloadSelector: Record<string, string> | undefined;
+  priority: number;
+  configPatches: EnvoyConfigPatch[];
+}
+
+export interface EnvoyConfigPatch {
+  applyTo: string;
+  match: {
+    context: 'ANY' | 'SIDECAR_INBOUND' | 'SIDECAR_OUTBOUND' | 'GATEWAY' | 'WAYPOINT';
+    /** 0 when unset. */
+    listenerPort: number;
+    listenerName: string;
+    /** Network filter name the HTTP filter patch applies in ('' for any). */
+    filterName: string;
+    /** HTTP filter to insert before/after ('' for none). */
+    subFilterName: string;
+    /** 0 when unset. */
+    routePort: number;
+    routeConfigName: string;
+    vhostName: string;
+    routeName: string;
+    routeAction: 'ANY' | 'ROUTE' | 'REDIRECT' | 'DIRECT_RESPONSE';
+  };
+  operation: string;
+  /** The patch value as written (Envoy proto3 JSON). */
+  value: Record<string, unknown> | undefined;
+  /** Whether Tandem applies this patch. */
+  supported: boolean;
 }
 
 // ---------------------------------------------------------------- security (translated by the security issue)

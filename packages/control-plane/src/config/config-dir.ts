@@ -4,7 +4,7 @@
  * store always reflects the directory as a whole.
  */
 import { type FSWatcher, watch } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { FileParse, FileParser } from './config-store.ts';
 
@@ -29,14 +29,20 @@ export async function readConfigDir(
   return out;
 }
 
+/**
+ * Config files under `dir`. Symbolic links are followed (a Kubernetes ConfigMap volume is made of
+ * them, and a directory of links lets files elsewhere be read in place); hidden entries are not.
+ */
 async function listFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   const out: string[] = [];
   for (const e of entries) {
     if (e.name.startsWith('.') || e.name === 'node_modules') continue;
     const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await listFiles(p)));
-    else if (e.isFile() && CONFIG_FILE.test(e.name)) out.push(p);
+    const target = e.isSymbolicLink() ? await stat(p).catch(() => undefined) : e;
+    if (target === undefined) continue;
+    if (target.isDirectory()) out.push(...(await listFiles(p)));
+    else if (target.isFile() && CONFIG_FILE.test(e.name)) out.push(p);
   }
   return out;
 }

@@ -1,7 +1,7 @@
 /**
  * What a consumer of the generated config can act on. Istio fields beyond these are left out of
- * its resources and reported in the translation notes; as the proxy gains features (retries,
- * fault injection, mirroring, CORS, circuit breakers, outlier detection), flip them on here.
+ * its resources and reported in the translation notes. Tandem sidecars act on all of them; proxyless
+ * gRPC reads what its gRFCs define.
  */
 import type { ProxyInfo } from '../proxy/proxy-info.ts';
 
@@ -17,12 +17,12 @@ export interface Capabilities {
 }
 
 const TANDEM_SIDECAR: Capabilities = {
-  retries: false,
-  fault: false,
-  mirror: false,
-  cors: false,
-  circuitBreakers: false,
-  outlierDetection: false,
+  retries: true,
+  fault: true,
+  mirror: true,
+  cors: true,
+  circuitBreakers: true,
+  outlierDetection: true,
   maxStreamDuration: false,
 };
 
@@ -33,7 +33,7 @@ const GRPC: Capabilities = {
   mirror: false,
   cors: false,
   circuitBreakers: true,
-  outlierDetection: true,
+  outlierDetection: false,
   maxStreamDuration: true,
 };
 

@@ -9,6 +9,9 @@ import type { MeshSnapshot } from '../model/mesh-snapshot.ts';
 import type { Capabilities } from './capabilities.ts';
 import { inboundClusterName, outboundClusterName } from './cluster-name.ts';
 import { dnsLoadAssignment } from './endpoint-builder.ts';
+import { applyLoadBalancer } from './load-balancer-policy.ts';
+import { localityWeighted } from './locality-lb.ts';
+import { circuitBreakers, outlierDetection, panicThreshold } from './resilience.ts';
 import { destinationRuleFor, effectivePolicy } from './traffic-policy.ts';
 import { duration, type Json, TYPE } from './xds-resources.ts';
 
@@ -84,45 +87,24 @@ export function buildOutboundCluster(
   }
   applyLoadBalancer(cluster, policy?.loadBalancer, notes, plan.name);
   applyProtocol(cluster, port, policy?.connectionPool?.http);
-  if (policy?.connectionPool !== undefined)
-    applyConnectionLimits(cluster, policy.connectionPool, caps, notes, plan.name);
-  if (policy?.outlierDetection !== undefined && !caps.outlierDetection)
-    notes.push(`${plan.name}: outlierDetection not applied (proxy does not support it yet)`);
+  if (caps.circuitBreakers) cluster['circuit_breakers'] = circuitBreakers(policy?.connectionPool);
+  const outlier = policy?.outlierDetection;
+  if (outlier !== undefined) {
+    if (caps.outlierDetection) {
+      cluster['outlier_detection'] = outlierDetection(outlier);
+      cluster['common_lb_config'] = panicThreshold(outlier);
+    } else {
+      notes.push(`${plan.name}: outlierDetection not applied (proxy does not support it yet)`);
+    }
+  }
+  if (localityWeighted(policy, plan)) {
+    cluster['common_lb_config'] = {
+      ...((cluster['common_lb_config'] as Json | undefined) ?? {}),
+      locality_weighted_lb_config: {},
+    };
+  }
   if (policy?.tls !== undefined) applyTls(cluster, policy.tls, notes, plan.name);
   return cluster;
-}
-
-function applyLoadBalancer(
-  cluster: Json,
-  lb: NonNullable<ReturnType<typeof effectivePolicy>>['loadBalancer'],
-  notes: string[],
-  name: string,
-): void {
-  if (lb === undefined) {
-    cluster['lb_policy'] = 'ROUND_ROBIN';
-    return;
-  }
-  if (lb.kind === 'simple') {
-    const map: Record<string, string> = {
-      ROUND_ROBIN: 'ROUND_ROBIN',
-      UNSPECIFIED: 'ROUND_ROBIN',
-      LEAST_REQUEST: 'LEAST_REQUEST',
-      LEAST_CONN: 'LEAST_REQUEST',
-      RANDOM: 'RANDOM',
-    };
-    if (lb.simple === 'PASSTHROUGH')
-      notes.push(`${name}: loadBalancer PASSTHROUGH not applied (no original-destination clusters yet)`);
-    cluster['lb_policy'] = map[lb.simple] ?? 'ROUND_ROBIN';
-    return;
-  }
-  const algo = lb.consistentHash.algorithm;
-  if (algo.kind === 'maglev') {
-    cluster['lb_policy'] = 'MAGLEV';
-    cluster['maglev_lb_config'] = { table_size: algo.tableSize };
-  } else {
-    cluster['lb_policy'] = 'RING_HASH';
-    cluster['ring_hash_lb_config'] = { minimum_ring_size: algo.minimumRingSize };
-  }
 }
 
 function applyProtocol(
@@ -145,29 +127,6 @@ function applyProtocol(
       ...(Object.keys(common).length > 0 ? { common_http_protocol_options: common } : {}),
     },
   };
-}
-
-function applyConnectionLimits(
-  cluster: Json,
-  pool: NonNullable<NonNullable<ReturnType<typeof effectivePolicy>>['connectionPool']>,
-  caps: Capabilities,
-  notes: string[],
-  name: string,
-): void {
-  const t: Json = {};
-  if (pool.tcp?.maxConnections !== undefined) t['max_connections'] = pool.tcp.maxConnections;
-  if (pool.http?.http1MaxPendingRequests !== undefined)
-    t['max_pending_requests'] = pool.http.http1MaxPendingRequests;
-  if (pool.http?.http2MaxRequests !== undefined) t['max_requests'] = pool.http.http2MaxRequests;
-  if (pool.http?.maxRetries !== undefined) t['max_retries'] = pool.http.maxRetries;
-  if (Object.keys(t).length === 0) return;
-  if (!caps.circuitBreakers) {
-    notes.push(
-      `${name}: connectionPool limits (${Object.keys(t).join(', ')}) not applied (proxy has no circuit breakers yet)`,
-    );
-    return;
-  }
-  cluster['circuit_breakers'] = { thresholds: [{ priority: 'DEFAULT', ...t }] };
 }
 
 function applyTls(

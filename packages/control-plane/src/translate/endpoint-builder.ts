@@ -5,9 +5,17 @@
  */
 import { type Locality, labelsMatch, type MeshEndpoint } from '../model/mesh-service.ts';
 import type { ClusterPlan } from './cluster-builder.ts';
+import { applyLocalityLb, type LocalityPolicy } from './locality-lb.ts';
 import type { Json } from './xds-resources.ts';
 
-export function buildLoadAssignment(plan: ClusterPlan): Json {
+/**
+ * The endpoints of an EDS cluster as one proxy sees them: with locality priorities or weights from
+ * the DestinationRule (see `applyLocalityLb`) relative to the proxy's locality.
+ */
+export function buildLoadAssignment(
+  plan: ClusterPlan,
+  locality?: { policy: LocalityPolicy | undefined; proxy: Locality; notes: string[] },
+): Json {
   const groups = new Map<string, { locality: Locality; eps: MeshEndpoint[] }>();
   for (const ep of plan.service.endpoints) {
     if (!labelsMatch(plan.subsetLabels, ep.labels)) continue;
@@ -16,14 +24,16 @@ export function buildLoadAssignment(plan: ClusterPlan): Json {
     if (g === undefined) groups.set(key, (g = { locality: ep.locality, eps: [] }));
     g.eps.push(ep);
   }
-  const endpoints = [...groups.keys()].sort().map((key) => {
-    const g = groups.get(key)!;
-    return {
-      locality: localityJson(g.locality),
-      load_balancing_weight: g.eps.reduce((s, e) => s + e.weight, 0),
-      lb_endpoints: g.eps.map((ep) => lbEndpoint(ep, targetPort(plan, ep))),
-    };
-  });
+  const sorted = [...groups.keys()].sort().map((key) => groups.get(key)!);
+  const endpoints = sorted.map((g) => ({
+    locality: localityJson(g.locality),
+    load_balancing_weight: g.eps.reduce((s, e) => s + e.weight, 0),
+    lb_endpoints: g.eps.map((ep) => lbEndpoint(ep, targetPort(plan, ep))),
+  }));
+  if (locality !== undefined) {
+    const located = sorted.map((g, i) => ({ locality: g.locality, json: endpoints[i] as Json }));
+    applyLocalityLb(located, locality.policy, locality.proxy, locality.notes, plan.name);
+  }
   return { cluster_name: plan.name, endpoints };
 }
 

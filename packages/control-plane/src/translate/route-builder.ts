@@ -11,8 +11,10 @@ import type { MeshSnapshot, VirtualServiceEntry } from '../model/mesh-snapshot.t
 import type { ProxyInfo } from '../proxy/proxy-info.ts';
 import type { Capabilities } from './capabilities.ts';
 import { outboundClusterName } from './cluster-name.ts';
+import { CORS_FILTER, corsPolicy } from './cors.ts';
 import { FAULT_FILTER, faultConfig } from './fault.ts';
 import { applyHeaderOps } from './header-ops.ts';
+import { grpcRetryPolicy, sidecarRetryPolicy } from './retry-policy.ts';
 import { matchApplies, routeMatch } from './route-match.ts';
 import { destinationRuleFor, effectivePolicy } from './traffic-policy.ts';
 import { duration, type Json } from './xds-resources.ts';
@@ -44,11 +46,14 @@ export function buildVirtualHost(
     vs === undefined || vs.spec.http.length === 0
       ? [defaultRoute(service, port, ctx)]
       : buildVsRoutes(vs, port, ctx, (m) => matchApplies(m, port, ctx.proxy));
-  return {
+  const vh: Json = {
     name: `${service.hostname}:${port}`,
     domains: domainsFor(service, port, ctx.proxy, extraDomains),
     routes,
   };
+  // Istio tells upstreams which attempt a request is (x-envoy-attempt-count).
+  if (ctx.caps.retries && ctx.proxy.kind !== 'grpc') vh['include_request_attempt_count'] = true;
+  return vh;
 }
 
 function domainsFor(service: MeshService, port: number, proxy: ProxyInfo, extra: string[]): string[] {
@@ -64,6 +69,10 @@ function domainsFor(service: MeshService, port: number, proxy: ProxyInfo, extra:
 function defaultRoute(service: MeshService, port: number, ctx: RouteContext): Json {
   const action: Json = { cluster: outboundClusterName(port, '', service.hostname) };
   applyTimeout(action, 0, ctx.caps);
+  if (ctx.caps.retries && ctx.proxy.kind !== 'grpc') {
+    const policy = sidecarRetryPolicy(undefined);
+    if (policy !== undefined) action['retry_policy'] = policy;
+  }
   applyHashPolicy(action, service.hostname, '', port, ctx);
   return { name: 'default', match: { prefix: '/' }, route: action };
 }
@@ -111,12 +120,16 @@ function buildRoute(
   }
   applyHeaderOps(route, 'request', r.headers?.request);
   applyHeaderOps(route, 'response', r.headers?.response);
+  const perFilter: Json = {};
   if (r.fault !== undefined) {
-    if (ctx.caps.fault) route['typed_per_filter_config'] = { [FAULT_FILTER]: faultConfig(r.fault) };
+    if (ctx.caps.fault) perFilter[FAULT_FILTER] = faultConfig(r.fault);
     else ctx.notes.push(`${where}: fault not applied (proxy has no fault injection yet)`);
   }
-  if (r.corsPolicy !== undefined && !ctx.caps.cors)
-    ctx.notes.push(`${where}: corsPolicy not applied (proxy has no CORS filter yet)`);
+  if (r.corsPolicy !== undefined) {
+    if (ctx.caps.cors) perFilter[CORS_FILTER] = corsPolicy(r.corsPolicy);
+    else ctx.notes.push(`${where}: corsPolicy not applied (proxy has no CORS filter yet)`);
+  }
+  if (Object.keys(perFilter).length > 0) route['typed_per_filter_config'] = perFilter;
   return route;
 }
 
@@ -198,20 +211,17 @@ function applyTimeout(action: Json, ms: number, caps: Capabilities): void {
   action['timeout'] = duration(ms);
 }
 
+/** The route's retries, or Istio's mesh default retry policy when it has none (sidecars). */
 function applyRetries(action: Json, r: HttpRoute, ctx: RouteContext, where: string): void {
-  const retries = r.retries;
-  if (retries === undefined || retries.attempts === 0) return;
   if (!ctx.caps.retries) {
-    ctx.notes.push(`${where}: retries not applied (proxy has no retries yet)`);
+    if (r.retries !== undefined && r.retries.attempts > 0)
+      ctx.notes.push(`${where}: retries not applied (proxy has no retries yet)`);
     return;
   }
-  const policy: Json = {
-    retry_on:
-      retries.retryOn || 'connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes',
-    num_retries: retries.attempts,
-  };
-  if (retries.perTryTimeoutMs !== undefined) policy['per_try_timeout'] = duration(retries.perTryTimeoutMs);
-  action['retry_policy'] = policy;
+  const policy = ctx.proxy.kind === 'grpc' ? grpcRetryPolicy(r.retries) : sidecarRetryPolicy(r.retries);
+  if (policy !== undefined) action['retry_policy'] = policy;
+  if (r.retries?.retryRemoteLocalities && ctx.proxy.kind !== 'grpc')
+    ctx.notes.push(`${where}: retries.retryRemoteLocalities not applied (no retry priorities yet)`);
 }
 
 function redirectAction(rd: NonNullable<HttpRoute['redirect']>): Json {

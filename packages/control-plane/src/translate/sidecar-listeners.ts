@@ -15,6 +15,8 @@ import type { MeshService } from '../model/mesh-service.ts';
 import { parseRegistration } from '../registry/workload-registrations.ts';
 import { buildInboundCluster } from './cluster-builder.ts';
 import { inboundClusterName, outboundClusterName } from './cluster-name.ts';
+import { corsFilter } from './cors.ts';
+import { faultFilter } from './fault.ts';
 import { buildVirtualHost, type RouteContext, virtualServiceFor } from './route-builder.ts';
 import { sidecarFor } from './visibility.ts';
 import { type Json, TYPE, type XdsResources } from './xds-resources.ts';
@@ -210,7 +212,10 @@ export function httpListener(
     codec_type: 'AUTO',
     use_remote_address: false,
     upgrade_configs: [{ upgrade_type: 'websocket' }],
-    http_filters: [{ name: 'envoy.filters.http.router', typed_config: { '@type': TYPE.router } }],
+    http_filters: [
+      ...(direction === 'outbound' ? [corsFilter(), faultFilter()] : []),
+      { name: 'envoy.filters.http.router', typed_config: { '@type': TYPE.router } },
+    ],
   };
   if (typeof route === 'string')
     hcm['rds'] = { route_config_name: route, config_source: { ads: {}, resource_api_version: 'V3' } };

@@ -24,6 +24,7 @@ export function destinationRuleFor(snapshot: MeshSnapshot, host: string): Destin
   return best;
 }
 
+/** The policy for one cluster: the subset's over the rule's, port-level settings over both. */
 export function effectivePolicy(
   rule: DestinationRule | undefined,
   subset: string,

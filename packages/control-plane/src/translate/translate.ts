@@ -9,11 +9,13 @@ import type { ProxyInfo } from '../proxy/proxy-info.ts';
 import { capabilitiesOf } from './capabilities.ts';
 import { buildOutboundCluster, planOutboundClusters } from './cluster-builder.ts';
 import { buildLoadAssignment } from './endpoint-builder.ts';
+import { applyEnvoyFilters, envoyFiltersFor } from './envoy-filter-patches.ts';
 import { buildGatewayListeners } from './gateway-listeners.ts';
 import { buildGrpcListeners } from './grpc-listeners.ts';
 import type { RouteContext } from './route-builder.ts';
 import { buildSidecarListeners } from './sidecar-listeners.ts';
 import { applyTelemetry } from './telemetry-builder.ts';
+import { destinationRuleFor, effectivePolicy } from './traffic-policy.ts';
 import { buildTransparentListeners } from './transparent-listeners.ts';
 import { visibleServices } from './visibility.ts';
 import { emptyResources, type XdsResources } from './xds-resources.ts';
@@ -24,13 +26,29 @@ export function translate(snapshot: MeshSnapshot, proxy: ProxyInfo): XdsResource
   const services = visibleServices(snapshot, proxy);
   for (const plan of planOutboundClusters(snapshot, services)) {
     out.clusters.set(plan.name, buildOutboundCluster(snapshot, plan, caps, out.notes));
-    if (plan.service.resolution === 'STATIC') out.endpoints.set(plan.name, buildLoadAssignment(plan));
+    if (plan.service.resolution === 'STATIC') {
+      const policy = effectivePolicy(
+        destinationRuleFor(snapshot, plan.service.hostname)?.spec,
+        plan.subset,
+        plan.port.number,
+      );
+      const locality = { policy, proxy: proxy.locality, notes: out.notes };
+      out.endpoints.set(plan.name, buildLoadAssignment(plan, locality));
+    }
   }
   const ctx: RouteContext = { snapshot, proxy, caps, notes: out.notes };
-  if (proxy.kind === 'grpc') buildGrpcListeners(services, ctx, out);
-  else if (proxy.kind === 'router') buildGatewayListeners(ctx, out);
-  else if (proxy.interceptionMode === 'NONE') buildSidecarListeners(services, ctx, out);
-  else buildTransparentListeners(services, ctx, out);
-  if (proxy.kind !== 'grpc') applyTelemetry(snapshot, proxy, out);
+  if (proxy.kind === 'grpc') {
+    buildGrpcListeners(services, ctx, out);
+    for (const ef of envoyFiltersFor(snapshot, proxy))
+      out.notes.push(
+        `EnvoyFilter ${ef.meta.namespace}/${ef.meta.name}: not applied (proxyless gRPC has no Envoy config to patch)`,
+      );
+  } else {
+    if (proxy.kind === 'router') buildGatewayListeners(ctx, out);
+    else if (proxy.interceptionMode === 'NONE') buildSidecarListeners(services, ctx, out);
+    else buildTransparentListeners(services, ctx, out);
+    applyEnvoyFilters(snapshot, proxy, out);
+    applyTelemetry(snapshot, proxy, out);
+  }
   return out;
 }

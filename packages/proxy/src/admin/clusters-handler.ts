@@ -17,8 +17,9 @@ export function clustersHandler(t: AdminTarget, q: URLSearchParams): AdminRespon
           weight: h.weight,
           priority: h.priority,
           health_status: {
-            eds_health_status: h.healthy || h.outlier?.ejected ? 'HEALTHY' : 'UNHEALTHY',
-            ...(h.outlier?.ejected ? { failed_outlier_check: true } : {}),
+            eds_health_status: h.edsHealthy ? 'HEALTHY' : 'UNHEALTHY',
+            ...(h.outlierEjected ? { failed_outlier_check: true } : {}),
+            ...(h.activeHcFailed ? { failed_active_health_check: true } : {}),
           },
           stats: [
             { name: 'rq_active', value: h.activeRequests },
@@ -47,10 +48,11 @@ export function clustersHandler(t: AdminTarget, q: URLSearchParams): AdminRespon
   return { status: 200, contentType: 'text/plain', body: lines.map((l) => `${l}\n`).join('') };
 }
 
-/** Envoy's health flags: `healthy`, or `/failed_outlier_check`, `/failed_eds_health`, joined. */
+/** Envoy's health flags: `healthy`, or `/failed_active_hc`, `/failed_outlier_check`, `/failed_eds_health`, joined. */
 function healthFlags(h: Host): string {
   const flags: string[] = [];
-  if (h.outlier?.ejected) flags.push('/failed_outlier_check');
-  if (!h.healthy && !h.outlier?.ejected) flags.push('/failed_eds_health');
+  if (h.activeHcFailed) flags.push('/failed_active_hc');
+  if (h.outlierEjected) flags.push('/failed_outlier_check');
+  if (!h.edsHealthy) flags.push('/failed_eds_health');
   return flags.length === 0 ? 'healthy' : flags.join('');
 }

@@ -31,6 +31,9 @@ export type UpstreamResetReason =
   | 'remote-reset'
   | 'local-reset'
   | 'protocol-error'
+  /** HTTP/2 REFUSED_STREAM: the upstream did not process the request (safe to retry). */
+  | 'refused-stream'
+  /** A circuit breaker refused the request (pending requests or connections at their limit). */
   | 'overflow';
 
 export interface UpstreamResponseHandler {
@@ -62,6 +65,8 @@ export interface UpstreamRequest {
 
 /** What a connection pool tells the requester once a connection is available (or not). */
 export interface PoolCallbacks {
+  /** Circuit breaker priority of the request: 0 DEFAULT, 1 HIGH. */
+  readonly priority: 0 | 1;
   onPoolReady(request: UpstreamRequest): void;
   onPoolFailure(reason: UpstreamResetReason, detail: string): void;
 }

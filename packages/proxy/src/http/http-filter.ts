@@ -15,8 +15,13 @@ export type HttpLayer = (next: HttpHandler) => HttpHandler;
 
 export interface HttpFilterContext {
   readonly clusters: ClusterManager;
+  /** The connection manager's scope, `http.<stat_prefix>.` (its `store` is the root). */
   readonly stats: StatsScope;
   readonly clock: Clock;
+  /** The proxy's `node.cluster`. */
+  readonly localCluster: string;
+  /** This filter's name in `http_filters` (the key of its per-route configs). Set by the chain builder. */
+  readonly filterName?: string;
 }
 
 export interface HttpFilterFactory {
@@ -53,7 +58,7 @@ export function buildHttpFilterChain(filters: readonly HttpFilter[], ctx: HttpFi
   }
   let handler: HttpHandler = unreachable;
   for (let i = factories.length - 1; i >= 0; i--)
-    handler = factories[i]!.build(filters[i]!.config, ctx)(handler);
+    handler = factories[i]!.build(filters[i]!.config, { ...ctx, filterName: filters[i]!.name })(handler);
   return handler;
 }
 

@@ -8,6 +8,7 @@
  */
 import type { GrpcStreamMessages } from '../istio/grpc-message-counter.ts';
 import { UNKNOWN_WORKLOAD, type WorkloadIdentity } from '../istio/workload-identity.ts';
+import type { CompiledRoute } from '../router/route-entry.ts';
 import type { ResponseEncoder } from './codec.ts';
 import type { HcmRuntime } from './hcm/hcm-runtime.ts';
 import { HeaderMap } from './header-map.ts';
@@ -24,6 +25,11 @@ export interface RequestBodySink {
    * upstream. Called once for every stream with a sink; a sink that already finished ignores it.
    */
   onDownstreamReset(): void;
+}
+
+/** A filter's look at the response head before it goes out (CORS headers, rate limit headers). */
+export interface ResponseHeadersHook {
+  onResponseHeaders(status: number, headers: HeaderMap): void;
 }
 
 /** Pause downstream reading when this much body is held with no sink. */
@@ -69,6 +75,9 @@ export class HttpStream {
   /** The tracing span of this exchange, when it is sampled (owned by the tracer). */
   span: object | undefined = undefined;
   bodySink: RequestBodySink | undefined = undefined;
+  private hooks: ResponseHeadersHook[] | undefined = undefined;
+  private routeMatched = false;
+  private matched: CompiledRoute | undefined = undefined;
   private held: Buffer[] | undefined = undefined;
   private heldBytes = 0;
   private heldEnd = false;
@@ -82,6 +91,23 @@ export class HttpStream {
     this.encoder = encoder;
     this.startWallMs = hcm.clock.wallMs();
     this.idleTimeoutMs = hcm.config.streamIdleTimeoutMs;
+  }
+
+  /**
+   * The route this request matches, matched once and kept: filters before the router (fault,
+   * rate limit, CORS) and the router itself read the same answer.
+   */
+  route(): CompiledRoute | undefined {
+    if (!this.routeMatched) {
+      this.routeMatched = true;
+      this.matched = this.hcm.routes.table?.matchRoute(this.head);
+    }
+    return this.matched;
+  }
+
+  /** Lets a filter adjust the response head (proxied or local) before it is sent. */
+  addResponseHeadersHook(hook: ResponseHeadersHook): void {
+    (this.hooks ??= []).push(hook);
   }
 
   // ------------------------------------------------------------ from the downstream codec
@@ -154,6 +180,9 @@ export class HttpStream {
     this.responseStarted = true;
     this.responseHeaders = headers;
     if (this.grpc !== undefined) this.readGrpcStatus(headers);
+    const hooks = this.hooks;
+    if (hooks !== undefined)
+      for (let i = 0; i < hooks.length; i++) hooks[i]!.onResponseHeaders(status, headers);
     this.hcm.decorateResponse(this, headers);
     this.encoder.encodeHeaders(status, headers, endStream);
     if (endStream) this.finish();

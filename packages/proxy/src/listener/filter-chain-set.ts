@@ -274,7 +274,10 @@ export class FilterChainSet {
     const serverTls = ts === undefined ? undefined : buildServerTlsOptions(ts, secrets, { target });
     const built: BuiltChain = {
       chain,
-      filter: buildNetworkFilter(terminal, ctx),
+      filter: buildNetworkFilter(terminal, {
+        ...ctx,
+        bufferLimitBytes: this.config.perConnectionBufferLimitBytes,
+      }),
       tls: serverTls,
       tlsServer: serverTls === undefined ? undefined : this.buildTlsServer(serverTls),
     };

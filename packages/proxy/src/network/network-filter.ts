@@ -21,6 +21,10 @@ export interface NetworkFilterContext {
   readonly telemetry: Telemetry;
   /** The listener's traffic_direction: which side Istio metrics report as. */
   readonly direction: TrafficDirection;
+  /** The listener's per_connection_buffer_limit_bytes (bounds request bodies kept for retries). */
+  readonly bufferLimitBytes?: number;
+  /** The proxy's `node.cluster` (the `source_cluster` of rate limit descriptors). */
+  readonly localCluster?: string;
 }
 
 export interface NetworkFilterRuntime {

@@ -19,12 +19,16 @@ export interface ClusterPicker {
    * empty): the router then answers like Envoy for an unknown cluster (503, flag NC).
    */
   pick(head: RequestHead, randomUint: number): ClusterChoice | undefined;
+  /** The cluster when the route always goes to one (`cluster`), else undefined. */
+  readonly fixedName?: string;
 }
 
 class FixedCluster implements ClusterPicker {
   readonly choice: ClusterChoice;
+  readonly fixedName: string;
   constructor(name: string) {
     this.choice = { name, requestMutations: undefined, responseMutations: undefined };
+    this.fixedName = name;
   }
   pick(): ClusterChoice {
     return this.choice;

@@ -2,10 +2,14 @@ import type { RouteAction } from '@tandem/api';
 import type { RequestHead } from '../http/request-head.ts';
 import { type ClusterChoice, type ClusterPicker, compileClusterPicker } from './cluster-picker.ts';
 import { type CompiledHashPolicy, compileHashPolicy } from './hash-policy.ts';
+import { type CompiledMirrorPolicy, compileMirrorPolicies } from './mirror-policy.ts';
 import type { CompiledPathMatcher } from './path-matcher.ts';
 import { compilePathRewrite, type PathRewriter } from './path-rewrite.ts';
+import { type CompiledRateLimit, compileRateLimits } from './rate-limit-descriptors.ts';
 import { readFirstRequestHeader } from './request-header-value.ts';
+import { type CompiledRetryPolicy, compileRetryPolicy } from './retry-policy.ts';
 import type { ConfigPath } from './route-config-error.ts';
+import type { RouteScope } from './route-entry.ts';
 
 /** Header Envoy sets to the pre-rewrite `:path` when a route rewrites the path. */
 export const ORIGINAL_PATH_HEADER = 'x-envoy-original-path';
@@ -39,8 +43,22 @@ export class CompiledRouteAction {
   readonly hashPolicy: CompiledHashPolicy | undefined;
   /** Per-route upgrade overrides, keyed by lower-case upgrade type (e.g. `websocket`). */
   readonly upgrades: ReadonlyMap<string, boolean>;
+  /** The route's retry policy, else its virtual host's; undefined: no retries. */
+  readonly retryPolicy: CompiledRetryPolicy | undefined;
+  /** Shadow clusters; undefined when the request is not mirrored. */
+  readonly mirrors: readonly CompiledMirrorPolicy[] | undefined;
+  /** Descriptor actions for the local rate limit filter: the route's own. */
+  readonly rateLimits: readonly CompiledRateLimit[];
+  /** The virtual host's descriptor actions (the filter's `vh_rate_limits` decides their use). */
+  readonly vhRateLimits: readonly CompiledRateLimit[];
+  /** The route's (deprecated) `include_vh_rate_limits`. */
+  readonly includeVhRateLimits: boolean;
+  /** Circuit breaker priority: 0 DEFAULT, 1 HIGH. */
+  readonly priority: 0 | 1;
+  readonly includeRequestAttemptCount: boolean;
+  readonly includeAttemptCountInResponse: boolean;
 
-  constructor(a: RouteAction, matcher: CompiledPathMatcher, at: ConfigPath) {
+  constructor(a: RouteAction, matcher: CompiledPathMatcher, at: ConfigPath, scope?: RouteScope) {
     this.cluster = compileClusterPicker(a.cluster, at.at('cluster'));
     this.pathRewriter = compilePathRewrite(matcher, a.prefixRewrite, a.regexRewrite, at);
     const hr = a.hostRewrite;
@@ -53,6 +71,14 @@ export class CompiledRouteAction {
     this.grpcTimeoutHeaderMaxMs = a.grpcTimeoutHeaderMaxMs;
     this.hashPolicy = compileHashPolicy(a.hashPolicy, at.at('hashPolicy'));
     this.upgrades = compileUpgrades(a.upgradeConfigs, at.at('upgradeConfigs'));
+    this.retryPolicy = compileRetryPolicy(a.retryPolicy ?? scope?.retryPolicy, at.at('retryPolicy'));
+    this.mirrors = compileMirrorPolicies(a.requestMirrorPolicies ?? scope?.requestMirrorPolicies);
+    this.rateLimits = compileRateLimits(a.rateLimits, at.at('rateLimits'));
+    this.vhRateLimits = compileRateLimits(scope?.rateLimits, at.at('virtualHost.rateLimits'));
+    this.includeVhRateLimits = a.includeVhRateLimits ?? false;
+    this.priority = a.priority === 'HIGH' ? 1 : 0;
+    this.includeRequestAttemptCount = scope?.includeRequestAttemptCount ?? false;
+    this.includeAttemptCountInResponse = scope?.includeAttemptCountInResponse ?? false;
   }
 
   /** The cluster for this request (see `ClusterPicker.pick`). */

@@ -1,4 +1,5 @@
-import type { Route } from '@tandem/api';
+import type { RateLimitPolicy, RequestMirrorPolicy, RetryPolicy, Route } from '@tandem/api';
+import { compilePerFilterConfigs, mergePerFilterConfigs } from '../http/per-route-config.ts';
 import { CompiledDirectResponse } from './direct-response.ts';
 import {
   type CompiledHeaderMutations,
@@ -23,6 +24,11 @@ export class CompiledRoute {
   readonly requestMutations: readonly HeaderMutationLevel[];
   /** Response header mutation levels in the order to apply them (later ones win). */
   readonly responseMutations: readonly HeaderMutationLevel[];
+  /**
+   * Compiled `typed_per_filter_config` by filter name (the route's over its virtual host's);
+   * undefined when there is none, so filters skip the lookup.
+   */
+  readonly perFilterConfig: ReadonlyMap<string, unknown> | undefined;
 
   constructor(
     name: string,
@@ -30,6 +36,7 @@ export class CompiledRoute {
     match: CompiledRouteMatch,
     action: CompiledAction,
     mutations: { request: HeaderMutationLevel[]; response: HeaderMutationLevel[] },
+    perFilterConfig?: ReadonlyMap<string, unknown>,
   ) {
     this.name = name;
     this.virtualHostName = virtualHostName;
@@ -37,6 +44,7 @@ export class CompiledRoute {
     this.action = action;
     this.requestMutations = mutations.request;
     this.responseMutations = mutations.response;
+    this.perFilterConfig = perFilterConfig;
   }
 }
 
@@ -47,6 +55,14 @@ export interface RouteScope {
   readonly routeConfiguration: CompiledHeaderMutations;
   readonly mostSpecificHeaderMutationsWins: boolean;
   readonly maxDirectResponseBodyBytes: number;
+  /** Virtual-host defaults a route action inherits when it has none of its own. */
+  readonly retryPolicy?: RetryPolicy | undefined;
+  readonly requestMirrorPolicies?: readonly RequestMirrorPolicy[] | undefined;
+  readonly rateLimits?: readonly RateLimitPolicy[] | undefined;
+  readonly includeRequestAttemptCount?: boolean;
+  readonly includeAttemptCountInResponse?: boolean;
+  /** The virtual host's compiled per-filter configs. */
+  readonly perFilterConfig?: ReadonlyMap<string, unknown> | undefined;
 }
 
 /** Compiles one route at `at` (e.g. `virtualHosts[0].routes[3]`). */
@@ -54,13 +70,22 @@ export function compileRoute(r: Route, scope: RouteScope, at: ConfigPath): Compi
   const match = new CompiledRouteMatch(r.match, at.at('match'));
   const action = compileAction(r.action, match, scope, at.at('action'));
   const own = compileHeaderMutations(r.headers, at.at('headers'));
-  return new CompiledRoute(r.name, scope.virtualHostName, match, action, orderLevels(own, scope));
+  const perFilter = mergePerFilterConfigs(scope.perFilterConfig, compilePerRouteConfigs(r, at));
+  return new CompiledRoute(r.name, scope.virtualHostName, match, action, orderLevels(own, scope), perFilter);
+}
+
+function compilePerRouteConfigs(r: Route, at: ConfigPath): ReadonlyMap<string, unknown> | undefined {
+  try {
+    return compilePerFilterConfigs(r.typedPerFilterConfig);
+  } catch (err) {
+    throw at.at('typedPerFilterConfig').error((err as Error).message);
+  }
 }
 
 function compileAction(a: Route['action'], match: CompiledRouteMatch, scope: RouteScope, at: ConfigPath) {
   switch (a.kind) {
     case 'route':
-      return new CompiledRouteAction(a, match.path, at);
+      return new CompiledRouteAction(a, match.path, at, scope);
     case 'redirect':
       return new CompiledRedirect(a, match.path, at);
     case 'directResponse':

@@ -21,7 +21,7 @@ export const routerFilter: HttpFilterFactory = {
 };
 
 const routeRequest: HttpHandler = (stream) => {
-  const route = stream.hcm.routes.table?.matchRoute(stream.head);
+  const route = stream.route();
   if (route === undefined) {
     stream.hcm.stats.noRoute.inc();
     return stream.sendLocalReply(404, '', 'NR');

@@ -1,4 +1,5 @@
 import type { VirtualHost } from '@tandem/api';
+import { compilePerFilterConfigs } from '../http/per-route-config.ts';
 import type { RequestHead } from '../http/request-head.ts';
 import { type CompiledHeaderMutations, compileHeaderMutations } from './header-mutations.ts';
 import { QueryParams } from './query-params.ts';
@@ -69,12 +70,24 @@ export function compileVirtualHost(
   scope: VirtualHostScope,
   at: ConfigPath,
 ): CompiledVirtualHost {
+  let perFilterConfig: ReadonlyMap<string, unknown> | undefined;
+  try {
+    perFilterConfig = compilePerFilterConfigs(v.typedPerFilterConfig);
+  } catch (err) {
+    throw at.at('typedPerFilterConfig').error((err as Error).message);
+  }
   const routeScope: RouteScope = {
     virtualHostName: v.name,
     virtualHost: compileHeaderMutations(v.headers, at.at('headers')),
     routeConfiguration: scope.routeConfiguration,
     mostSpecificHeaderMutationsWins: scope.mostSpecificHeaderMutationsWins,
     maxDirectResponseBodyBytes: scope.maxDirectResponseBodyBytes,
+    retryPolicy: v.retryPolicy,
+    requestMirrorPolicies: v.requestMirrorPolicies,
+    rateLimits: v.rateLimits,
+    includeRequestAttemptCount: v.includeRequestAttemptCount ?? false,
+    includeAttemptCountInResponse: v.includeAttemptCountInResponse ?? false,
+    perFilterConfig,
   };
   const routes = v.routes.map((r, i) => compileRoute(r, routeScope, at.at('routes').at(i)));
   return new CompiledVirtualHost(v.name, routes, v.requireTls);

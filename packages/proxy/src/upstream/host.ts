@@ -15,13 +15,20 @@ export class Host {
   readonly locality: Locality | undefined;
   readonly priority: number;
   weight: number;
-  /** False when EDS says so or health checks/outlier detection eject it. */
+  /** The endpoint's configured weight; `weight` is lower while the host is in slow start. */
+  baseWeight: number;
+  /** What load balancers read: EDS says healthy, no failed active health check, not ejected. */
   healthy: boolean;
-  /**
-   * Outlier detection's view of this host, shown by /clusters (`/failed_outlier_check`); set by
-   * outlier detection while it has the host ejected, undefined when it does not track the host.
-   */
-  outlier: { ejected: boolean; ejectionCount?: number } | undefined = undefined;
+  /** The EDS health status allows traffic. */
+  edsHealthy: boolean;
+  /** Active health checking marks the host down (or has not passed it yet). */
+  activeHcFailed = false;
+  /** Ejected by outlier detection. */
+  outlierEjected = false;
+  /** Monotonic ms when the host joined its cluster after the first host set (slow start); -1 before. */
+  addedAtMs = -1;
+  /** Per-host state of the cluster's outlier detector, when it has one. */
+  outlier: unknown = undefined;
   /** Requests currently in flight to this host (least-request LB reads this). */
   activeRequests = 0;
   /** Connection pools to this host, created on first use by its cluster. */
@@ -43,10 +50,20 @@ export class Host {
     this.port = port;
     this.key = address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
     this.weight = opts.weight ?? 1;
-    this.healthy = opts.healthy ?? true;
+    this.baseWeight = this.weight;
+    this.edsHealthy = opts.healthy ?? true;
+    this.healthy = this.edsHealthy;
     this.locality = opts.locality;
     this.priority = opts.priority ?? 0;
     this.hostname = opts.hostname ?? '';
+  }
+
+  /** Recomputes `healthy`; returns whether it changed. */
+  updateHealth(): boolean {
+    const healthy = this.edsHealthy && !this.activeHcFailed && !this.outlierEjected;
+    if (healthy === this.healthy) return false;
+    this.healthy = healthy;
+    return true;
   }
 
   static fromEndpoint(ep: LbEndpoint, locality: Locality | undefined, priority: number): Host {

@@ -3,7 +3,7 @@ import { DEFAULT_HTTP2_OPTIONS } from '../core/http2-protocol-options.ts';
 import { ConfigIssueCode } from '../issue-codes.ts';
 import type { FieldValues } from '../schema/message.ts';
 import type { ValidationContext } from '../schema/validation-context.ts';
-import type { Cluster } from '../types.ts';
+import type { Cluster, SlowStartConfig } from '../types.ts';
 import type { clusterFields } from './cluster.ts';
 import { DEFAULT_LEAST_REQUEST, DEFAULT_MAGLEV, DEFAULT_RING_HASH } from './lb-configs.ts';
 import { forEachEndpoint, requireIpEndpoints } from './load-assignment.ts';
@@ -43,10 +43,25 @@ export function buildCluster(v: Values, ctx: ValidationContext): Cluster | undef
     perConnectionBufferLimitBytes: v.per_connection_buffer_limit_bytes,
     ringHash: v.ring_hash_lb_config ?? DEFAULT_RING_HASH,
     maglev: v.maglev_lb_config ?? DEFAULT_MAGLEV,
-    leastRequest: v.least_request_lb_config ?? DEFAULT_LEAST_REQUEST,
+    leastRequest: { choiceCount: (v.least_request_lb_config ?? DEFAULT_LEAST_REQUEST).choiceCount },
     healthyPanicThresholdPercent: v.common_lb_config.healthyPanicThresholdPercent,
     localityWeightedLb: v.common_lb_config.localityWeightedLb,
+    ...(v.circuit_breakers !== undefined ? { circuitBreakers: v.circuit_breakers } : {}),
+    ...(v.outlier_detection !== undefined ? { outlierDetection: v.outlier_detection } : {}),
+    ...(v.health_checks.length > 0 ? { healthChecks: v.health_checks } : {}),
+    ...slowStartOf(v),
   };
+}
+
+/** Slow start from the round robin or least request config, for the policy the cluster uses. */
+function slowStartOf(v: Values): { slowStart?: SlowStartConfig } {
+  const slow =
+    v.lb_policy === 'ROUND_ROBIN'
+      ? v.round_robin_lb_config?.slowStart
+      : v.lb_policy === 'LEAST_REQUEST'
+        ? v.least_request_lb_config?.slowStart
+        : undefined;
+  return slow === undefined ? {} : { slowStart: slow };
 }
 
 /** Endpoint rules per discovery type (Envoy's cluster factories enforce the same). */

@@ -246,24 +246,97 @@ describe('Cluster', () => {
     ]);
   });
 
-  it('says which cluster features are not supported yet', () => {
+  it('reads circuit breakers, outlier detection, health checks and slow start, with Envoy defaults', () => {
+    const c = clusterOf(
+      staticCluster('c', '10.0.0.1', {
+        circuit_breakers: {
+          thresholds: [
+            { max_connections: 1, max_pending_requests: 2 },
+            { priority: 'HIGH', retry_budget: {} },
+          ],
+        },
+        outlier_detection: { consecutive_5xx: 3, interval: '1s', base_ejection_time: '2s' },
+        health_checks: [
+          {
+            timeout: '1s',
+            interval: '2s',
+            unhealthy_threshold: 2,
+            healthy_threshold: 1,
+            http_health_check: { path: '/healthz', expected_statuses: [{ start: 200, end: 300 }] },
+          },
+          {
+            timeout: '1s',
+            interval: '2s',
+            unhealthy_threshold: 1,
+            healthy_threshold: 1,
+            tcp_health_check: { send: { text: '50494e47' }, receive: [{ text: '504f4e47' }] },
+          },
+        ],
+        round_robin_lb_config: { slow_start_config: { slow_start_window: '10s' } },
+      }),
+    );
+    assert.deepEqual(c.circuitBreakers, {
+      default: {
+        maxConnections: 1,
+        maxPendingRequests: 2,
+        maxRequests: 1024,
+        maxRetries: 3,
+        retryBudget: undefined,
+        trackRemaining: false,
+      },
+      high: {
+        maxConnections: 1024,
+        maxPendingRequests: 1024,
+        maxRequests: 1024,
+        maxRetries: 3,
+        retryBudget: { budgetPercent: 20, minRetryConcurrency: 3 },
+        trackRemaining: false,
+      },
+    });
+    assert.equal(c.outlierDetection?.consecutive5xx, 3);
+    assert.equal(c.outlierDetection?.consecutiveGatewayFailure, 5);
+    assert.equal(c.outlierDetection?.enforcingConsecutiveGatewayFailure, 0);
+    assert.equal(c.outlierDetection?.maxEjectionPercent, 10);
+    assert.equal(c.outlierDetection?.baseEjectionTimeMs, 2000);
+    assert.equal(c.healthChecks?.length, 2);
+    assert.deepEqual(c.healthChecks?.[0]?.check, {
+      kind: 'http',
+      host: '',
+      path: '/healthz',
+      expectedStatuses: [{ start: 200, end: 300 }],
+      requestHeadersToAdd: [],
+      requestHeadersToRemove: [],
+      method: 'GET',
+    });
+    assert.equal(c.healthChecks?.[0]?.noTrafficIntervalMs, 60_000);
+    assert.deepEqual(c.healthChecks?.[1]?.check, {
+      kind: 'tcp',
+      send: new Uint8Array(Buffer.from('PING')),
+      receive: [new Uint8Array(Buffer.from('PONG'))],
+    });
+    assert.deepEqual(c.slowStart, { windowMs: 10_000, aggression: 1, minWeightPercent: 10 });
+    assert.equal(clusterOf(staticCluster('d', '10.0.0.1')).circuitBreakers, undefined);
     assert.deepEqual(
       errors(
-        staticCluster('c', '10.0.0.1', { circuit_breakers: {}, outlier_detection: {}, health_checks: [] }),
+        staticCluster('c', '10.0.0.1', {
+          circuit_breakers: { thresholds: [{}, { priority: 'DEFAULT' }] },
+          health_checks: [
+            {
+              timeout: '1s',
+              interval: '1s',
+              unhealthy_threshold: 1,
+              healthy_threshold: 1,
+              grpc_health_check: {},
+            },
+          ],
+        }),
       ),
       [
         [
-          'health_checks',
-          'cluster "c": "health_checks" is not supported by Tandem yet: active health checks arrive with traffic management',
+          'health_checks[0].grpc_health_check',
+          'cluster "c": "grpc_health_check" is not supported by Tandem: gRPC health checks are not available',
         ],
-        [
-          'circuit_breakers',
-          'cluster "c": "circuit_breakers" is not supported by Tandem yet: circuit breakers arrive with traffic management',
-        ],
-        [
-          'outlier_detection',
-          'cluster "c": "outlier_detection" is not supported by Tandem yet: outlier detection arrives with traffic management',
-        ],
+        ['circuit_breakers.thresholds[1]', 'cluster "c": thresholds for priority DEFAULT are given twice'],
       ],
     );
     assert.deepEqual(errors({ name: 'c', connect_timeout: '0s' }), [

@@ -2,14 +2,16 @@ import { upstreamHttpProtocolOptions } from '../core/common-http-protocol-option
 import { http2ProtocolOptions } from '../core/http2-protocol-options.ts';
 import { duration } from '../schema/duration.ts';
 import { enumOf } from '../schema/enum.ts';
-import { ignored, optional, required, unsupported, withDefault } from '../schema/fields.ts';
+import { ignored, optional, repeated, required, unsupported, withDefault } from '../schema/fields.ts';
 import { message } from '../schema/message.ts';
 import { uint32 } from '../schema/numbers.ts';
 import { nonEmptyStr } from '../schema/scalars.ts';
 import { wrapper } from '../schema/wrappers.ts';
 import { upstreamTransportSocket } from '../tls/transport-socket.ts';
 import { buildCluster } from './build-cluster.ts';
+import { circuitBreakers } from './circuit-breakers.ts';
 import { edsClusterConfig } from './eds-cluster-config.ts';
+import { healthCheck } from './health-check.ts';
 import {
   commonLbConfig,
   DEFAULT_COMMON_LB,
@@ -19,9 +21,9 @@ import {
   roundRobinLbConfig,
 } from './lb-configs.ts';
 import { clusterLoadAssignment } from './load-assignment.ts';
+import { outlierDetection } from './outlier-detection.ts';
 import { typedExtensionProtocolOptions } from './upstream-http-options.ts';
 
-const later = (note: string) => unsupported(note, { planned: true });
 const lbConfig = { oneof: 'lb_config' };
 const discovery = { oneof: 'cluster_discovery_type' };
 const deprecatedProtocol = { deprecated: true, note: `prefer typed_extension_protocol_options` };
@@ -64,9 +66,11 @@ export const clusterFields = {
   load_assignment: optional(clusterLoadAssignment, {
     note: 'required for STATIC (may be empty), STRICT_DNS and LOGICAL_DNS',
   }),
-  health_checks: later('active health checks arrive with traffic management'),
+  health_checks: repeated(healthCheck, { note: 'HTTP and TCP' }),
   max_requests_per_connection: optional(wrapper('UInt32Value', uint32()), deprecatedProtocol),
-  circuit_breakers: later('circuit breakers arrive with traffic management'),
+  circuit_breakers: optional(circuitBreakers, {
+    defaultText: "Envoy's defaults (1024 connections, pending, requests; 3 retries)",
+  }),
   upstream_http_protocol_options: unsupported('auto SNI and SAN validation are not available', {
     deprecated: true,
   }),
@@ -92,7 +96,7 @@ export const clusterFields = {
   dns_resolution_config: unsupported('the system resolver is used'),
   typed_dns_resolver_config: unsupported('the system resolver is used'),
   wait_for_warm_on_init: ignored('clusters are ready once their endpoints are known'),
-  outlier_detection: later('outlier detection arrives with traffic management'),
+  outlier_detection: optional(outlierDetection, { note: 'unset: no outlier detection' }),
   cleanup_interval: withDefault(duration({ positive: true }), 5000, {
     note: 'ORIGINAL_DST: hosts unused this long are removed',
   }),
@@ -112,7 +116,7 @@ export const clusterFields = {
   ),
   upstream_connection_options: unsupported(),
   close_connections_on_host_health_failure: unsupported(),
-  ignore_health_on_host_removal: ignored('active health checks arrive with traffic management'),
+  ignore_health_on_host_removal: ignored('removed hosts leave at once'),
   filters: unsupported('upstream network filters are not available'),
   load_balancing_policy: unsupported('use lb_policy'),
   lrs_server: unsupported(),

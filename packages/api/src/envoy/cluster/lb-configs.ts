@@ -1,10 +1,12 @@
 import { ConfigIssueCode } from '../issue-codes.ts';
+import { duration } from '../schema/duration.ts';
 import { emptyMessage } from '../schema/empty-message.ts';
 import { enumOf } from '../schema/enum.ts';
-import { ignored, optional, unsupported, withDefault } from '../schema/fields.ts';
+import { ignored, optional, required, unsupported, withDefault } from '../schema/fields.ts';
 import { message } from '../schema/message.ts';
 import { double, uint32, uint64 } from '../schema/numbers.ts';
 import { wrapper } from '../schema/wrappers.ts';
+import type { SlowStartConfig } from '../types.ts';
 
 const MAX_RING = 8_388_608;
 
@@ -56,20 +58,54 @@ export const maglevLbConfig = message({
   },
 });
 
+const runtimeDouble = message({
+  name: 'envoy.config.core.v3.RuntimeDouble',
+  fields: {
+    default_value: withDefault(double({ min: 0 }), 0),
+    runtime_key: ignored('there is no runtime; the default value applies'),
+  },
+  build: (v) => v.default_value,
+});
+
+const slowStartPercent = message({
+  name: 'envoy.type.v3.Percent',
+  title: 'SlowStartConfig.Percent',
+  fields: { value: withDefault(double({ min: 0, max: 100 }), 10) },
+  build: (v) => v.value,
+});
+
+/** envoy.config.cluster.v3.Cluster.SlowStartConfig: new hosts ramp up their weight over a window. */
+export const slowStartConfig = message({
+  name: 'envoy.config.cluster.v3.Cluster.SlowStartConfig',
+  fields: {
+    slow_start_window: required(duration({ positive: true })),
+    aggression: optional(runtimeDouble, { defaultText: '1.0 (linear)' }),
+    min_weight_percent: withDefault(slowStartPercent, 10),
+  },
+  build: (v, ctx): SlowStartConfig | undefined => {
+    const aggression = v.aggression ?? 1;
+    if (aggression <= 0) {
+      ctx.field('aggression').error(ConfigIssueCode.range, 'must be greater than 0');
+      return undefined;
+    }
+    return { windowMs: v.slow_start_window, aggression, minWeightPercent: v.min_weight_percent };
+  },
+});
+
 export const leastRequestLbConfig = message({
   name: 'envoy.config.cluster.v3.Cluster.LeastRequestLbConfig',
   fields: {
     choice_count: withDefault(wrapper('UInt32Value', uint32({ min: 2 })), 2),
     active_request_bias: unsupported(),
-    slow_start_config: unsupported(),
+    slow_start_config: optional(slowStartConfig),
   },
-  build: (v) => ({ choiceCount: v.choice_count }),
+  build: (v) => ({ choiceCount: v.choice_count, slowStart: v.slow_start_config }),
 });
 
 export const roundRobinLbConfig = message({
   name: 'envoy.config.cluster.v3.Cluster.RoundRobinLbConfig',
-  fields: { slow_start_config: unsupported() },
-  build: () => true,
+  fields: { slow_start_config: optional(slowStartConfig) },
+  build: (v) => ({ slowStart: v.slow_start_config }),
 });
 
 const percent = message({
@@ -98,7 +134,7 @@ export const commonLbConfig = message({
       locality,
     ),
     update_merge_window: ignored('host updates apply at once'),
-    ignore_new_hosts_until_first_hc: ignored('active health checks arrive with traffic management'),
+    ignore_new_hosts_until_first_hc: unsupported(),
     close_connections_on_host_set_change: unsupported(),
     consistent_hashing_lb_config: unsupported(),
     override_host_status: unsupported(),

@@ -203,17 +203,16 @@ describe('Route actions', () => {
     assert.deepEqual(
       routeErrors({
         match: { prefix: '/' },
-        route: { cluster: 'b', retry_policy: { retry_on: '5xx' } },
-        typed_per_filter_config: {},
+        route: { cluster: 'b', retry_policy: { retry_on: '5xx,teapot' }, hedge_policy: {} },
       }),
       [
         [
-          `${R}.route.retry_policy`,
-          'route configuration "rc", virtual host "vh": "retry_policy" is not supported by Tandem yet: retries arrive with traffic management',
+          `${R}.route.retry_policy.retry_on`,
+          'route configuration "rc", virtual host "vh": unknown retry condition "teapot"',
         ],
         [
-          `${R}.typed_per_filter_config`,
-          'route configuration "rc", virtual host "vh": "typed_per_filter_config" is not supported by Tandem yet: per-filter overrides come with the filters that use them',
+          `${R}.route.hedge_policy`,
+          'route configuration "rc", virtual host "vh": "hedge_policy" is not supported by Tandem: hedged requests are not available',
         ],
       ],
     );

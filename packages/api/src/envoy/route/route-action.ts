@@ -1,6 +1,7 @@
 import { headerName, headerValue } from '../core/http-header-text.ts';
 import { regexMatchAndSubstitute } from '../core/string-matcher.ts';
 import { ConfigIssueCode } from '../issue-codes.ts';
+import { listOf } from '../schema/collections.ts';
 import { duration } from '../schema/duration.ts';
 import { enumOf } from '../schema/enum.ts';
 import { optional, repeated, unsupported, withDefault } from '../schema/fields.ts';
@@ -9,12 +10,15 @@ import { nonEmptyStr } from '../schema/scalars.ts';
 import { boolValue } from '../schema/wrappers.ts';
 import type { ClusterSpecifier, RouteAction } from '../types.ts';
 import { hashPolicy } from './hash-policy.ts';
+import { maxStreamDuration } from './max-stream-duration.ts';
+import { rateLimit } from './rate-limit.ts';
+import { requestMirrorPolicy } from './request-mirror-policy.ts';
+import { retryPolicy } from './retry-policy.ts';
 import { routeUpgradeConfig } from './upgrade-config.ts';
 import { weightedClusters } from './weighted-clusters.ts';
 
 const clusterOneof = { oneof: 'cluster_specifier' };
 const hostOneof = { oneof: 'host_rewrite_specifier' };
-const later = (what: string) => unsupported(`${what} arrive with traffic management`, { planned: true });
 
 /** envoy.config.route.v3.RouteAction: forward to a cluster, with rewrites, timeouts and hashing. */
 export const routeAction = message({
@@ -41,12 +45,16 @@ export const routeAction = message({
     timeout: withDefault(duration(), 15_000, { note: '0s disables' }),
     idle_timeout: optional(duration(), { note: "unset: the HCM's stream_idle_timeout; 0s disables" }),
     early_data_policy: unsupported(),
-    retry_policy: later('retries'),
+    retry_policy: optional(retryPolicy, { note: "unset: the virtual host's" }),
     retry_policy_typed_config: unsupported(),
-    request_mirror_policies: later('request mirroring policies'),
-    priority: withDefault(enumOf('RoutingPriority', { DEFAULT: 0, HIGH: 1 }, ['DEFAULT']), 'DEFAULT'),
-    rate_limits: later('rate limits'),
-    include_vh_rate_limits: later('rate limits'),
+    request_mirror_policies: optional(listOf(requestMirrorPolicy), {
+      note: "unset: the virtual host's",
+    }),
+    priority: withDefault(enumOf('RoutingPriority', { DEFAULT: 0, HIGH: 1 }), 'DEFAULT', {
+      note: 'selects the circuit breaker thresholds',
+    }),
+    rate_limits: repeated(rateLimit, { note: 'descriptors for the local rate limit filter' }),
+    include_vh_rate_limits: withDefault(boolValue, false),
     hash_policy: repeated(hashPolicy),
     cors: unsupported(),
     max_grpc_timeout: unsupported('use max_stream_duration.grpc_timeout_header_max', { deprecated: true }),
@@ -55,11 +63,8 @@ export const routeAction = message({
     internal_redirect_policy: unsupported(),
     internal_redirect_action: unsupported(),
     max_internal_redirects: unsupported(),
-    hedge_policy: later('hedge policies'),
-    max_stream_duration: unsupported(
-      'gRPC timeouts (grpc-timeout, max_stream_duration) arrive with traffic management',
-      { planned: true },
-    ),
+    hedge_policy: unsupported('hedged requests are not available'),
+    max_stream_duration: optional(maxStreamDuration),
   },
   oneofs: { cluster_specifier: { required: true }, host_rewrite_specifier: {} },
   build: (v, ctx): RouteAction | undefined => {
@@ -78,8 +83,15 @@ export const routeAction = message({
       idleTimeoutMs: v.idle_timeout,
       hashPolicy: v.hash_policy,
       upgradeConfigs: v.upgrade_configs,
-      maxStreamDurationMs: undefined,
-      grpcTimeoutHeaderMaxMs: undefined,
+      maxStreamDurationMs: v.max_stream_duration?.maxStreamDurationMs,
+      grpcTimeoutHeaderMaxMs: v.max_stream_duration?.grpcTimeoutHeaderMaxMs,
+      ...(v.retry_policy !== undefined ? { retryPolicy: v.retry_policy } : {}),
+      ...(v.request_mirror_policies !== undefined
+        ? { requestMirrorPolicies: v.request_mirror_policies }
+        : {}),
+      ...(v.rate_limits.length > 0 ? { rateLimits: v.rate_limits } : {}),
+      ...(v.include_vh_rate_limits ? { includeVhRateLimits: true } : {}),
+      ...(v.priority === 'HIGH' ? { priority: v.priority } : {}),
     };
   },
 });

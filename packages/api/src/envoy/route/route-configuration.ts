@@ -34,14 +34,10 @@ export const routeConfiguration = message({
     }),
     max_direct_response_body_size_bytes: withDefault(wrapper('UInt32Value', uint32()), 4096),
     cluster_specifier_plugins: unsupported(),
-    request_mirror_policies: unsupported('request mirroring arrives with traffic management', {
-      planned: true,
-    }),
+    request_mirror_policies: unsupported('set mirror policies on virtual hosts or routes'),
     ignore_port_in_host_matching: unsupported(),
     ignore_path_parameters_in_path_matching: unsupported(),
-    typed_per_filter_config: unsupported('per-filter overrides come with the filters that use them', {
-      planned: true,
-    }),
+    typed_per_filter_config: unsupported('set per-filter configs on virtual hosts or routes'),
     metadata: ignored('route configuration metadata is not read by any supported filter'),
   },
   enter: (raw, ctx) => (rawValidateClusters(raw) === false ? ctx.suppressing('cluster') : ctx),

@@ -7,6 +7,7 @@ import { buildHeaderMutations, headerMutationFields } from './header-mutations.t
 import { redirectAction } from './redirect-action.ts';
 import { routeAction } from './route-action.ts';
 import { routeMatch } from './route-match.ts';
+import { buildTypedPerFilterConfig, typedPerFilterConfigField } from './typed-per-filter-config.ts';
 
 const action = { oneof: 'action' };
 
@@ -24,18 +25,23 @@ export const route = message({
     non_forwarding_action: unsupported(undefined, action),
     metadata: ignored('route metadata is not read by any supported filter'),
     decorator: ignored('tracing is not implemented yet'),
-    typed_per_filter_config: unsupported('per-filter overrides come with the filters that use them', {
-      planned: true,
-    }),
+    typed_per_filter_config: typedPerFilterConfigField,
     ...headerMutationFields,
     tracing: ignored('tracing is not implemented yet'),
-    per_request_buffer_limit_bytes: unsupported('request buffering for retries is not available'),
+    per_request_buffer_limit_bytes: unsupported("the listener's per_connection_buffer_limit_bytes applies"),
     stat_prefix: ignored('per-route statistics are not emitted'),
   },
   oneofs: { action: { required: true } },
   build: (v): Route | undefined => {
     const chosen = v.route ?? v.redirect ?? v.direct_response;
     if (chosen === undefined) return undefined;
-    return { name: v.name, match: v.match, action: chosen, headers: buildHeaderMutations(v) };
+    const perFilter = buildTypedPerFilterConfig(v.typed_per_filter_config);
+    return {
+      name: v.name,
+      match: v.match,
+      action: chosen,
+      headers: buildHeaderMutations(v),
+      ...(perFilter !== undefined ? { typedPerFilterConfig: perFilter } : {}),
+    };
   },
 });

@@ -1,6 +1,7 @@
 import { ConfigIssueCode } from '../issue-codes.ts';
 import type { MessageSchema } from './message.ts';
 import { describeJson, isPlainObject, type Schema } from './schema.ts';
+import type { ValidationContext } from './validation-context.ts';
 
 const TYPE_URL_PREFIX = 'type.googleapis.com/';
 
@@ -65,7 +66,32 @@ export interface TypedValue<T> {
   readonly value: T;
 }
 
-/** google.protobuf.Any restricted to the types in `registry`, dispatched on `@type`. */
+/** Opaque-config wrappers Envoy unwraps wherever it reads an extension's `typed_config`. */
+const TYPED_STRUCTS = new Set(['udpa.type.v1.TypedStruct', 'xds.type.v3.TypedStruct']);
+
+/**
+ * A TypedStruct (`{type_url, value}`) as the Any it stands for: `{"@type": type_url, ...value}`;
+ * anything else unchanged. Returns undefined (with an error) for a malformed TypedStruct.
+ */
+export function unwrapTypedStruct(
+  raw: Readonly<Record<string, unknown>>,
+  ctx: ValidationContext,
+): Readonly<Record<string, unknown>> | undefined {
+  const typeUrl = raw['@type'];
+  if (typeof typeUrl !== 'string' || !TYPED_STRUCTS.has(messageName(typeUrl))) return raw;
+  const inner = raw.type_url ?? raw.typeUrl;
+  const value = raw.value ?? {};
+  if (typeof inner !== 'string' || inner === '' || !isPlainObject(value)) {
+    ctx.error(ConfigIssueCode.typeUrl, 'a TypedStruct needs "type_url" and an object "value"');
+    return undefined;
+  }
+  return { ...value, '@type': inner };
+}
+
+/**
+ * google.protobuf.Any restricted to the types in `registry`, dispatched on `@type`. A TypedStruct
+ * wrapping a registered type is accepted as that type (Envoy does the same).
+ */
 export function anyOf<T>(registry: TypeRegistry<T>): Schema<TypedValue<T>> {
   return {
     typeName: 'Any',
@@ -75,11 +101,13 @@ export function anyOf<T>(registry: TypeRegistry<T>): Schema<TypedValue<T>> {
         .map((entry) => entry.schema.title)
         .join(', ')}`;
     },
-    parse(raw, ctx) {
-      if (!isPlainObject(raw)) {
-        ctx.error(ConfigIssueCode.type, `expected an object with "@type", got ${describeJson(raw)}`);
+    parse(given, ctx) {
+      if (!isPlainObject(given)) {
+        ctx.error(ConfigIssueCode.type, `expected an object with "@type", got ${describeJson(given)}`);
         return undefined;
       }
+      const raw = unwrapTypedStruct(given, ctx);
+      if (raw === undefined) return undefined;
       const typeUrl = raw['@type'];
       if (typeof typeUrl !== 'string' || typeUrl === '') {
         ctx.error(ConfigIssueCode.typeUrl, `missing "@type" (the type URL of the ${registry.what} config)`);

@@ -1,5 +1,18 @@
+import {
+  CORS_NAME,
+  CORS_POLICY_TYPE_URL,
+  CORS_TYPE_URL,
+  corsPolicySchema,
+  corsSchema,
+} from '../filters/cors.ts';
+import { FAULT_NAME, FAULT_TYPE_URL, faultSchema } from '../filters/fault.ts';
+import {
+  LOCAL_RATE_LIMIT_NAME,
+  LOCAL_RATE_LIMIT_TYPE_URL,
+  localRateLimitSchema,
+} from '../filters/local-rate-limit.ts';
 import { httpConnectionManager } from '../hcm/http-connection-manager.ts';
-import { httpFilters } from '../hcm/http-filter-registry.ts';
+import { httpFilterPerRouteConfigs, httpFilters } from '../hcm/http-filter-registry.ts';
 import { ROUTER_NAME, ROUTER_TYPE_URL, routerSchema } from '../hcm/router.ts';
 import { httpInspector, listenerFilters, originalDst, tlsInspector } from '../listener/listener-filter.ts';
 import { networkFilters } from '../listener/network-filter.ts';
@@ -37,6 +50,12 @@ export function ensureBuiltinExtensions(): void {
     { names: ['envoy.filters.network.tcp_proxy'], terminal: true },
   );
   httpFilters.register(ROUTER_TYPE_URL, routerSchema, { names: [ROUTER_NAME], terminal: true });
+  httpFilters.register(FAULT_TYPE_URL, faultSchema, { names: [FAULT_NAME] });
+  httpFilters.register(LOCAL_RATE_LIMIT_TYPE_URL, localRateLimitSchema, { names: [LOCAL_RATE_LIMIT_NAME] });
+  httpFilters.register(CORS_TYPE_URL, corsSchema, { names: [CORS_NAME] });
+  httpFilterPerRouteConfigs.register(FAULT_TYPE_URL, faultSchema);
+  httpFilterPerRouteConfigs.register(LOCAL_RATE_LIMIT_TYPE_URL, localRateLimitSchema);
+  httpFilterPerRouteConfigs.register(CORS_POLICY_TYPE_URL, corsPolicySchema);
   const listenerFilter = (name: string) => ({ names: [`envoy.filters.listener.${name}`] });
   listenerFilters.register(`${TYPE}${tlsInspector.name}`, tlsInspector, listenerFilter('tls_inspector'));
   listenerFilters.register(`${TYPE}${httpInspector.name}`, httpInspector, listenerFilter('http_inspector'));

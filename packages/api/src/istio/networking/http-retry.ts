@@ -9,7 +9,7 @@ import { str } from '../../envoy/schema/scalars.ts';
 import type { Schema } from '../../envoy/schema/schema.ts';
 import { boolValue } from '../../envoy/schema/wrappers.ts';
 import { istioDuration } from '../core/istio-duration.ts';
-import { invalid, notApplied } from '../core/istio-fields.ts';
+import { invalid } from '../core/istio-fields.ts';
 import type { HttpRetry } from '../types.ts';
 
 const RETRY_ON = new Set([
@@ -48,8 +48,8 @@ export const httpRetry: Schema<HttpRetry> = message({
     perTryTimeout: optional(istioDuration()),
     retryOn: withDefault(str, ''),
     retryRemoteLocalities: optional(boolValue),
-    retryIgnorePreviousHosts: optional(notApplied(boolValue, 'retryIgnorePreviousHosts')),
-    backoff: optional(notApplied(istioDuration(), 'a custom retry back-off base interval')),
+    retryIgnorePreviousHosts: optional(boolValue),
+    backoff: optional(istioDuration()),
   },
   build: (v, ctx) => {
     if (
@@ -65,6 +65,8 @@ export const httpRetry: Schema<HttpRetry> = message({
       perTryTimeoutMs: v.perTryTimeout,
       retryOn: v.retryOn,
       retryRemoteLocalities: v.retryRemoteLocalities ?? false,
+      retryIgnorePreviousHosts: v.retryIgnorePreviousHosts ?? true,
+      backoffMs: v.backoff,
     };
   },
 });

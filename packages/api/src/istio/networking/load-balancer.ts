@@ -13,7 +13,7 @@ import type { Schema } from '../../envoy/schema/schema.ts';
 import { boolValue, wrapper } from '../../envoy/schema/wrappers.ts';
 import { istioDuration } from '../core/istio-duration.ts';
 import { deprecated, invalid, notApplied, stringList } from '../core/istio-fields.ts';
-import type { ConsistentHash, LoadBalancerSettings } from '../types.ts';
+import type { ConsistentHash, LoadBalancerSettings, LocalityLbSetting } from '../types.ts';
 
 const SIMPLE = { UNSPECIFIED: 0, LEAST_CONN: 1, RANDOM: 2, PASSTHROUGH: 3, ROUND_ROBIN: 4, LEAST_REQUEST: 5 };
 
@@ -105,7 +105,7 @@ const distribute = message({
   build: (v, ctx) => {
     const total = Object.values(v.to).reduce((a, b) => a + b, 0);
     if (total !== 100) invalid(ctx.field('to'), `locality weights must sum to 100, got ${total}`);
-    return true;
+    return { from: v.from, to: v.to };
   },
 });
 
@@ -116,7 +116,7 @@ const failover = message({
     if (v.from === v.to) invalid(ctx, 'locality failover must name two different regions');
     if (`${v.from}${v.to}`.includes('/')) invalid(ctx, 'locality failover names regions only (no "/")');
     if (`${v.from}${v.to}`.includes('*')) invalid(ctx, 'locality failover regions cannot contain "*"');
-    return true;
+    return { from: v.from, to: v.to };
   },
 });
 
@@ -128,10 +128,15 @@ const localityLbSetting = message({
     failoverPriority: withDefault(stringList, []),
     enabled: optional(boolValue),
   },
-  build: (v, ctx) => {
+  build: (v, ctx): LocalityLbSetting => {
     if (v.distribute.length > 0 && v.failover.length > 0)
       invalid(ctx, "set only one of 'distribute' and 'failover'");
-    return true;
+    return {
+      distribute: v.distribute,
+      failover: v.failover,
+      failoverPriority: v.failoverPriority,
+      enabled: v.enabled,
+    };
   },
 });
 
@@ -142,7 +147,11 @@ const warmup = message({
     minimumPercent: optional(wrapper('DoubleValue', double({ min: 0, max: 100, why: 'a percentage' }))),
     aggression: optional(wrapper('DoubleValue', double({ min: 0, why: 'aggression cannot be negative' }))),
   },
-  build: () => true,
+  build: (v) => ({
+    durationMs: v.duration,
+    minimumPercent: v.minimumPercent ?? 10,
+    aggression: v.aggression ?? 1,
+  }),
 });
 
 export const loadBalancerSettings: Schema<LoadBalancerSettings | undefined> = message({
@@ -150,14 +159,26 @@ export const loadBalancerSettings: Schema<LoadBalancerSettings | undefined> = me
   fields: {
     simple: optional(enumOf('SimpleLB', SIMPLE), { oneof: 'lbPolicy' }),
     consistentHash: optional(consistentHash, { oneof: 'lbPolicy' }),
-    localityLbSetting: optional(notApplied(localityLbSetting, 'per-rule locality load balancing settings')),
-    warmupDurationSecs: optional(notApplied(istioDuration(), 'endpoint warm-up (slow start)')),
-    warmup: optional(notApplied(warmup, 'endpoint warm-up (slow start)')),
+    localityLbSetting: optional(localityLbSetting),
+    warmupDurationSecs: optional(istioDuration()),
+    warmup: optional(warmup),
   },
   oneofs: { lbPolicy: {} },
-  build: (v): LoadBalancerSettings | undefined => {
-    if (v.consistentHash !== undefined) return { kind: 'consistentHash', consistentHash: v.consistentHash };
-    if (v.simple !== undefined) return { kind: 'simple', simple: v.simple };
-    return undefined;
+  build: (v, ctx): LoadBalancerSettings | undefined => {
+    if (v.warmup !== undefined && v.warmupDurationSecs !== undefined)
+      invalid(ctx, 'set only one of warmupDurationSecs and warmup');
+    const warmupSettings =
+      v.warmup ??
+      (v.warmupDurationSecs === undefined
+        ? undefined
+        : { durationMs: v.warmupDurationSecs, minimumPercent: 10, aggression: 1 });
+    const extra = {
+      ...(v.localityLbSetting !== undefined ? { localityLbSetting: v.localityLbSetting } : {}),
+      ...(warmupSettings !== undefined ? { warmup: warmupSettings } : {}),
+    };
+    if (v.consistentHash !== undefined)
+      return { kind: 'consistentHash', consistentHash: v.consistentHash, ...extra };
+    if (v.simple !== undefined) return { kind: 'simple', simple: v.simple, ...extra };
+    return Object.keys(extra).length > 0 ? { kind: 'default', ...extra } : undefined;
   },
 });

@@ -85,6 +85,7 @@ const SUPPORTED = new Set([
   'WorkloadEntry',
   'Sidecar',
   'Gateway',
+  'EnvoyFilter',
   'PeerAuthentication',
   'AuthorizationPolicy',
   'RequestAuthentication',

@@ -8,6 +8,7 @@ import { checkExportTo } from '../core/export-to.ts';
 import { kubeEndpointSlice, kubeEndpoints } from '../kube/endpoints.ts';
 import { kubeService } from '../kube/service.ts';
 import { destinationRule } from '../networking/destination-rule.ts';
+import { envoyFilter } from '../networking/envoy-filter.ts';
 import { checkGatewayMeta, gateway } from '../networking/gateway.ts';
 import { serviceEntry } from '../networking/service-entry.ts';
 import { sidecar } from '../networking/sidecar.ts';
@@ -18,7 +19,6 @@ import { peerAuthentication } from '../security/peer-authentication.ts';
 import { requestAuthentication } from '../security/request-authentication.ts';
 import { telemetry } from '../telemetry/telemetry.ts';
 import type { IstioKind, ObjectMeta } from '../types.ts';
-import { checkEnvoyFilter } from '../unsupported/envoy-filter.ts';
 import type { Json } from '../unsupported/raw-checks.ts';
 import { checkWasmPlugin } from '../unsupported/wasm-plugin.ts';
 import { checkProxyConfig, checkWorkloadGroup } from '../unsupported/workload-group.ts';
@@ -76,6 +76,7 @@ export const SUPPORTED_KINDS: readonly SupportedKind[] = [
     schema: telemetry,
     specAt: 'spec',
   },
+  { kind: 'EnvoyFilter', apiVersions: ['networking.istio.io/v1alpha3'], schema: envoyFilter, specAt: 'spec' },
   { kind: 'PeerAuthentication', apiVersions: SECURITY, schema: peerAuthentication, specAt: 'spec' },
   { kind: 'AuthorizationPolicy', apiVersions: SECURITY, schema: authorizationPolicy, specAt: 'spec' },
   { kind: 'RequestAuthentication', apiVersions: SECURITY, schema: requestAuthentication, specAt: 'spec' },
@@ -102,12 +103,6 @@ export interface RecognizedKind {
 
 /** Istio kinds Tandem recognizes but does not apply yet. */
 export const RECOGNIZED_KINDS: readonly RecognizedKind[] = [
-  {
-    kind: 'EnvoyFilter',
-    group: 'networking.istio.io',
-    check: checkEnvoyFilter,
-    note: 'Envoy config patches are not supported',
-  },
   {
     kind: 'WorkloadGroup',
     group: 'networking.istio.io',

@@ -37,7 +37,12 @@ export interface HcmContext {
   readonly routes: (config: HttpConnectionManager) => RouteProvider;
   readonly telemetry: Telemetry;
   readonly direction: TrafficDirection;
+  readonly bufferLimitBytes?: number;
+  readonly localCluster?: string;
 }
+
+/** Envoy's default per_connection_buffer_limit_bytes. */
+const DEFAULT_BUFFER_LIMIT_BYTES = 1024 * 1024;
 
 const H2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
 
@@ -51,6 +56,8 @@ export class HcmRuntime {
   readonly timeouts: DeadlineLists<Expirable>;
   /** Idle and stream-idle timeouts of downstream HTTP/1 connections. */
   readonly sweeper: IdleSweeper;
+  /** Most request body bytes kept for retries and shadows (the listener's buffer limit). */
+  readonly bufferLimitBytes: number;
   private readonly handler: HttpHandler;
   private readonly istio: IstioHttpReporter;
   private readonly accessLogger: AccessLogger | undefined;
@@ -69,6 +76,7 @@ export class HcmRuntime {
     this.clusters = ctx.clusters;
     this.stats = new HcmStats(ctx.stats.scope(`http.${config.statPrefix}.`));
     this.routes = ctx.routes(config);
+    this.bufferLimitBytes = ctx.bufferLimitBytes ?? DEFAULT_BUFFER_LIMIT_BYTES;
     this.timeouts = new DeadlineLists<Expirable>((x) => x.onDeadline(), ctx.clock);
     this.sweeper = new IdleSweeper(sweepIntervalMs(config.streamIdleTimeoutMs, config.idleTimeoutMs));
     this.istio = ctx.telemetry.httpReporter(ctx.direction);
@@ -93,6 +101,7 @@ export class HcmRuntime {
       clusters: ctx.clusters,
       stats: ctx.stats.scope(`http.${config.statPrefix}.`),
       clock: ctx.clock,
+      localCluster: ctx.localCluster ?? '',
     });
   }
 

@@ -9,6 +9,7 @@ import type { IdleSweeper, SweptConnection } from '../../util/idle-sweeper.ts';
 import type { ClusterStats } from '../cluster-stats.ts';
 import type { ConnectionFactory } from '../connection-factory.ts';
 import type { Host } from '../host.ts';
+import type { ResourceManager } from '../resource-manager.ts';
 import { Http1ClientConnection, type Http1ConnectionOwner } from './http1-client-connection.ts';
 
 const DIRECT_READS = { directReads: true };
@@ -16,6 +17,8 @@ const DIRECT_READS = { directReads: true };
 export type PoolRequester = PoolCallbacks & UpstreamResponseHandler;
 
 export interface Http1PoolOptions {
+  /** The cluster's circuit breakers by priority; connections count against DEFAULT. */
+  limits: readonly [ResourceManager, ResourceManager];
   /** 0 means unlimited. */
   maxRequestsPerConnection: number;
   /** Close a connection idle this long; 0 disables. */
@@ -66,17 +69,27 @@ export class Http1Pool implements Http1ConnectionOwner, SweptConnection {
     return this.pending.length;
   }
 
-  /** Asks for a connection; `onPoolReady` or `onPoolFailure` follows (maybe synchronously). */
+  /**
+   * Asks for a connection; `onPoolReady` or `onPoolFailure` follows (maybe synchronously: a request
+   * that would have to wait while pending requests are at their circuit breaker limit fails at
+   * once with `overflow`).
+   */
   newStream(requester: PoolRequester): void {
     const conn = this.popIdle();
     if (conn !== undefined) {
       this.stats.upstreamCxReuse.inc();
       return this.hand(conn, requester);
     }
+    const limits = this.options.limits[requester.priority];
+    if (!limits.canQueuePending()) {
+      this.stats.upstreamRqPendingOverflow.inc();
+      return requester.onPoolFailure('overflow', `upstream ${this.hostKey}: pending requests overflow`);
+    }
     this.pending.push(requester);
+    limits.adjustPending(1);
     this.stats.upstreamRqPendingTotal.inc();
     this.stats.upstreamRqPendingActive.inc();
-    if (this.connecting < this.pending.length) this.openConnection();
+    if (this.connecting < this.pending.length) this.tryOpenConnection();
   }
 
   /** Withdraws a request still waiting for a connection. */
@@ -84,7 +97,7 @@ export class Http1Pool implements Http1ConnectionOwner, SweptConnection {
     const i = this.pending.indexOf(requester);
     if (i < 0) return;
     this.pending.splice(i, 1);
-    this.stats.upstreamRqPendingActive.dec();
+    this.leftPending(requester);
     this.stats.upstreamRqCancelled.inc();
   }
 
@@ -107,7 +120,7 @@ export class Http1Pool implements Http1ConnectionOwner, SweptConnection {
     }
     const next = this.pending.shift();
     if (next !== undefined) {
-      this.stats.upstreamRqPendingActive.dec();
+      this.leftPending(next);
       this.stats.upstreamCxReuse.inc();
       return this.hand(conn, next);
     }
@@ -119,8 +132,11 @@ export class Http1Pool implements Http1ConnectionOwner, SweptConnection {
     if (!this.all.delete(conn)) return;
     this.stats.upstreamCxActive.dec();
     this.stats.upstreamCxDestroy.inc();
+    this.options.limits[0].adjustConnections(-1);
     const i = this.idle.indexOf(conn);
     if (i >= 0) this.idle.splice(i, 1);
+    // Requests held back by max_connections can use the room this connection leaves.
+    if (!this.draining && this.pending.length > this.connecting) this.tryOpenConnection();
   }
 
   // ------------------------------------------------------------ internals
@@ -136,7 +152,26 @@ export class Http1Pool implements Http1ConnectionOwner, SweptConnection {
     requester.onPoolReady(conn);
   }
 
+  private leftPending(requester: PoolRequester): void {
+    this.stats.upstreamRqPendingActive.dec();
+    this.options.limits[requester.priority].adjustPending(-1);
+  }
+
+  /**
+   * Opens a connection unless the cluster is at max_connections; a pool with no connection at all
+   * always opens one (as Envoy does), so its pending requests cannot starve.
+   */
+  private tryOpenConnection(): void {
+    const limits = this.options.limits[0];
+    if (!limits.canCreateConnection() && this.all.size + this.connecting > 0) {
+      this.stats.upstreamCxOverflow.inc();
+      return;
+    }
+    this.openConnection();
+  }
+
   private openConnection(): void {
+    this.options.limits[0].adjustConnections(1);
     this.connecting++;
     this.stats.upstreamCxTotal.inc();
     this.stats.upstreamCxHttp1Total.inc();
@@ -156,12 +191,13 @@ export class Http1Pool implements Http1ConnectionOwner, SweptConnection {
     detail: string,
   ): void => {
     this.connecting--;
+    this.options.limits[0].adjustConnections(-1);
     if (reason === 'connect-timeout') this.stats.upstreamCxConnectTimeout.inc();
     else this.stats.upstreamCxConnectFail.inc();
     // Requests beyond the connections still being established have nothing left to wait for.
     while (this.pending.length > this.connecting) {
       const r = this.pending.shift()!;
-      this.stats.upstreamRqPendingActive.dec();
+      this.leftPending(r);
       this.stats.upstreamRqPendingFailureEject.inc();
       r.onPoolFailure(reason, detail);
     }

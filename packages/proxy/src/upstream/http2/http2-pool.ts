@@ -11,6 +11,7 @@ import type { ClusterStats } from '../cluster-stats.ts';
 import type { ConnectFailure, ConnectionFactory } from '../connection-factory.ts';
 import type { Host } from '../host.ts';
 import type { PoolRequester } from '../http1/http1-pool.ts';
+import type { ResourceManager } from '../resource-manager.ts';
 import { Http2UpstreamRequest } from './http2-upstream-request.ts';
 
 /** One upstream session and the streams it carries. */
@@ -45,6 +46,7 @@ export class Http2Pool {
   private current: PooledSession | undefined;
   private connecting = false;
   private readonly pending: PoolRequester[] = [];
+  private readonly limits: readonly [ResourceManager, ResourceManager];
 
   constructor(
     host: Host,
@@ -55,6 +57,7 @@ export class Http2Pool {
       tls: boolean;
       idleTimeoutMs: number;
       maxRequestsPerConnection: number;
+      limits: readonly [ResourceManager, ResourceManager];
     },
   ) {
     this.host = host;
@@ -64,6 +67,7 @@ export class Http2Pool {
     this.scheme = opts.tls ? 'https' : 'http';
     this.idleTimeoutMs = opts.idleTimeoutMs;
     this.maxRequestsPerConnection = opts.maxRequestsPerConnection;
+    this.limits = opts.limits;
   }
 
   get connectionCount(): number {
@@ -77,7 +81,13 @@ export class Http2Pool {
   newStream(requester: PoolRequester): void {
     const p = this.current;
     if (p !== undefined && !p.session.closed && !p.session.destroyed) return this.hand(p, requester);
+    const limits = this.limits[requester.priority];
+    if (!limits.canQueuePending()) {
+      this.stats.upstreamRqPendingOverflow.inc();
+      return requester.onPoolFailure('overflow', `upstream ${this.host.key}: pending requests overflow`);
+    }
     this.pending.push(requester);
+    limits.adjustPending(1);
     this.stats.upstreamRqPendingTotal.inc();
     this.stats.upstreamRqPendingActive.inc();
     if (!this.connecting) this.open();
@@ -87,8 +97,13 @@ export class Http2Pool {
     const i = this.pending.indexOf(requester);
     if (i < 0) return;
     this.pending.splice(i, 1);
-    this.stats.upstreamRqPendingActive.dec();
+    this.leftPending(requester);
     this.stats.upstreamRqCancelled.inc();
+  }
+
+  private leftPending(requester: PoolRequester): void {
+    this.stats.upstreamRqPendingActive.dec();
+    this.limits[requester.priority].adjustPending(-1);
   }
 
   drain(): void {
@@ -112,6 +127,7 @@ export class Http2Pool {
 
   private open(): void {
     this.connecting = true;
+    this.limits[0].adjustConnections(1);
     this.stats.upstreamCxTotal.inc();
     this.stats.upstreamCxHttp2Total.inc();
     this.connect(this.host, this.onConnected, this.onConnectFailed);
@@ -140,6 +156,7 @@ export class Http2Pool {
       if (this.current === pooled) this.current = undefined;
     });
     session.on('close', () => {
+      this.limits[0].adjustConnections(-1);
       this.stats.upstreamCxActive.dec();
       this.stats.upstreamCxDestroy.inc();
       if (this.current === pooled) this.current = undefined;
@@ -161,18 +178,19 @@ export class Http2Pool {
         this.pending.unshift(...waiting.slice(i));
         return this.open();
       }
-      this.stats.upstreamRqPendingActive.dec();
+      this.leftPending(waiting[i]!);
       this.hand(pooled, waiting[i]!);
     }
   };
 
   private readonly onConnectFailed = (reason: ConnectFailure, detail: string): void => {
     this.connecting = false;
+    this.limits[0].adjustConnections(-1);
     if (reason === 'connect-timeout') this.stats.upstreamCxConnectTimeout.inc();
     else this.stats.upstreamCxConnectFail.inc();
     const waiting = this.pending.splice(0);
     for (const r of waiting) {
-      this.stats.upstreamRqPendingActive.dec();
+      this.leftPending(r);
       this.stats.upstreamRqPendingFailureEject.inc();
       r.onPoolFailure(reason, detail);
     }

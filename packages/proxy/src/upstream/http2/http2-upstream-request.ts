@@ -124,14 +124,15 @@ export class Http2UpstreamRequest implements UpstreamRequest {
   private readonly onClose = (): void => {
     if (this.done) return;
     const code = this.stream?.rstCode ?? 0;
-    this.fail('remote-reset', `upstream ${this.hostKey}: stream reset (code ${code})`);
+    const reason = code === http2.constants.NGHTTP2_REFUSED_STREAM ? 'refused-stream' : 'remote-reset';
+    this.fail(reason, `upstream ${this.hostKey}: stream reset (code ${code})`);
   };
 
   private complete(): void {
     this.settle();
   }
 
-  private fail(reason: 'remote-reset' | 'protocol-error', detail: string): void {
+  private fail(reason: 'remote-reset' | 'refused-stream' | 'protocol-error', detail: string): void {
     this.settle();
     this.handler.onUpstreamReset(reason, detail);
   }

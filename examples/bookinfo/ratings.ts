@@ -1,0 +1,80 @@
+/**
+ * Bookinfo's ratings service, Tandem's own version: `GET /ratings/<id>` answers the star ratings of
+ * the two reviewers, `GET /health` says it is healthy. Run it with
+ * `node --import tsx examples/bookinfo/ratings.ts [port] [version]` (or PORT, SERVICE_VERSION; port
+ * 9080 and v1 by default). FAIL_STATUS=500 makes an instance answer every rating with that status
+ * (a broken replica, for outlier detection demos); INSTANCE_NAME names it in `x-served-by`.
+ */
+import http from 'node:http';
+import type net from 'node:net';
+import { pathToFileURL } from 'node:url';
+
+export interface RatingsOptions {
+  port: number;
+  version: string;
+  host?: string;
+  instance?: string;
+  /** Answer ratings requests with this status instead (0: healthy). */
+  failStatus?: number;
+  log?: (line: string) => void;
+}
+
+export interface RunningService {
+  port: number;
+  close(): Promise<void>;
+}
+
+export function startRatings(opts: RatingsOptions): Promise<RunningService> {
+  const instance = opts.instance ?? `ratings-${opts.version}`;
+  const log = opts.log ?? ((line: string) => console.log(line));
+  const server = http.createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0]!;
+    log(
+      `${instance} ${req.method} ${path} host=${req.headers.host ?? ''} user=${req.headers['end-user'] ?? ''}`,
+    );
+    res.setHeader('x-served-by', instance);
+    const m = /^\/ratings\/(\d+)$/.exec(path);
+    if (path === '/health') return json(res, 200, { status: 'Ratings is healthy' });
+    if (m === null) return json(res, 404, { error: 'please provide numeric product ID' });
+    if (opts.failStatus) return json(res, opts.failStatus, { error: 'ratings failing on purpose' });
+    json(res, 200, { id: Number(m[1]), ratings: { Reviewer1: 5, Reviewer2: 4 } });
+  });
+  return listen(server, opts.port, opts.host);
+}
+
+function json(res: http.ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function listen(server: http.Server, port: number, host = '127.0.0.1'): Promise<RunningService> {
+  const sockets = new Set<net.Socket>();
+  server.on('connection', (s: net.Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  server.keepAliveTimeout = 60_000;
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () =>
+      resolve({
+        port: (server.address() as net.AddressInfo).port,
+        close: () =>
+          new Promise<void>((done) => {
+            for (const s of sockets) s.destroy();
+            server.close(() => done());
+          }),
+      }),
+    );
+  });
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const port = Number(process.argv[2] ?? process.env.PORT ?? 9080);
+  const version = process.argv[3] ?? process.env.SERVICE_VERSION ?? 'v1';
+  const failStatus = Number(process.env.FAIL_STATUS ?? 0);
+  startRatings({ port, version, failStatus, instance: process.env.INSTANCE_NAME }).then((s) =>
+    console.log(`ratings ${version} listening on ${s.port}`),
+  );
+}

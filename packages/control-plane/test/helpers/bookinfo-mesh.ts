@@ -1,0 +1,370 @@
+/**
+ * Bookinfo on loopback for end-to-end tests: the project's own bookinfo services (examples/bookinfo),
+ * each behind a Tandem sidecar configured by the control plane, plus a client sidecar the tests send
+ * through. The registry (ServiceEntries with the workloads' inbound addresses, and a Sidecar per
+ * workload for its inbound listener) is written by the harness; Istio's bookinfo networking files are
+ * linked into the config directory and so read in place; tests add their own config next to them.
+ *
+ * productpage's sidecar listens inbound on port 8000 (on an address of its own in 127/8), so that the
+ * local rate limit EnvoyFilter of Istio's sample (virtual host `inbound|http|8000`) applies unchanged.
+ * ratings runs as `ratingsReplicas` instances without sidecars, so tests can break one of them.
+ */
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { validateBootstrap } from '@tandem/api';
+import { ProxyServer } from '@tandem/proxy';
+import { startDetails } from '../../../../examples/bookinfo/details.ts';
+import { startProductPage } from '../../../../examples/bookinfo/productpage.ts';
+import { startRatings } from '../../../../examples/bookinfo/ratings.ts';
+import { startReviews } from '../../../../examples/bookinfo/reviews.ts';
+import { adsBootstrap } from '../../../proxy/test/helpers/ads-bootstrap.ts';
+import { parseIstioFile } from '../../src/config/istio-file-parser.ts';
+import { ControlPlane } from '../../src/control-plane.ts';
+
+export const NETWORKING = path.resolve(
+  import.meta.dirname,
+  '../../../../../shared/testdata/istio/samples/bookinfo/networking',
+);
+export const SAMPLES = path.resolve(import.meta.dirname, '../../../../../shared/testdata/istio/samples');
+
+interface Running {
+  port: number;
+  close(): Promise<void>;
+}
+
+export interface Workload {
+  service: string;
+  version: string;
+  /** The address and port its sidecar takes inbound traffic on (the mesh endpoint). */
+  inboundAddress: string;
+  inboundPort: number;
+  appPort: number;
+  proxy: ProxyServer;
+  /** The sidecar's HTTP proxy listener (where the app sends outbound requests). */
+  proxyPort: number;
+  app: Running;
+}
+
+export interface RatingsReplica {
+  name: string;
+  failStatus: number;
+  app: Running;
+}
+
+/** One line of a service's access log, with the time it was written. */
+export interface LogLine {
+  atMs: number;
+  line: string;
+}
+
+export class BookinfoMesh {
+  readonly dir: string;
+  readonly log: LogLine[] = [];
+  readonly workloads: Workload[] = [];
+  readonly ratings: RatingsReplica[] = [];
+  cp!: ControlPlane;
+  client!: ProxyServer;
+  clientPort = 0;
+  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
+
+  private constructor(dir: string) {
+    this.dir = dir;
+  }
+
+  static async start(opts: { networking: string[]; ratingsReplicas: number }): Promise<BookinfoMesh> {
+    const mesh = new BookinfoMesh(mkdtempSync(path.join(tmpdir(), 'tandem-bookinfo-')));
+    mkdirSync(path.join(mesh.dir, '10-networking'));
+    mkdirSync(path.join(mesh.dir, '20-test'));
+    for (const f of opts.networking) mesh.link(path.join(NETWORKING, f));
+    const plan = await planWorkloads();
+    for (let i = 0; i < opts.ratingsReplicas; i++) {
+      const name = `ratings-${i}`;
+      const app = await startRatings({ port: 0, version: 'v1', instance: name, log: mesh.logger() });
+      mesh.ratings.push({ name, failStatus: 0, app });
+    }
+    mesh.writeRegistry(plan);
+    mesh.cp = new ControlPlane({
+      configDir: mesh.dir,
+      parse: parseIstioFile,
+      debounceQuietMs: 20,
+      log: () => {},
+    });
+    await mesh.cp.start();
+    const xdsPort = await mesh.cp.ads.listen('127.0.0.1:0');
+    mesh.clientPort = await freePort();
+    mesh.client = await startSidecar(xdsPort, 'client-1', { app: 'client' }, mesh.clientPort);
+    for (const p of plan) mesh.workloads.push(await mesh.startWorkload(xdsPort, p));
+    return mesh;
+  }
+
+  /** Links a file (read in place) into the config directory under `name` (default: its own name). */
+  link(file: string, name = path.basename(file)): void {
+    const at = path.join(this.dir, '10-networking', name);
+    rmSync(at, { force: true });
+    symlinkSync(file, at);
+  }
+
+  unlink(name: string): void {
+    rmSync(path.join(this.dir, '10-networking', name), { force: true });
+  }
+
+  /** Writes test config (after the networking files, so its objects replace theirs). */
+  write(name: string, yaml: string): void {
+    writeFileSync(path.join(this.dir, '20-test', name), yaml);
+  }
+
+  remove(name: string): void {
+    try {
+      unlinkSync(path.join(this.dir, '20-test', name));
+    } catch {}
+  }
+
+  /** Re-reads the config now (the watcher would too, a little later). */
+  async reload(): Promise<void> {
+    await this.cp.reload();
+  }
+
+  workload(service: string, version = 'v1'): Workload {
+    const w = this.workloads.find((x) => x.service === service && x.version === version);
+    if (w === undefined) throw new Error(`no workload ${service} ${version}`);
+    return w;
+  }
+
+  /** A GET through the client's sidecar, as an app using HTTP_PROXY sends it. */
+  get(
+    url: string,
+    headers: Record<string, string> = {},
+    method = 'GET',
+    body?: Buffer,
+  ): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string; ms: number }> {
+    const u = new URL(url);
+    const started = performance.now();
+    return new Promise((resolve) => {
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port: this.clientPort,
+          path: url,
+          method,
+          headers: { host: u.host, ...headers },
+          agent: this.agent,
+        },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (d: string) => (text += d));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              body: text,
+              ms: performance.now() - started,
+            }),
+          );
+        },
+      );
+      req.on('error', () => resolve({ status: 0, headers: {}, body: '', ms: performance.now() - started }));
+      req.end(body);
+    });
+  }
+
+  productPage(user = ''): ReturnType<BookinfoMesh['get']> {
+    return this.get('http://productpage:9080/productpage', user === '' ? {} : { 'end-user': user });
+  }
+
+  /** Polls until `check` holds (config changes take a moment to reach every proxy). */
+  async until(what: string, check: () => Promise<boolean> | boolean, limitMs = 8000): Promise<void> {
+    const deadline = Date.now() + limitMs;
+    while (Date.now() < deadline) {
+      if (await check()) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`timed out waiting for ${what}`);
+  }
+
+  /** Rewrites the registry with these ratings replicas (the others leave the mesh). */
+  setRatingsEndpoints(names: string[]): void {
+    this.writeRatings(this.ratings.filter((r) => names.includes(r.name)));
+  }
+
+  /** Restarts a ratings replica answering with `failStatus` (0: healthy) on the same port. */
+  async setRatingsFailing(name: string, failStatus: number): Promise<void> {
+    const r = this.ratings.find((x) => x.name === name)!;
+    const port = r.app.port;
+    await r.app.close();
+    r.failStatus = failStatus;
+    r.app = await startRatings({ port, version: 'v1', instance: name, failStatus, log: this.logger() });
+  }
+
+  async stop(): Promise<void> {
+    this.agent.destroy();
+    await this.client?.stop(0);
+    for (const w of this.workloads) {
+      await w.proxy.stop(0);
+      await w.app.close();
+    }
+    for (const r of this.ratings) await r.app.close();
+    await this.cp?.stop();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  // ------------------------------------------------------------ internals
+
+  private logger(): (line: string) => void {
+    return (line) => this.log.push({ atMs: performance.now(), line });
+  }
+
+  private async startWorkload(xdsPort: number, p: PlannedWorkload): Promise<Workload> {
+    const proxyPort = await freePort();
+    const proxy = await startSidecar(
+      xdsPort,
+      `${p.service}-${p.version}-1`,
+      { app: p.service, version: p.version },
+      proxyPort,
+    );
+    const httpProxy = `127.0.0.1:${proxyPort}`;
+    const log = this.logger();
+    const base = { port: p.appPort, version: p.version, log };
+    let app: Running;
+    if (p.service === 'productpage') app = await startProductPage({ ...base, httpProxy });
+    else if (p.service === 'reviews') app = await startReviews({ ...base, httpProxy });
+    else app = await startDetails(base);
+    return { ...p, proxy, proxyPort, app };
+  }
+
+  private writeRegistry(plan: PlannedWorkload[]): void {
+    const docs: string[] = [];
+    for (const service of ['productpage', 'reviews', 'details']) {
+      const eps = plan
+        .filter((p) => p.service === service)
+        .map(
+          (p) =>
+            `    - { address: ${p.inboundAddress}, ports: { http: ${p.inboundPort} }, labels: { app: ${service}, version: ${p.version} } }`,
+        );
+      docs.push(serviceEntry(service, eps));
+    }
+    for (const p of plan) {
+      docs.push(`apiVersion: networking.istio.io/v1
+kind: Sidecar
+metadata: { name: ${p.service}-${p.version}, namespace: default }
+spec:
+  workloadSelector: { labels: { app: ${p.service}, version: ${p.version} } }
+  ingress:
+    - port: { number: ${p.inboundPort}, protocol: HTTP, name: http }
+      bind: ${p.inboundAddress}
+      defaultEndpoint: 127.0.0.1:${p.appPort}
+`);
+    }
+    writeFileSync(path.join(this.dir, '00-registry.yaml'), docs.join('---\n'));
+    this.writeRatings(this.ratings);
+  }
+
+  private writeRatings(replicas: RatingsReplica[]): void {
+    const eps = replicas.map(
+      (r) =>
+        `    - { address: 127.0.0.1, ports: { http: ${r.app.port} }, labels: { app: ratings, version: v1, replica: ${r.name} } }`,
+    );
+    writeFileSync(path.join(this.dir, '00-ratings.yaml'), serviceEntry('ratings', eps));
+  }
+}
+
+function serviceEntry(service: string, endpoints: string[]): string {
+  return `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: { name: ${service}, namespace: default }
+spec:
+  hosts: [${service}.default.svc.cluster.local]
+  location: MESH_INTERNAL
+  resolution: STATIC
+  ports: [{ number: 9080, name: http, protocol: HTTP }]
+  endpoints:
+${endpoints.length > 0 ? endpoints.join('\n') : '    []'}
+`;
+}
+
+interface PlannedWorkload {
+  service: string;
+  version: string;
+  inboundAddress: string;
+  inboundPort: number;
+  appPort: number;
+}
+
+async function planWorkloads(): Promise<PlannedWorkload[]> {
+  const out: PlannedWorkload[] = [];
+  const productpageAddress = await freeAddressFor(8000);
+  out.push({
+    service: 'productpage',
+    version: 'v1',
+    inboundAddress: productpageAddress,
+    inboundPort: 8000,
+    appPort: await freePort(),
+  });
+  for (const [service, version] of [
+    ['details', 'v1'],
+    ['reviews', 'v1'],
+    ['reviews', 'v2'],
+    ['reviews', 'v3'],
+  ] as const) {
+    out.push({
+      service,
+      version,
+      inboundAddress: '127.0.0.1',
+      inboundPort: await freePort(),
+      appPort: await freePort(),
+    });
+  }
+  return out;
+}
+
+async function startSidecar(
+  xdsPort: number,
+  pod: string,
+  labels: Record<string, string>,
+  proxyPort: number,
+): Promise<ProxyServer> {
+  const raw = adsBootstrap(xdsPort, { initialFetchTimeout: '5s' }) as { node: Record<string, unknown> };
+  raw.node = {
+    id: `sidecar~127.0.0.1~${pod}.default~default.svc.cluster.local`,
+    cluster: labels['app'],
+    metadata: {
+      NAMESPACE: 'default',
+      LABELS: labels,
+      INTERCEPTION_MODE: 'NONE',
+      HTTP_PROXY_PORT: String(proxyPort),
+      OUTBOUND_LISTENERS: 'http-proxy',
+    },
+  };
+  const v = validateBootstrap(raw);
+  if (!v.ok) throw new Error(JSON.stringify(v.errors));
+  const proxy = new ProxyServer({ bootstrap: v.bootstrap, raw, log: () => {}, drainTimeMs: 200 });
+  await proxy.start();
+  return proxy;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** An address in 127/8 where `port` is free (Linux routes all of it to loopback). */
+async function freeAddressFor(port: number): Promise<string> {
+  for (let i = 0; i < 20; i++) {
+    const address = `127.${1 + Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`;
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = net.createServer();
+      s.once('error', () => resolve(false));
+      s.listen(port, address, () => s.close(() => resolve(true)));
+    });
+    if (ok) return address;
+  }
+  throw new Error(`no loopback address with port ${port} free`);
+}
