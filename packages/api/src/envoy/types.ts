@@ -426,6 +426,12 @@ export interface Cluster {
   /** 0 means unlimited. */
   maxRequestsPerConnection: number;
   transportSocket: UpstreamTlsContext | undefined;
+  /**
+   * Per-endpoint transport sockets (auto mTLS): the first whose `match` is contained in an endpoint's
+   * `envoy.transport_socket_match` metadata applies; endpoints matching none use `transportSocket`. Absent when
+   * the cluster has none.
+   */
+  transportSocketMatches?: TransportSocketMatch[];
   perConnectionBufferLimitBytes: number;
   ringHash: { minimumRingSize: number; maximumRingSize: number };
   maglev: { tableSize: number };
@@ -437,6 +443,14 @@ export interface Cluster {
   /** Percent; default 50. */
   healthyPanicThresholdPercent: number;
   localityWeightedLb: boolean;
+}
+
+export interface TransportSocketMatch {
+  name: string;
+  /** String values the endpoint's `envoy.transport_socket_match` metadata must have. */
+  match: Record<string, string>;
+  /** undefined: plaintext. */
+  transportSocket: UpstreamTlsContext | undefined;
 }
 
 export interface ClusterLoadAssignment {
@@ -459,4 +473,6 @@ export interface LbEndpoint {
   hostname: string;
   healthStatus: 'UNKNOWN' | 'HEALTHY' | 'UNHEALTHY' | 'DRAINING' | 'TIMEOUT' | 'DEGRADED';
   loadBalancingWeight: number;
+  /** String values of the endpoint's `envoy.transport_socket_match` filter metadata; absent when none. */
+  transportSocketMatch?: Record<string, string>;
 }

@@ -1,7 +1,9 @@
 /** The admin API's handler shape and what handlers may read from the running proxy. */
 import type { ResourceMeta } from '../config/apply-result.ts';
+import type { IdentityAgentHandle } from '../identity/identity-types.ts';
 import type { DynamicListenerDump } from '../listener/listener-manager.ts';
 import type { StatsStore } from '../stats/stats.ts';
+import type { SecretStore } from '../tls/secret-store.ts';
 import type { ClusterManager } from '../upstream/cluster-manager.ts';
 
 export interface AdminResponse {
@@ -49,6 +51,10 @@ export interface AdminTarget {
   serverInfo(): Record<string, unknown>;
   readonly stats: StatsStore;
   readonly clusters: ClusterManager;
+  /** Static, SDS and local secrets (for /certs). */
+  readonly secrets: SecretStore;
+  /** The workload identity agent, if the proxy has one. */
+  readonly identity: IdentityAgentHandle | undefined;
   listeners(): ListenerInfo[];
   /** The running config in xDS (proto3 JSON) form, as loaded. */
   rawConfig(): Record<string, unknown>;

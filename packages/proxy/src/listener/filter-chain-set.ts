@@ -7,7 +7,7 @@
  */
 import type net from 'node:net';
 import tls from 'node:tls';
-import type { FilterChain, Listener, Secret } from '@tandem/api';
+import type { FilterChain, Listener } from '@tandem/api';
 import type { DownstreamConnectionInfo } from '../http/request-head.ts';
 import {
   buildNetworkFilter,
@@ -15,6 +15,8 @@ import {
   type NetworkFilterRuntime,
 } from '../network/network-filter.ts';
 import type { Counter, Gauge } from '../stats/stats.ts';
+import { DynamicTls } from '../tls/dynamic-tls.ts';
+import type { SecretStore } from '../tls/secret-store.ts';
 import { buildServerTlsOptions, type ServerTlsOptions } from '../tls/server-tls-options.ts';
 import { TandemError } from '../util/errors.ts';
 import { inspectClientHello } from './client-hello.ts';
@@ -24,9 +26,10 @@ import { inspectHttp } from './http-inspector.ts';
 interface BuiltChain {
   readonly chain: FilterChain;
   readonly filter: NetworkFilterRuntime;
-  readonly tls: ServerTlsOptions | undefined;
+  /** The chain's server TLS, rebuilt when its secrets change; undefined for plaintext. */
+  readonly tls: DynamicTls<ServerTlsOptions> | undefined;
   /** Terminates TLS for this chain (never listens itself; accepted sockets are handed to it). */
-  readonly tlsServer: tls.Server | undefined;
+  tlsServer: tls.Server | undefined;
 }
 
 interface ListenerStats {
@@ -52,13 +55,18 @@ export class FilterChainSet {
   private retired: Promise<void> | undefined;
   private onEmpty: (() => void) | undefined;
 
-  constructor(config: Listener, ctx: NetworkFilterContext, secrets: (name: string) => Secret | undefined) {
+  constructor(
+    config: Listener,
+    ctx: NetworkFilterContext,
+    secrets: SecretStore,
+    log?: (line: string) => void,
+  ) {
     this.config = config;
     this.matcher = compileFilterChainMatcher(config);
     const all = config.defaultFilterChain
       ? [...config.filterChains, config.defaultFilterChain]
       : config.filterChains;
-    for (const chain of all) this.chains.set(chain, this.buildChain(chain, ctx, secrets));
+    for (const chain of all) this.chains.set(chain, this.buildChain(chain, ctx, secrets, log));
     const scope = ctx.stats.scope(`listener.${config.address.address}_${config.address.portValue}.`);
     this.stats = {
       downstreamCxTotal: scope.counter('downstream_cx_total'),
@@ -68,6 +76,28 @@ export class FilterChainSet {
       sslHandshake: scope.counter('ssl.handshake'),
       sslConnectionError: scope.counter('ssl.connection_error'),
     };
+  }
+
+  /** Every TLS context has its secrets (a listener warms until then). */
+  get secretsReady(): boolean {
+    for (const c of this.chains.values()) if (c.tls !== undefined && !c.tls.ready) return false;
+    return true;
+  }
+
+  /** Resolves when {@link secretsReady}. */
+  whenSecretsReady(): Promise<void> {
+    const waits = [...this.chains.values()].map((c) => c.tls?.whenReady());
+    return Promise.all(waits).then(() => undefined);
+  }
+
+  /** The server TLS contexts of the chains, for /certs and tests. */
+  tlsContexts(): DynamicTls<ServerTlsOptions>[] {
+    return [...this.chains.values()].flatMap((c) => (c.tls === undefined ? [] : [c.tls]));
+  }
+
+  /** Stops following secrets (the config was replaced or removed). */
+  closeTls(): void {
+    for (const c of this.chains.values()) c.tls?.close();
   }
 
   get activeConnections(): number {
@@ -91,6 +121,7 @@ export class FilterChainSet {
       const check = (): void => {
         if (this.sockets.size > 0) return;
         clearTimeout(timer);
+        this.closeTls();
         resolve();
       };
       this.onEmpty = check;
@@ -201,6 +232,11 @@ export class FilterChainSet {
       socket.resume();
       return built.filter.onConnection(socket, info, false);
     }
+    if (built.tlsServer === undefined) {
+      // Its secrets have not arrived: the handshake cannot succeed.
+      this.stats.sslConnectionError.inc();
+      return void socket.destroy();
+    }
     this.terminateTls(socket, info, built);
   }
 
@@ -215,7 +251,8 @@ export class FilterChainSet {
     const info = this.handshaking.get(key);
     this.handshaking.delete(key);
     tlsSocket.on('error', noop);
-    if (info === undefined || built.tls!.verifyPeer(tlsSocket) !== undefined) {
+    const serverTls = built.tls!.current!;
+    if (info === undefined || serverTls.verifyPeer(tlsSocket) !== undefined) {
       this.stats.sslConnectionError.inc();
       tlsSocket.destroy();
       return;
@@ -229,7 +266,8 @@ export class FilterChainSet {
   private buildChain(
     chain: FilterChain,
     ctx: NetworkFilterContext,
-    secrets: (name: string) => Secret | undefined,
+    secrets: SecretStore,
+    log: ((line: string) => void) | undefined,
   ): BuiltChain {
     const terminal = chain.filters[chain.filters.length - 1];
     if (terminal === undefined) {
@@ -240,27 +278,45 @@ export class FilterChainSet {
     }
     const ts = chain.transportSocket;
     const target = `listener "${this.config.name}" filter chain "${chain.name}"`;
-    const serverTls = ts === undefined ? undefined : buildServerTlsOptions(ts, secrets, { target });
     const built: BuiltChain = {
       chain,
       filter: buildNetworkFilter(terminal, ctx),
-      tls: serverTls,
-      tlsServer: serverTls === undefined ? undefined : this.buildTlsServer(serverTls),
+      tls: undefined,
+      tlsServer: undefined,
     };
-    built.tlsServer?.on('secureConnection', (s: tls.TLSSocket) => this.onSecureConnection(s, built));
+    if (ts === undefined) return built;
+    const dynamic = new DynamicTls<ServerTlsOptions>({
+      store: secrets,
+      common: ts.commonTlsContext,
+      target,
+      log,
+      build: () => buildServerTlsOptions(ts, secrets.lookup, { target }),
+      onSwap: (next) => this.installTls(built, next),
+    });
+    (built as { tls: DynamicTls<ServerTlsOptions> }).tls = dynamic;
+    if (dynamic.current !== undefined) this.installTls(built, dynamic.current);
     return built;
+  }
+
+  /** The first build creates the chain's tls.Server; later ones swap its default context. */
+  private installTls(built: BuiltChain, options: ServerTlsOptions): void {
+    if (built.tlsServer !== undefined) return useDefaultContext(built.tlsServer, options.secureContext);
+    built.tlsServer = this.buildTlsServer(built);
+    built.tlsServer.on('secureConnection', (s: tls.TLSSocket) => this.onSecureConnection(s, built));
   }
 
   /**
    * A tls.Server per TLS filter chain does the handshake (HTTP/2 over a hand-made TLSSocket does
    * not start on Node 20; over a tls.Server's socket it does). It never listens.
    */
-  private buildTlsServer(opts: ServerTlsOptions): tls.Server {
+  private buildTlsServer(built: BuiltChain): tls.Server {
+    const opts = built.tls!.current!;
     const server = tls.createServer({
       ALPNProtocols: opts.ALPNProtocols,
       requestCert: opts.requestCert,
       rejectUnauthorized: opts.rejectUnauthorized,
-      SNICallback: (_name, cb) => cb(null, opts.secureContext),
+      // Always the chain's current context: a renewed certificate applies to the next handshake.
+      SNICallback: (_name, cb) => cb(null, built.tls!.current!.secureContext),
     });
     useDefaultContext(server, opts.secureContext);
     server.on('tlsClientError', (_err, socket) => {

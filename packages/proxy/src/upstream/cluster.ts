@@ -3,7 +3,6 @@
  * them, a connection pool per host and protocol, and its stats. Host updates rebuild the load
  * balancer and keep the pools of hosts that stay.
  */
-import type tls from 'node:tls';
 import type { Cluster, ClusterLoadAssignment } from '@tandem/api';
 import type { Counter, StatsScope } from '../stats/stats.ts';
 import { TandemError } from '../util/errors.ts';
@@ -17,6 +16,7 @@ import { Http2Pool } from './http2/http2-pool.ts';
 import { getLoadBalancerFactory } from './lb/lb-registry.ts';
 import type { LbContext, LoadBalancer } from './lb/load-balancer.ts';
 import { buildPrioritySet, localityWeightsOf } from './lb/priority-set.ts';
+import type { UpstreamTransport } from './upstream-transport.ts';
 
 export type UpstreamProtocol = 'http1' | 'http2';
 
@@ -26,6 +26,8 @@ export class ClusterRuntime {
   readonly stats: ClusterStats;
   private readonly connect: ConnectionFactory;
   private readonly tls: boolean;
+  /** TLS per host, following its SDS secrets; undefined for a plaintext cluster. */
+  readonly transport: UpstreamTransport | undefined;
   private readonly random: () => number;
   private hosts: Host[] = [];
   private lb: LoadBalancer;
@@ -40,18 +42,19 @@ export class ClusterRuntime {
   constructor(
     config: Cluster,
     scope: StatsScope,
-    tlsOptions: tls.ConnectionOptions | undefined,
+    transport: UpstreamTransport | undefined,
     random = Math.random,
   ) {
     this.name = config.name;
     this.config = config;
     this.stats = new ClusterStats(scope.scope(`cluster.${config.name}.`));
-    this.tls = tlsOptions !== undefined;
+    this.transport = transport;
+    this.tls = transport?.defaultTls ?? false;
     this.random = random;
     this.connect = buildConnectionFactory({
       clusterName: config.name,
       connectTimeoutMs: config.connectTimeoutMs,
-      tls: tlsOptions,
+      transport,
     });
     this.lbStats = { healthyPanic: this.stats.lbHealthyPanic };
     this.sweeper = new IdleSweeper(sweepIntervalMs(config.idleTimeoutMs));
@@ -60,13 +63,16 @@ export class ClusterRuntime {
   }
 
   /** Resolves once the cluster has its first set of hosts (DNS or EDS answered, or static). */
+  /** Resolves once the cluster has its first hosts and the TLS secrets it names (SDS). */
   whenInitialized(): Promise<void> {
-    if (this.initialized) return Promise.resolve();
-    return new Promise((resolve) => this.initWaiters.push(resolve));
+    const hosts = this.initialized
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => this.initWaiters.push(resolve));
+    return this.transport === undefined ? hosts : Promise.all([hosts, this.transport.whenReady()]).then(noop);
   }
 
   get isInitialized(): boolean {
-    return this.initialized;
+    return this.initialized && (this.transport?.ready ?? true);
   }
 
   get allHosts(): readonly Host[] {
@@ -117,6 +123,7 @@ export class ClusterRuntime {
   /** Closes idle upstream connections and stops DNS refresh. */
   shutdown(): void {
     this.dns?.stop();
+    this.transport?.close();
     for (const h of this.hosts) {
       h.http1Pool?.drain();
       h.http2Pool?.drain();
@@ -150,6 +157,14 @@ export class ClusterRuntime {
       old.delete(h.key + '#' + h.priority);
       prev.weight = h.weight;
       prev.healthy = h.healthy;
+      if (JSON.stringify(prev.transportSocketMatch) !== JSON.stringify(h.transportSocketMatch)) {
+        // Another transport socket applies now: new connections only.
+        prev.transportSocketMatch = h.transportSocketMatch;
+        prev.http1Pool?.drain();
+        prev.http2Pool?.drain();
+        prev.http1Pool = undefined;
+        prev.http2Pool = undefined;
+      }
       return prev;
     });
     for (const gone of old.values()) {
@@ -180,3 +195,5 @@ export class ClusterRuntime {
     for (const w of this.initWaiters.splice(0)) w();
   }
 }
+
+function noop(): void {}

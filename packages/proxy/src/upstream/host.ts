@@ -19,6 +19,8 @@ export class Host {
   healthy: boolean;
   /** Requests currently in flight to this host (least-request LB reads this). */
   activeRequests = 0;
+  /** The endpoint's `envoy.transport_socket_match` metadata (which transport socket its cluster uses). */
+  transportSocketMatch: Readonly<Record<string, string>> | undefined;
   /** Connection pools to this host, created on first use by its cluster. */
   http1Pool: Http1Pool | undefined = undefined;
   http2Pool: Http2Pool | undefined = undefined;
@@ -32,6 +34,7 @@ export class Host {
       locality?: Locality;
       priority?: number;
       hostname?: string;
+      transportSocketMatch?: Readonly<Record<string, string>>;
     } = {},
   ) {
     this.address = address;
@@ -42,6 +45,7 @@ export class Host {
     this.locality = opts.locality;
     this.priority = opts.priority ?? 0;
     this.hostname = opts.hostname ?? '';
+    this.transportSocketMatch = opts.transportSocketMatch;
   }
 
   static fromEndpoint(ep: LbEndpoint, locality: Locality | undefined, priority: number): Host {
@@ -51,6 +55,7 @@ export class Host {
       locality,
       priority,
       hostname: ep.hostname,
+      transportSocketMatch: ep.transportSocketMatch,
     });
   }
 }

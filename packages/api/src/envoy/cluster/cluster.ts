@@ -2,7 +2,7 @@ import { upstreamHttpProtocolOptions } from '../core/common-http-protocol-option
 import { http2ProtocolOptions } from '../core/http2-protocol-options.ts';
 import { duration } from '../schema/duration.ts';
 import { enumOf } from '../schema/enum.ts';
-import { ignored, optional, required, unsupported, withDefault } from '../schema/fields.ts';
+import { ignored, optional, repeated, required, unsupported, withDefault } from '../schema/fields.ts';
 import { message } from '../schema/message.ts';
 import { uint32 } from '../schema/numbers.ts';
 import { nonEmptyStr } from '../schema/scalars.ts';
@@ -19,6 +19,7 @@ import {
   roundRobinLbConfig,
 } from './lb-configs.ts';
 import { clusterLoadAssignment } from './load-assignment.ts';
+import { transportSocketMatch } from './transport-socket-match.ts';
 import { typedExtensionProtocolOptions } from './upstream-http-options.ts';
 
 const later = (note: string) => unsupported(note, { planned: true });
@@ -27,7 +28,9 @@ const discovery = { oneof: 'cluster_discovery_type' };
 const deprecatedProtocol = { deprecated: true, note: `prefer typed_extension_protocol_options` };
 
 export const clusterFields = {
-  transport_socket_matches: unsupported('use transport_socket'),
+  transport_socket_matches: repeated(transportSocketMatch, {
+    note: 'per-endpoint TLS (auto mTLS): the first match on the endpoint metadata wins',
+  }),
   name: required(nonEmptyStr, { note: 'unique among clusters' }),
   alt_stat_name: ignored('statistics use the cluster name'),
   type: withDefault(
