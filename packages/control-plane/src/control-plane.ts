@@ -6,12 +6,14 @@
  */
 import { createHash } from 'node:crypto';
 import { TypeUrls } from '@tandem/xds-proto';
+import { CaSecurity, type CaSecurityOptions } from './ca/ca-security.ts';
 import { readConfigDir, watchConfigDir } from './config/config-dir.ts';
 import { ConfigStore, type FileParser } from './config/config-store.ts';
 import { ControlPlaneMetrics } from './debug/metrics.ts';
 import { buildMeshSnapshot, type MeshSnapshot } from './model/mesh-snapshot.ts';
 import { type ProxyInfo, parseProxyInfo } from './proxy/proxy-info.ts';
 import { servicesFromConfig } from './registry/services-from-config.ts';
+import { rootSecret } from './translate/mtls-transport.ts';
 import { translate } from './translate/translate.ts';
 import type { XdsResources } from './translate/xds-resources.ts';
 import {
@@ -32,6 +34,12 @@ export interface ControlPlaneOptions {
   /** Watch the directory for changes (default true). */
   watch?: boolean;
   log?: (line: string) => void;
+  /**
+   * Security: a CA (self-signed root generated in `caDir`, or Istio cacerts there) signs workload
+   * certificates over the xDS port, and sidecars get mTLS (auto mTLS, PeerAuthentication) and the trust
+   * bundle as the SDS secret ROOTCA. Without it, no CA runs and sidecars talk plaintext.
+   */
+  security?: CaSecurityOptions;
 }
 
 export interface ConnectedProxy {
@@ -49,6 +57,8 @@ export class ControlPlane {
   readonly cache = new SnapshotCache();
   readonly metrics = new ControlPlaneMetrics();
   readonly ads: AdsServer;
+  /** The CA and its caller authentication, when security is on (after start). */
+  readonly security: CaSecurity | undefined;
   private readonly options: ControlPlaneOptions;
   private readonly proxies = new Map<string, ConnectedProxy>();
   private readonly debouncer: Debouncer<number>;
@@ -58,10 +68,13 @@ export class ControlPlane {
 
   constructor(options: ControlPlaneOptions) {
     this.options = options;
+    const log = (line: string): void => this.log(line);
+    this.security = options.security === undefined ? undefined : new CaSecurity(options.security, log);
     this.ads = new AdsServer({
       cache: this.cache,
       onConnect: (node) => this.onConnect(node),
       onDisconnect: (_node, key) => this.onDisconnect(key),
+      services: this.security === undefined ? [] : [(server) => this.security!.addTo(server)],
     });
     this.debouncer = new Debouncer<number>({
       quietMs: options.debounceQuietMs ?? 100,
@@ -74,6 +87,11 @@ export class ControlPlane {
 
   /** Loads the config directory, then starts watching it. */
   async start(): Promise<void> {
+    await this.security?.start();
+    this.security?.onRootsChanged(() => {
+      this.rebuildMesh();
+      this.debouncer.push(Date.now());
+    });
     await this.reload();
     this.loaded = true;
     if (this.options.watch !== false) {
@@ -125,7 +143,12 @@ export class ControlPlane {
   private rebuildMesh(): void {
     const objects = this.store.list();
     const services = servicesFromConfig(objects);
-    this.mesh = buildMeshSnapshot(String(this.store.version), objects, services);
+    this.mesh = buildMeshSnapshot(
+      `${this.store.version}.${this.security?.rootsVersion ?? 0}`,
+      objects,
+      services,
+      this.security?.meshSecurity(),
+    );
     this.metrics.services.set(this.mesh.services.size);
     this.metrics.virtualServices.set(this.mesh.virtualServices.length);
   }
@@ -174,7 +197,10 @@ export class ControlPlane {
     let entry = shared.get(signature);
     if (entry === undefined) {
       const resources = translate(this.mesh, proxy.info);
+      const roots = this.security?.rootsPem;
+      const secrets = roots !== undefined && proxy.info.kind === 'sidecar' ? [rootSecret(roots)] : [];
       const snapshot = buildSnapshot(this.mesh.version, {
+        [TypeUrls.secret]: secrets,
         [TypeUrls.listener]: [...resources.listeners.values()],
         [TypeUrls.routeConfiguration]: [...resources.routes.values()],
         [TypeUrls.cluster]: [...resources.clusters.values()],

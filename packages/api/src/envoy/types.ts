@@ -219,6 +219,16 @@ export interface HttpConnectionManager {
   headersWithUnderscoresAction: 'ALLOW' | 'REJECT_REQUEST' | 'DROP_HEADER';
   useRemoteAddress: boolean;
   skipXffAppend: boolean;
+  /** x-forwarded-client-cert handling; absent means SANITIZE (Envoy's default). */
+  forwardClientCertDetails?: 'FORWARD_ONLY' | 'APPEND_FORWARD' | 'SANITIZE_SET' | 'ALWAYS_FORWARD_ONLY';
+  /** What the proxy adds about the client certificate (APPEND_FORWARD, SANITIZE_SET); absent: Hash and By only. */
+  setCurrentClientCertDetails?: {
+    subject: boolean;
+    cert: boolean;
+    chain: boolean;
+    dns: boolean;
+    uri: boolean;
+  };
   generateRequestId: boolean;
   preserveExternalRequestId: boolean;
   serverName: string;

@@ -3,7 +3,15 @@
  * with their hosts resolved. Built once per config change; translation is a pure function of
  * (snapshot, proxy), so the snapshot and the proxy are the whole cache key (STYLE rule 6).
  */
-import type { DestinationRule, IstioObject, Sidecar, VirtualService } from '@tandem/api/istio';
+import type {
+  AuthorizationPolicy,
+  DestinationRule,
+  IstioObject,
+  PeerAuthentication,
+  RequestAuthentication,
+  Sidecar,
+  VirtualService,
+} from '@tandem/api/istio';
 import { resolveHost } from './hostnames.ts';
 import type { MeshService } from './mesh-service.ts';
 
@@ -31,6 +39,29 @@ export interface SidecarEntry {
   spec: Sidecar;
 }
 
+export interface PolicyEntry<T> {
+  ref: ConfigRef;
+  spec: T;
+}
+
+/** Mesh-wide security settings translation reads (part of the snapshot, so part of the cache key). */
+export interface MeshSecurity {
+  /** A CA issues workload certificates: sidecars get mTLS (auto mTLS, PeerAuthentication). */
+  readonly mtls: boolean;
+  readonly trustDomain: string;
+  /** Where mesh-wide policies live (Istio's root namespace). */
+  readonly rootNamespace: string;
+  /** JWKS documents fetched for RequestAuthentication `jwksUri`s, by URI. */
+  readonly jwks: ReadonlyMap<string, string>;
+}
+
+export const NO_SECURITY: MeshSecurity = Object.freeze({
+  mtls: false,
+  trustDomain: 'cluster.local',
+  rootNamespace: 'istio-system',
+  jwks: new Map<string, string>(),
+});
+
 export interface MeshSnapshot {
   /** Changes whenever any input changes. */
   readonly version: string;
@@ -39,6 +70,10 @@ export interface MeshSnapshot {
   /** One per host; the oldest (first loaded) wins when several name the same host. */
   readonly destinationRules: ReadonlyMap<string, DestinationRuleEntry>;
   readonly sidecars: readonly SidecarEntry[];
+  readonly peerAuthentications: readonly PolicyEntry<PeerAuthentication>[];
+  readonly authorizationPolicies: readonly PolicyEntry<AuthorizationPolicy>[];
+  readonly requestAuthentications: readonly PolicyEntry<RequestAuthentication>[];
+  readonly security: MeshSecurity;
   /** Every validated object, including kinds translation does not read yet. */
   readonly objects: readonly IstioObject[];
 }
@@ -47,12 +82,16 @@ export function buildMeshSnapshot(
   version: string,
   objects: readonly IstioObject[],
   services: readonly MeshService[],
+  security: MeshSecurity = NO_SECURITY,
 ): MeshSnapshot {
   const byHost = new Map<string, MeshService>();
   for (const s of services) if (!byHost.has(s.hostname)) byHost.set(s.hostname, s);
   const virtualServices: VirtualServiceEntry[] = [];
   const destinationRules = new Map<string, DestinationRuleEntry>();
   const sidecars: SidecarEntry[] = [];
+  const peerAuthentications: PolicyEntry<PeerAuthentication>[] = [];
+  const authorizationPolicies: PolicyEntry<AuthorizationPolicy>[] = [];
+  const requestAuthentications: PolicyEntry<RequestAuthentication>[] = [];
   for (const o of objects) {
     const ref = { kind: o.kind, namespace: o.meta.namespace, name: o.meta.name };
     if (o.kind === 'VirtualService') {
@@ -66,6 +105,12 @@ export function buildMeshSnapshot(
       if (!destinationRules.has(host)) destinationRules.set(host, { ref, spec: o.spec, host });
     } else if (o.kind === 'Sidecar') {
       sidecars.push({ ref, spec: o.spec });
+    } else if (o.kind === 'PeerAuthentication') {
+      peerAuthentications.push({ ref, spec: o.spec });
+    } else if (o.kind === 'AuthorizationPolicy') {
+      authorizationPolicies.push({ ref, spec: o.spec });
+    } else if (o.kind === 'RequestAuthentication') {
+      requestAuthentications.push({ ref, spec: o.spec });
     }
   }
   return Object.freeze({
@@ -74,6 +119,10 @@ export function buildMeshSnapshot(
     virtualServices,
     destinationRules,
     sidecars,
+    peerAuthentications,
+    authorizationPolicies,
+    requestAuthentications,
+    security,
     objects,
   });
 }

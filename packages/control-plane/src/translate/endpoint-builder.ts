@@ -4,10 +4,12 @@
  * without a weight), unhealthy endpoints marked so balancers skip them.
  */
 import { type Locality, labelsMatch, type MeshEndpoint } from '../model/mesh-service.ts';
+import type { MeshSnapshot } from '../model/mesh-snapshot.ts';
+import { autoMtlsTo, TLS_MODE_MATCH } from './auto-mtls.ts';
 import type { ClusterPlan } from './cluster-builder.ts';
 import type { Json } from './xds-resources.ts';
 
-export function buildLoadAssignment(plan: ClusterPlan): Json {
+export function buildLoadAssignment(plan: ClusterPlan, snapshot?: MeshSnapshot): Json {
   const groups = new Map<string, { locality: Locality; eps: MeshEndpoint[] }>();
   for (const ep of plan.service.endpoints) {
     if (!labelsMatch(plan.subsetLabels, ep.labels)) continue;
@@ -21,33 +23,38 @@ export function buildLoadAssignment(plan: ClusterPlan): Json {
     return {
       locality: localityJson(g.locality),
       load_balancing_weight: g.eps.reduce((s, e) => s + e.weight, 0),
-      lb_endpoints: g.eps.map((ep) => lbEndpoint(ep, targetPort(plan, ep))),
+      lb_endpoints: g.eps.map((ep) => lbEndpoint(ep, targetPort(plan, ep), plan, snapshot)),
     };
   });
   return { cluster_name: plan.name, endpoints };
 }
 
 /** For DNS clusters the endpoints go inline in the cluster (hostnames, resolved by the proxy). */
-export function dnsLoadAssignment(plan: ClusterPlan): Json {
+export function dnsLoadAssignment(plan: ClusterPlan, snapshot?: MeshSnapshot): Json {
   const eps = plan.service.endpoints.filter((ep) => labelsMatch(plan.subsetLabels, ep.labels));
   const list = eps.length > 0 ? eps : [];
   return {
     cluster_name: plan.name,
     endpoints:
-      list.length === 0 ? [] : [{ lb_endpoints: list.map((ep) => lbEndpoint(ep, targetPort(plan, ep))) }],
+      list.length === 0
+        ? []
+        : [{ lb_endpoints: list.map((ep) => lbEndpoint(ep, targetPort(plan, ep), plan, snapshot)) }],
   };
 }
 
-function targetPort(plan: ClusterPlan, ep: MeshEndpoint): number {
+export function targetPort(plan: ClusterPlan, ep: MeshEndpoint): number {
   return ep.ports[plan.port.name] ?? (plan.port.targetPort || plan.port.number);
 }
 
-function lbEndpoint(ep: MeshEndpoint, port: number): Json {
-  return {
+function lbEndpoint(ep: MeshEndpoint, port: number, plan: ClusterPlan, snapshot?: MeshSnapshot): Json {
+  const out: Json = {
     endpoint: { address: { socket_address: { address: ep.address, port_value: port } } },
     health_status: ep.healthy ? 'HEALTHY' : 'UNHEALTHY',
     load_balancing_weight: ep.weight,
   };
+  if (snapshot !== undefined && autoMtlsTo(snapshot, plan.service, ep, port))
+    out['metadata'] = { filter_metadata: { 'envoy.transport_socket_match': { ...TLS_MODE_MATCH } } };
+  return out;
 }
 
 function localityJson(l: Locality): Json {

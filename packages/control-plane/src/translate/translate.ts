@@ -20,8 +20,9 @@ export function translate(snapshot: MeshSnapshot, proxy: ProxyInfo): XdsResource
   const caps = capabilitiesOf(proxy);
   const services = visibleServices(snapshot, proxy);
   for (const plan of planOutboundClusters(snapshot, services)) {
-    out.clusters.set(plan.name, buildOutboundCluster(snapshot, plan, caps, out.notes));
-    if (plan.service.resolution === 'STATIC') out.endpoints.set(plan.name, buildLoadAssignment(plan));
+    out.clusters.set(plan.name, buildOutboundCluster(snapshot, plan, caps, out.notes, proxy.kind !== 'grpc'));
+    if (plan.service.resolution === 'STATIC')
+      out.endpoints.set(plan.name, buildLoadAssignment(plan, proxy.kind === 'grpc' ? undefined : snapshot));
   }
   const ctx: RouteContext = { snapshot, proxy, caps, notes: out.notes };
   if (proxy.kind === 'grpc') buildGrpcListeners(services, ctx, out);

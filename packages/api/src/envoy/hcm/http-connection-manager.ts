@@ -24,6 +24,18 @@ const route = { oneof: 'route_specifier' };
 const accessLog = ignored('access logging is not implemented yet');
 const tracing = ignored('tracing is not implemented yet');
 
+const setCurrentClientCertDetails = message({
+  name: 'envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.SetCurrentClientCertDetails',
+  fields: {
+    subject: withDefault(boolValue, false),
+    cert: withDefault(bool, false),
+    chain: withDefault(bool, false),
+    dns: withDefault(bool, false),
+    uri: withDefault(bool, false),
+  },
+  build: (v) => ({ subject: v.subject, cert: v.cert, chain: v.chain, dns: v.dns, uri: v.uri }),
+});
+
 const fields = {
   codec_type: withDefault(
     enumOf('CodecType', { AUTO: 0, HTTP1: 1, HTTP2: 2, HTTP3: 3 }, ['AUTO', 'HTTP1', 'HTTP2']),
@@ -69,8 +81,18 @@ const fields = {
   generate_request_id: withDefault(boolValue, true),
   preserve_external_request_id: withDefault(bool, false),
   always_set_request_id_in_response: unsupported(),
-  forward_client_cert_details: unsupported('XFCC handling comes with mTLS', { planned: true }),
-  set_current_client_cert_details: unsupported('XFCC handling comes with mTLS', { planned: true }),
+  forward_client_cert_details: withDefault(
+    enumOf('ForwardClientCertDetails', {
+      SANITIZE: 0,
+      FORWARD_ONLY: 1,
+      APPEND_FORWARD: 2,
+      SANITIZE_SET: 3,
+      ALWAYS_FORWARD_ONLY: 4,
+    }),
+    'SANITIZE',
+    { note: 'x-forwarded-client-cert on mutual TLS connections' },
+  ),
+  set_current_client_cert_details: optional(setCurrentClientCertDetails),
   proxy_100_continue: unsupported(),
   represent_ipv4_remote_address_as_ipv4_mapped_ipv6: unsupported(),
   upgrade_configs: repeated(hcmUpgradeConfig),
@@ -147,6 +169,12 @@ function basics(v: Values): Omit<HttpConnectionManager, keyof DownstreamHttpLimi
     http1: v.http_protocol_options,
     http2: v.http2_protocol_options,
     delayedCloseTimeoutMs: v.delayed_close_timeout,
+    ...(v.forward_client_cert_details === 'SANITIZE'
+      ? {}
+      : { forwardClientCertDetails: v.forward_client_cert_details }),
+    ...(v.set_current_client_cert_details === undefined
+      ? {}
+      : { setCurrentClientCertDetails: v.set_current_client_cert_details }),
   };
 }
 

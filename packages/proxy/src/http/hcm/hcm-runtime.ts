@@ -21,6 +21,7 @@ import { Http1ServerConnection } from '../http1/http1-server-connection.ts';
 import { Http2ServerSessions } from '../http2/http2-server-sessions.ts';
 import { normalizeRequestPath } from '../path-normalize.ts';
 import type { DownstreamConnectionInfo, RequestHead } from '../request-head.ts';
+import { compileXfcc, type XfccRule } from '../xfcc.ts';
 import { HcmStats } from './hcm-stats.ts';
 
 export interface HcmContext {
@@ -44,6 +45,7 @@ export class HcmRuntime {
   /** Idle and stream-idle timeouts of downstream HTTP/1 connections. */
   readonly sweeper: IdleSweeper;
   private readonly handler: HttpHandler;
+  private readonly xfcc: XfccRule;
   private readonly upgrades: Map<string, boolean>;
   private readonly http1Connections = new Set<Http1ServerConnection>();
   private h2: Http2ServerSessions | undefined;
@@ -57,6 +59,7 @@ export class HcmRuntime {
     this.routes = ctx.routes(config);
     this.timeouts = new DeadlineLists<Expirable>((x) => x.onDeadline(), ctx.clock);
     this.sweeper = new IdleSweeper(sweepIntervalMs(config.streamIdleTimeoutMs, config.idleTimeoutMs));
+    this.xfcc = compileXfcc(config);
     this.upgrades = new Map(config.upgradeConfigs.map((u) => [u.upgradeType.toLowerCase(), u.enabled]));
     this.handler = buildHttpFilterChain(config.httpFilters, {
       clusters: ctx.clusters,
@@ -172,6 +175,7 @@ export class HcmRuntime {
     } else if (!h.has('x-forwarded-proto')) {
       h.add('x-forwarded-proto', head.scheme);
     }
+    this.xfcc(h, stream.conn);
     if (cfg.generateRequestId) {
       if (!cfg.preserveExternalRequestId && cfg.useRemoteAddress) h.set('x-request-id', randomUUID());
       else if (!h.has('x-request-id')) h.add('x-request-id', randomUUID());
