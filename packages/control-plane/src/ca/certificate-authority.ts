@@ -16,7 +16,10 @@ import { x509 } from './x509-provider.ts';
 
 export const DEFAULT_WORKLOAD_TTL_MS = 24 * 3600 * 1000;
 const MAX_WORKLOAD_TTL_MS = 90 * 24 * 3600 * 1000;
-/** Leaves start this long before now, so a peer whose clock is a little behind accepts them. */
+/**
+ * Leaves start a little before now (a minute, or a tenth of a short lifetime), so a peer whose clock is a
+ * little behind accepts them.
+ */
 const BACKDATE_MS = 60_000;
 const SAN_OID = '2.5.29.17';
 
@@ -124,7 +127,7 @@ export class CertificateAuthority {
       serialNumber,
       subject: '',
       issuer: signer.subject,
-      notBefore: new Date(now - BACKDATE_MS),
+      notBefore: new Date(now - Math.min(BACKDATE_MS, ttl / 10)),
       notAfter: new Date(now + ttl),
       publicKey: csr.publicKey,
       signingKey: material.signingKey,

@@ -91,8 +91,7 @@ export function buildOutboundCluster(
     applyConnectionLimits(cluster, policy.connectionPool, caps, notes, plan.name);
   if (policy?.outlierDetection !== undefined && !caps.outlierDetection)
     notes.push(`${plan.name}: outlierDetection not applied (proxy does not support it yet)`);
-  if (policy?.tls !== undefined && policy.tls.mode !== 'ISTIO_MUTUAL')
-    applyTls(cluster, policy.tls);
+  if (policy?.tls !== undefined && policy.tls.mode !== 'ISTIO_MUTUAL') applyTls(cluster, policy.tls);
   else if (sidecar) applyMeshTls(cluster, snapshot, plan, policy?.tls, notes);
   else if (policy?.tls !== undefined)
     notes.push(`${plan.name}: tls ISTIO_MUTUAL not applied (proxyless gRPC has no mesh certificates)`);
