@@ -1,3 +1,4 @@
+import type { RbacConfig } from './security/security-types.ts';
 /**
  * Validated Envoy xDS v3 resources: the subset Tandem supports, after validation.
  *
@@ -115,7 +116,8 @@ export interface CidrRange {
 
 export type NetworkFilter =
   | { name: string; kind: 'http_connection_manager'; config: HttpConnectionManager }
-  | { name: string; kind: 'tcp_proxy'; config: TcpProxy };
+  | { name: string; kind: 'tcp_proxy'; config: TcpProxy }
+  | { name: string; kind: 'rbac'; config: RbacConfig };
 
 // ---------------------------------------------------------------- TLS
 
@@ -486,3 +488,5 @@ export interface LbEndpoint {
   /** String values of the endpoint's `envoy.transport_socket_match` filter metadata; absent when none. */
   transportSocketMatch?: Record<string, string>;
 }
+
+export type * from './security/security-types.ts';

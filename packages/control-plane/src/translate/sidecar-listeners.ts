@@ -17,7 +17,7 @@ import { inboundClusterName, outboundClusterName } from './cluster-name.ts';
 import { istioMutualDownstream } from './mtls-transport.ts';
 import { effectiveMtlsMode, type MtlsMode } from './peer-authentication.ts';
 import { buildVirtualHost, type RouteContext, virtualServiceFor } from './route-builder.ts';
-import { inboundHttpFilters } from './security-filters.ts';
+import { inboundHttpFilters, inboundTcpFilters } from './security-filters.ts';
 import { sidecarFor } from './visibility.ts';
 import { type Json, TYPE, type XdsResources } from './xds-resources.ts';
 
@@ -150,7 +150,8 @@ function addInbound(ctx: RouteContext, out: XdsResources): void {
           inboundHttpOptions(ctx, ing.port.number, mode),
         )
       : tcpProxyFilter(name, { cluster });
-    out.listeners.set(name, inboundListener(name, bind, ing.port.number, filter, mode));
+    const filters = isHttp(ing.port) ? [filter] : [...inboundTcpFilters(ctx, name), filter];
+    out.listeners.set(name, inboundListener(name, bind, ing.port.number, filters, mode));
   }
 }
 
@@ -171,14 +172,14 @@ function inboundHttpOptions(ctx: RouteContext, port: number, mode: MtlsMode): Hc
  * (plaintext matches no chain and is closed), PERMISSIVE adds a plaintext chain on the same port (the TLS
  * inspector tells them apart), DISABLE is plaintext only.
  */
-function inboundListener(name: string, bind: string, port: number, filter: Json, mode: MtlsMode): Json {
+function inboundListener(name: string, bind: string, port: number, filters: Json[], mode: MtlsMode): Json {
   const listener: Json = {
     name,
     address: { socket_address: { address: bind, port_value: port } },
     traffic_direction: 'INBOUND',
   };
   if (mode === 'DISABLE') {
-    listener['filter_chains'] = [{ filters: [filter] }];
+    listener['filter_chains'] = [{ filters }];
     return listener;
   }
   listener['listener_filters'] = [
@@ -194,14 +195,14 @@ function inboundListener(name: string, bind: string, port: number, filter: Json,
       name: 'mtls',
       filter_chain_match: { transport_protocol: 'tls' },
       transport_socket: istioMutualDownstream(),
-      filters: [filter],
+      filters,
     },
   ];
   if (mode === 'PERMISSIVE')
     chains.push({
       name: 'plaintext',
       filter_chain_match: { transport_protocol: 'raw_buffer' },
-      filters: [filter],
+      filters,
     });
   listener['filter_chains'] = chains;
   return listener;

@@ -68,7 +68,14 @@ export function startEchoApp(name: string): Promise<EchoApp> {
   const server = http.createServer((req, res) => {
     req.resume();
     req.on('end', () =>
-      res.end(JSON.stringify({ name, xfcc: req.headers['x-forwarded-client-cert'] ?? '', path: req.url })),
+      res.end(
+        JSON.stringify({
+          name,
+          xfcc: req.headers['x-forwarded-client-cert'] ?? '',
+          path: req.url,
+          headers: req.headers,
+        }),
+      ),
     );
   });
   server.keepAliveTimeout = 60_000;

@@ -47,6 +47,8 @@ export class HttpStream {
   /** Set by the router once it forwards: the upstream host, for logs. */
   upstreamHost = '';
   bodySink: RequestBodySink | undefined = undefined;
+  /** What filters learned about the request, by filter namespace (e.g. the JWT filter's `istio_authn`). */
+  dynamicMetadata: Record<string, Record<string, unknown>> | undefined = undefined;
   private held: Buffer[] | undefined = undefined;
   private heldBytes = 0;
   private heldEnd = false;

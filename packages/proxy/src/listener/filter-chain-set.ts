@@ -10,7 +10,9 @@ import tls from 'node:tls';
 import type { FilterChain, Listener } from '@tandem/api';
 import type { DownstreamConnectionInfo } from '../http/request-head.ts';
 import {
+  buildConnectionChecks,
   buildNetworkFilter,
+  type ConnectionCheck,
   type NetworkFilterContext,
   type NetworkFilterRuntime,
 } from '../network/network-filter.ts';
@@ -27,6 +29,8 @@ import { inspectHttp } from './http-inspector.ts';
 interface BuiltChain {
   readonly chain: FilterChain;
   readonly filter: NetworkFilterRuntime;
+  /** Filters before the terminal one that may refuse the connection (network RBAC). */
+  readonly checks: ConnectionCheck[];
   /** The chain's server TLS, rebuilt when its secrets change; undefined for plaintext. */
   readonly tls: DynamicTls<ServerTlsOptions> | undefined;
   /** Terminates TLS for this chain (never listens itself; accepted sockets are handed to it). */
@@ -40,6 +44,7 @@ interface ListenerStats {
   downstreamListenerFilterError: Counter;
   sslHandshake: Counter;
   sslConnectionError: Counter;
+  connectionDenied: Counter;
 }
 
 const MAX_INSPECT_BYTES = 64 * 1024;
@@ -76,6 +81,7 @@ export class FilterChainSet {
       downstreamListenerFilterError: scope.counter('downstream_listener_filter_error'),
       sslHandshake: scope.counter('ssl.handshake'),
       sslConnectionError: scope.counter('ssl.connection_error'),
+      connectionDenied: scope.counter('rbac.denied'),
     };
   }
 
@@ -230,6 +236,7 @@ export class FilterChainSet {
       return;
     }
     if (built.tls === undefined) {
+      if (!this.passesChecks(built, info)) return void socket.destroy();
       socket.resume();
       return built.filter.onConnection(socket, info, false);
     }
@@ -263,6 +270,7 @@ export class FilterChainSet {
     info.peerPrincipal = peerPrincipalOf(tlsSocket);
     if (info.serverName === '')
       info.serverName = (tlsSocket as { servername?: string | false }).servername || '';
+    if (!this.passesChecks(built, info)) return void tlsSocket.destroy();
     built.filter.onConnection(tlsSocket, info, tlsSocket.alpnProtocol ?? false);
   }
 
@@ -284,6 +292,7 @@ export class FilterChainSet {
     const built: BuiltChain = {
       chain,
       filter: buildNetworkFilter(terminal, ctx),
+      checks: buildConnectionChecks(chain.filters.slice(0, -1), ctx),
       tls: undefined,
       tlsServer: undefined,
     };
@@ -299,6 +308,16 @@ export class FilterChainSet {
     (built as { tls: DynamicTls<ServerTlsOptions> }).tls = dynamic;
     if (dynamic.current !== undefined) this.installTls(built, dynamic.current);
     return built;
+  }
+
+  private passesChecks(built: BuiltChain, info: DownstreamConnectionInfo): boolean {
+    for (const check of built.checks) {
+      if (!check(info)) {
+        this.stats.connectionDenied.inc();
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The first build creates the chain's tls.Server; later ones swap its default context. */
