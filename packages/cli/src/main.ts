@@ -3,6 +3,7 @@
  */
 import { Command } from 'commander';
 import { addAnalyzeCommand } from './commands/analyze.ts';
+import { addCaCommand } from './commands/ca.ts';
 import { addControlPlaneCommand } from './commands/control-plane.ts';
 import { addProxyCommand } from './commands/proxy.ts';
 import { addProxyConfigCommand } from './commands/proxy-config.ts';
@@ -14,6 +15,7 @@ const program = new Command('tandem')
   .showHelpAfterError('(run `tandem --help` for usage)');
 
 addAnalyzeCommand(program);
+addCaCommand(program);
 addControlPlaneCommand(program);
 addProxyCommand(program);
 addProxyConfigCommand(program);

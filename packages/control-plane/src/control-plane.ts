@@ -10,9 +10,10 @@ import { CaSecurity, type CaSecurityOptions } from './ca/ca-security.ts';
 import { readConfigDir, watchConfigDir } from './config/config-dir.ts';
 import { ConfigStore, type FileParser } from './config/config-store.ts';
 import { ControlPlaneMetrics } from './debug/metrics.ts';
-import { buildMeshSnapshot, type MeshSnapshot } from './model/mesh-snapshot.ts';
+import { buildMeshSnapshot, type MeshSnapshot, NO_SECURITY } from './model/mesh-snapshot.ts';
 import { type ProxyInfo, parseProxyInfo } from './proxy/proxy-info.ts';
 import { servicesFromConfig } from './registry/services-from-config.ts';
+import { JwksResolver } from './security/jwks-resolver.ts';
 import { rootSecret } from './translate/mtls-transport.ts';
 import { translate } from './translate/translate.ts';
 import type { XdsResources } from './translate/xds-resources.ts';
@@ -62,14 +63,24 @@ export class ControlPlane {
   private readonly options: ControlPlaneOptions;
   private readonly proxies = new Map<string, ConnectedProxy>();
   private readonly debouncer: Debouncer<number>;
+  /** Keys of RequestAuthentication jwksUris, fetched here and inlined into the proxies' config. */
+  readonly jwks: JwksResolver;
   private mesh: MeshSnapshot = buildMeshSnapshot('0', [], []);
   private stopWatching: (() => void) | undefined;
+  private jwksVersion = '';
   private loaded = false;
 
   constructor(options: ControlPlaneOptions) {
     this.options = options;
     const log = (line: string): void => this.log(line);
     this.security = options.security === undefined ? undefined : new CaSecurity(options.security, log);
+    this.jwks = new JwksResolver({
+      log,
+      onChange: () => {
+        this.rebuildMesh();
+        if (this.loaded) this.debouncer.push(Date.now());
+      },
+    });
     this.ads = new AdsServer({
       cache: this.cache,
       onConnect: (node) => this.onConnect(node),
@@ -134,6 +145,7 @@ export class ControlPlane {
 
   async stop(): Promise<void> {
     this.stopWatching?.();
+    this.jwks.close();
     this.debouncer.close();
     await this.ads.close();
   }
@@ -143,11 +155,19 @@ export class ControlPlane {
   private rebuildMesh(): void {
     const objects = this.store.list();
     const services = servicesFromConfig(objects);
+    const uris = new Set<string>();
+    for (const o of objects)
+      if (o.kind === 'RequestAuthentication')
+        for (const r of o.spec.jwtRules)
+          if (typeof r.jwksUri === 'string' && r.jwksUri && !r.jwks) uris.add(r.jwksUri);
+    this.jwks.track(uris);
+    const jwks = this.jwks.snapshot();
+    this.jwksVersion = jwksKey(jwks);
     this.mesh = buildMeshSnapshot(
-      `${this.store.version}.${this.security?.rootsVersion ?? 0}`,
+      `${this.store.version}.${this.security?.rootsVersion ?? 0}.${this.jwksVersion}`,
       objects,
       services,
-      this.security?.meshSecurity(),
+      { ...(this.security?.meshSecurity() ?? NO_SECURITY), jwks },
     );
     this.metrics.services.set(this.mesh.services.size);
     this.metrics.virtualServices.set(this.mesh.virtualServices.length);
@@ -216,6 +236,13 @@ export class ControlPlane {
   private log(line: string): void {
     (this.options.log ?? ((s: string) => process.stderr.write(`${s}\n`)))(line);
   }
+}
+
+function jwksKey(jwks: ReadonlyMap<string, string>): string {
+  if (jwks.size === 0) return '0';
+  const hash = createHash('sha1');
+  for (const [uri, doc] of [...jwks].sort()) hash.update(uri).update('\0').update(doc);
+  return hash.digest('hex').slice(0, 8);
 }
 
 /** Exactly what translation reads of a proxy; equal keys give equal resources. */

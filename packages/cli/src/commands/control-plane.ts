@@ -12,6 +12,9 @@ interface Flags {
   configDir: string;
   xdsAddress: string;
   debugAddress: string;
+  caDir?: string;
+  trustDomain: string;
+  workloadCertTtlS: string;
 }
 
 export function addControlPlaneCommand(program: Command): void {
@@ -21,6 +24,12 @@ export function addControlPlaneCommand(program: Command): void {
     .requiredOption('--config-dir <dir>', 'directory of Istio / Kubernetes YAML (watched for changes)')
     .option('--xds-address <host:port>', 'where to serve ADS (gRPC, plaintext)', '127.0.0.1:15010')
     .option('--debug-address <host:port>', 'where to serve /debug/* and /metrics', '127.0.0.1:15014')
+    .option(
+      '--ca-dir <dir>',
+      'run the CA (mTLS between sidecars): a root is generated here on first start, or put Istio cacerts here',
+    )
+    .option('--trust-domain <domain>', 'SPIFFE trust domain of workload identities', 'cluster.local')
+    .option('--workload-cert-ttl-s <seconds>', 'default workload certificate lifetime', '86400')
     .action(async (flags: Flags) => {
       process.exitCode = await run(flags);
     });
@@ -28,7 +37,15 @@ export function addControlPlaneCommand(program: Command): void {
 
 async function run(flags: Flags): Promise<number> {
   const log = (line: string): void => void process.stderr.write(`tandem control-plane: ${line}\n`);
-  const cp = new ControlPlane({ configDir: flags.configDir, parse: parseIstioFile, log });
+  const security =
+    flags.caDir === undefined
+      ? undefined
+      : {
+          caDir: flags.caDir,
+          trustDomain: flags.trustDomain,
+          workloadTtlMs: Number(flags.workloadCertTtlS) * 1000,
+        };
+  const cp = new ControlPlane({ configDir: flags.configDir, parse: parseIstioFile, log, security });
   let debug: DebugServer | undefined;
   try {
     await cp.start();

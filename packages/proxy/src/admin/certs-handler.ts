@@ -39,7 +39,7 @@ function describe(cert: X509Certificate): Record<string, unknown> {
   const notAfter = Date.parse(cert.validTo);
   return {
     serial_number: cert.serialNumber.toLowerCase(),
-    subject: cert.subject.replace(/\n/g, ', '),
+    subject: (cert.subject ?? '').replace(/\n/g, ', '),
     subject_alt_names: (cert.subjectAltName ?? '')
       .split(', ')
       .filter((s) => s !== '')

@@ -103,7 +103,7 @@ export class IdentityAgent implements IdentityAgentHandle {
       notBefore: new Date(Date.parse(c.leaf.validFrom)).toISOString(),
       notAfter: new Date(notAfterMs).toISOString(),
       daysUntilExpiration: Math.floor((notAfterMs - this.timers.nowMs()) / DAY_MS),
-      chain: c.chain.slice(1).map((p) => new X509Certificate(p).subject.replace(/\n/g, ', ')),
+      chain: c.chain.slice(1).map((p) => (new X509Certificate(p).subject ?? '').replace(/\n/g, ', ')),
       renewals: Math.max(0, this.issued - 1),
       nextRenewal: this.nextRenewalMs === undefined ? undefined : new Date(this.nextRenewalMs).toISOString(),
     };

@@ -176,11 +176,8 @@ describe('HttpConnectionManager', () => {
       result.warnings.map((w) => w.path),
       [`${AT}.tracing`, `${AT}.access_log`],
     );
-    assert.deepEqual(issues(errors({ forward_client_cert_details: 'SANITIZE_SET' })), [
-      [
-        `${AT}.forward_client_cert_details`,
-        'listener "l": "forward_client_cert_details" is not supported by Tandem yet: XFCC handling comes with mTLS',
-      ],
+    assert.deepEqual(issues(errors({ via: 'tandem' })), [
+      [`${AT}.via`, 'listener "l": "via" is not supported by Tandem'],
     ]);
   });
 });
