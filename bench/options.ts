@@ -28,7 +28,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --duration <sec>      seconds per measured run: wrk, and each open-loop rate (default 3; env BENCH_DURATION)
   --warmup <sec>        unmeasured wrk warm-up per target and round (default 1)
   --quick               smoke run: 1 round, 2 s runs
-  --targets <list>      comma-separated subset of direct,tandem,haproxy,nginx (default all; direct is always run)
+  --targets <list>      comma-separated subset of direct,tandem,haproxy,nginx,tandem-pair,tandem-mtls (default all; direct is always run)
   --rates <list>        open-loop rates in requests/s (default 1000,5000)
   --connections <n>     wrk connections (default 32)
   --no-pin              do not pin with taskset
@@ -37,7 +37,7 @@ export const USAGE = `Usage: npm run bench -- [options]
 
   TANDEM_ROOT=<dir>     Tandem checkout whose packages/cli/bin/tandem.js is benchmarked (default: this repo)`;
 
-const ALL_TARGETS: TargetName[] = ['direct', 'tandem', 'haproxy', 'nginx'];
+const ALL_TARGETS: TargetName[] = ['direct', 'tandem', 'haproxy', 'nginx', 'tandem-pair', 'tandem-mtls'];
 
 /** Parses flags and environment; throws a message meant for the user on bad input. */
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv, repoRoot: string): BenchOptions {

@@ -4,6 +4,7 @@ import { directTarget } from './direct.ts';
 import { haproxyTarget } from './haproxy.ts';
 import { nginxProxyTarget } from './nginx-proxy.ts';
 import { tandemTarget } from './tandem.ts';
+import { tandemPairTarget } from './tandem-pair.ts';
 import type { Target } from './target.ts';
 
 export interface TargetVersions {
@@ -14,9 +15,12 @@ export interface TargetVersions {
 
 /** The selected targets, in the order of the first round: direct, Tandem, HAProxy, nginx. */
 export function buildTargets(tools: Tools, versions: TargetVersions, options: BenchOptions): Target[] {
+  const tandemLabel = versions.tandem === 'unknown' ? 'Tandem' : `Tandem ${versions.tandem}`;
   const all: Target[] = [
     directTarget(),
-    tandemTarget(options.tandemRoot, versions.tandem === 'unknown' ? 'Tandem' : `Tandem ${versions.tandem}`),
+    tandemTarget(options.tandemRoot, tandemLabel),
+    tandemPairTarget(options.tandemRoot, tandemLabel, false),
+    tandemPairTarget(options.tandemRoot, tandemLabel, true),
     haproxyTarget(tools.haproxy, versions.haproxy),
     nginxProxyTarget(tools.nginx, versions.nginx),
   ];

@@ -1,6 +1,6 @@
 import type { Cleanup } from '../proc/cleanup.ts';
 
-export type TargetName = 'direct' | 'tandem' | 'haproxy' | 'nginx';
+export type TargetName = 'direct' | 'tandem' | 'haproxy' | 'nginx' | 'tandem-pair' | 'tandem-mtls';
 
 /** What every target needs to start: where the backend is, which CPU the proxy gets, who cleans up. */
 export interface TargetContext {

@@ -15,6 +15,7 @@ const sds = (name: string): Json => ({ name, sds_config: { ads: {}, resource_api
 
 function meshCommonTls(sans: readonly string[], alpn: readonly string[]): Json {
   return {
+    tls_params: { tls_minimum_protocol_version: 'TLSv1_2', tls_maximum_protocol_version: 'TLSv1_3' },
     tls_certificate_sds_secret_configs: [sds(WORKLOAD_SECRET)],
     combined_validation_context: {
       default_validation_context:

@@ -40,7 +40,12 @@ export function buildConnectionFactory(opts: ConnectionFactoryOptions): Connecti
             noDelay: true,
             ...(options?.directReads ? { onread: directReadOptions(() => socket) } : {}),
           })
-        : tls.connect({ ...tlsOptions, host: host.address, port: host.port });
+        : tls.connect({
+            ...tlsOptions,
+            host: host.address,
+            port: host.port,
+            ...(options?.directReads ? { onread: directReadOptions(() => socket) } : {}),
+          });
     socket.setNoDelay(true);
     let settled = false;
     const fail = (reason: ConnectFailure, detail: string): void => {
