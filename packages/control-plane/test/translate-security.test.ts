@@ -86,7 +86,7 @@ spec: { mtls: { mode: STRICT } }
     );
     const l = res.listeners.get('0.0.0.0_9001');
     assert.deepEqual(chains(l), ['mtls:tls']);
-    const ts = ((l?.['filter_chains'] as Json[])[0]!['transport_socket'] as Json)['typed_config'] as Json;
+    const ts = ((l!['filter_chains'] as Json[])[0]!['transport_socket'] as Json)['typed_config'] as Json;
     assert.equal(ts['require_client_certificate'], true);
   });
 });

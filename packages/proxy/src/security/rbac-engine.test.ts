@@ -74,7 +74,10 @@ describe('RbacEngine', () => {
           ids: [
             {
               kind: 'not',
-              id: { kind: 'authenticated', principalName: { kind: 'safeRegex', regex: '.*/ns/default/.*' } },
+              id: {
+                kind: 'authenticated',
+                principalName: { kind: 'safeRegex', regex: '.*/ns/default/.*', ignoreCase: false },
+              },
             },
             { kind: 'directRemoteIp', range: { addressPrefix: '10.0.0.0', prefixLen: 8 } },
           ],
