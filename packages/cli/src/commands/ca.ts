@@ -5,7 +5,6 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { LocalTokenAuthenticator } from '@tandem/control-plane';
 import type { Command } from 'commander';
 
 export function addCaCommand(program: Command): void {
@@ -46,7 +45,8 @@ export function addCaCommand(program: Command): void {
     .requiredOption('--namespace <ns>', 'workload namespace')
     .requiredOption('--service-account <sa>', 'workload service account')
     .option('--ttl-s <seconds>', 'token lifetime; 0 for none', '0')
-    .action((flags: { caDir: string; namespace: string; serviceAccount: string; ttlS: string }) => {
+    .action(async (flags: { caDir: string; namespace: string; serviceAccount: string; ttlS: string }) => {
+      const { LocalTokenAuthenticator } = await import('@tandem/control-plane');
       const ttl = Number(flags.ttlS);
       const tokens = LocalTokenAuthenticator.fromDir(flags.caDir);
       const expires = ttl > 0 ? Date.now() + ttl * 1000 : undefined;

@@ -4,7 +4,7 @@
  * it for changes. Invalid objects are rejected with a message and never applied.
  */
 
-import { buildDebugHandlers, ControlPlane, DebugServer, parseIstioFile } from '@tandem/control-plane';
+import type { DebugServer } from '@tandem/control-plane';
 import type { Command } from 'commander';
 import { splitHostPort } from '../host-port.ts';
 
@@ -36,6 +36,10 @@ export function addControlPlaneCommand(program: Command): void {
 }
 
 async function run(flags: Flags): Promise<number> {
+  // Loaded here, not at the top: `tandem proxy` must not parse the control plane (gRPC server, CA, x509).
+  const { buildDebugHandlers, ControlPlane, DebugServer, parseIstioFile } = await import(
+    '@tandem/control-plane'
+  );
   const log = (line: string): void => void process.stderr.write(`tandem control-plane: ${line}\n`);
   const security =
     flags.caDir === undefined
