@@ -15,6 +15,7 @@ interface Flags {
   caDir?: string;
   trustDomain: string;
   workloadCertTtlS: string;
+  tokenKeyDir?: string;
 }
 
 export function addControlPlaneCommand(program: Command): void {
@@ -30,6 +31,10 @@ export function addControlPlaneCommand(program: Command): void {
     )
     .option('--trust-domain <domain>', 'SPIFFE trust domain of workload identities', 'cluster.local')
     .option('--workload-cert-ttl-s <seconds>', 'default workload certificate lifetime', '86400')
+    .option(
+      '--token-key-dir <dir>',
+      'where the local bootstrap token key is kept (default: the CA directory)',
+    )
     .action(async (flags: Flags) => {
       process.exitCode = await run(flags);
     });
@@ -48,6 +53,7 @@ async function run(flags: Flags): Promise<number> {
           caDir: flags.caDir,
           trustDomain: flags.trustDomain,
           workloadTtlMs: Number(flags.workloadCertTtlS) * 1000,
+          tokenKeyDir: flags.tokenKeyDir,
         };
   const cp = new ControlPlane({ configDir: flags.configDir, parse: parseIstioFile, log, security });
   let debug: DebugServer | undefined;
