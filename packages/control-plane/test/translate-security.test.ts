@@ -177,3 +177,27 @@ spec:
     assert.deepEqual(Object.keys(allow), ['ns[default]-policy[allow]-rule[1]']);
   });
 });
+
+describe('translate: RequestAuthentication', () => {
+  it('builds the JWT filter before RBAC and notes the JWT rule fields it cannot apply', () => {
+    const res = translateYaml(
+      `${ingress([[9001, 'HTTP']])}---
+apiVersion: security.istio.io/v1
+kind: RequestAuthentication
+metadata: { name: jwt, namespace: default }
+spec:
+  jwtRules: [{ issuer: me, jwks: '{"keys":[]}', fromCookies: [session] }]
+`,
+      { app: 'web' },
+    );
+    const hcm = (
+      (res.listeners.get('0.0.0.0_9001')!['filter_chains'] as Json[])[0]!['filters'] as Json[]
+    )[0]!;
+    const names = ((hcm['typed_config'] as Json)['http_filters'] as Json[]).map((f) => f['name']);
+    assert.deepEqual(names, ['envoy.filters.http.jwt_authn', 'envoy.filters.http.router']);
+    assert.ok(
+      res.notes.some((n) => /jwtRules\[0\]: fromCookies not applied/.test(n)),
+      res.notes.join('\n'),
+    );
+  });
+});

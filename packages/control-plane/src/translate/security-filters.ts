@@ -25,7 +25,7 @@ export function inboundHttpFilters(ctx: RouteContext, _port: number): Json[] {
     proxy.labels,
     notes,
   );
-  const jwt = buildJwtFilter(snapshot, authn);
+  const jwt = buildJwtFilter(snapshot, authn, notes);
   return [...(jwt === undefined ? [] : [jwt]), ...buildRbacFilters(authz, 'http', '', notes)];
 }
 

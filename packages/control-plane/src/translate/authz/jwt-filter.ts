@@ -21,17 +21,35 @@ interface JwtRuleSpec {
   fromParams: string[];
   forwardOriginalToken: boolean;
   outputClaimToHeaders: { header: string; claim: string }[];
+  fromCookies: string[];
+  outputPayloadToHeader: string;
+  spaceDelimitedClaims: string[];
+  timeout?: unknown;
+}
+
+/** JWT rule fields the filter does not implement: reported, never dropped silently. */
+function noteUnsupported(r: JwtRuleSpec, where: string, notes: string[]): void {
+  const unsupported = [
+    r.fromCookies.length > 0 ? 'fromCookies' : '',
+    r.outputPayloadToHeader !== '' ? 'outputPayloadToHeader' : '',
+    r.spaceDelimitedClaims.length > 0 ? 'spaceDelimitedClaims' : '',
+    r.timeout !== undefined ? 'timeout' : '',
+  ].filter((f) => f !== '');
+  if (unsupported.length > 0)
+    notes.push(`${where}: ${unsupported.join(', ')} not applied (not supported yet)`);
 }
 
 export function buildJwtFilter(
   snapshot: MeshSnapshot,
   policies: readonly PolicyEntry<RequestAuthentication>[],
+  notes: string[],
 ): Json | undefined {
   const providers: Record<string, Json> = {};
   let i = 0;
   for (const p of policies) {
-    for (const raw of p.spec.jwtRules) {
+    for (const [n, raw] of p.spec.jwtRules.entries()) {
       const r = raw as unknown as JwtRuleSpec;
+      noteUnsupported(r, `RequestAuthentication ${p.ref.namespace}/${p.ref.name} jwtRules[${n}]`, notes);
       const jwks = r.jwks || snapshot.security.jwks.get(r.jwksUri) || NO_KEYS;
       providers[`origins-${i++}`] = {
         issuer: r.issuer,
