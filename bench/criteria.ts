@@ -67,6 +67,31 @@ export function evaluateCriteria(summaries: TargetSummary[], firstRate: number):
   ];
 }
 
+const MTLS_RATIO_LIMIT = 0.7;
+
+/**
+ * The security issue's target: keep-alive throughput through two sidecars with mutual TLS between them
+ * at least 70 % of the same two sidecars talking plaintext.
+ */
+export function evaluateMtlsCriterion(summaries: TargetSummary[]): CriterionResult[] {
+  const plain = summaries.find((s) => s.target === 'tandem-pair');
+  const mtls = summaries.find((s) => s.target === 'tandem-mtls');
+  const criterion = `mTLS throughput >= ${MTLS_RATIO_LIMIT * 100}% of plaintext (two sidecars, keep-alive)`;
+  if (!plain || !mtls) return [];
+  if (plain.rounds === 0 || mtls.rounds === 0 || !plain.rps || mtls.rps === null)
+    return [
+      { criterion, verdict: 'SKIPPED', detail: firstLine(mtls.skipped ?? plain.skipped ?? 'not measured') },
+    ];
+  const ratio = mtls.rps / plain.rps;
+  return [
+    judge(
+      criterion,
+      ratio >= MTLS_RATIO_LIMIT,
+      `${fmt(ratio * 100)}% (${fmt(mtls.rps)} vs ${fmt(plain.rps)} req/s)`,
+    ),
+  ];
+}
+
 function judge(criterion: string, pass: boolean, detail: string): CriterionResult {
   return { criterion, verdict: pass ? 'PASS' : 'FAIL', detail };
 }

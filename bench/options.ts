@@ -28,8 +28,9 @@ export const USAGE = `Usage: npm run bench -- [options]
   --duration <sec>      seconds per measured run: wrk, and each open-loop rate (default 3; env BENCH_DURATION)
   --warmup <sec>        unmeasured wrk warm-up per target and round (default 1)
   --quick               smoke run: 1 round, 2 s runs
-  --targets <list>      comma-separated subset of direct,tandem,haproxy,nginx (default all; direct is always run);
-                        tandem brings tandem-accesslog and tandem-tracing along (add no-telemetry to skip them)
+  --targets <list>      comma-separated subset of direct,tandem,haproxy,nginx,tandem-pair,tandem-mtls (default all;
+                        direct is always run); tandem brings tandem-accesslog and tandem-tracing along
+                        (add no-telemetry to skip them)
   --rates <list>        open-loop rates in requests/s (default 1000,5000)
   --connections <n>     wrk connections (default 32)
   --no-pin              do not pin with taskset
@@ -45,6 +46,8 @@ const ALL_TARGETS: TargetName[] = [
   'tandem-tracing',
   'haproxy',
   'nginx',
+  'tandem-pair',
+  'tandem-mtls',
 ];
 /** Selecting `tandem` also measures these rows (each a ratio to the plain Tandem row). */
 const TANDEM_TELEMETRY: TargetName[] = ['tandem-accesslog', 'tandem-tracing'];

@@ -57,6 +57,7 @@ export function renderReport(results: BenchResults): string {
     ),
     ...telemetrySection(results),
     '',
+    ...handshakeLines(results),
     'Tandem targets from the issue (report only; never fails the run)',
     ...results.criteria.map((c) => `  ${c.verdict.padEnd(7)} ${c.criterion}: ${c.detail}`),
     ...notes(results),
@@ -157,4 +158,15 @@ function mb(kb: number | null): string {
 
 function indent(text: string): string {
   return text.split('\n').join('\n    ');
+}
+
+function handshakeLines(results: BenchResults): string[] {
+  const h = results.handshakes;
+  if (h === undefined) return [];
+  if ('error' in h) return [`mTLS handshakes: not measured: ${h.error.split('\n')[0]}`, ''];
+  return [
+    `mTLS handshakes (new connections into one sidecar, full handshake + one request each): ${Math.round(h.perSec)}/s, ` +
+      `${Math.round(h.perCoreSec)} per second of proxy CPU (per core); ${h.failed} failed`,
+    '',
+  ];
 }

@@ -1,5 +1,6 @@
 import type { CriterionResult } from './criteria.ts';
 import type { TargetRound } from './measure-target.ts';
+import type { HandshakeResult } from './mtls/handshake-rate.ts';
 import type { BenchOptions } from './options.ts';
 import type { TargetSummary } from './summarize.ts';
 
@@ -18,6 +19,8 @@ export interface BenchResults {
   /** Targets with medians across rounds, added latency and ratios. */
   targets: TargetSummary[];
   criteria: CriterionResult[];
+  /** New mutual TLS connections into one Tandem sidecar (when tandem-mtls is selected). */
+  handshakes?: HandshakeResult | { error: string };
   /** Every raw measurement, per round and target. */
   rounds: TargetRound[];
 }

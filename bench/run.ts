@@ -5,9 +5,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { evaluateCriteria } from './criteria.ts';
+import { evaluateCriteria, evaluateMtlsCriterion } from './criteria.ts';
 import { describeMachine, gitCommit } from './machine-info.ts';
 import { measureTarget, type TargetRound } from './measure-target.ts';
+import { type HandshakeResult, measureHandshakes } from './mtls/handshake-rate.ts';
 import { type BenchOptions, HelpRequested, parseOptions, USAGE } from './options.ts';
 import { preflight } from './preflight.ts';
 import { Cleanup } from './proc/cleanup.ts';
@@ -51,7 +52,7 @@ async function main(): Promise<number> {
       );
     }
     const startedAt = new Date();
-    const rounds = await runRounds(targets, options, tools, cleanup);
+    const { rounds, handshakes } = await runRounds(targets, options, tools, cleanup);
     const summaries = summarize(targets, rounds, options.ratesPerSec);
     const results: BenchResults = {
       schema: 'tandem-bench/1',
@@ -63,7 +64,12 @@ async function main(): Promise<number> {
       options,
       pinning: describePinning(options),
       targets: summaries,
-      criteria: [...evaluateCriteria(summaries, options.ratesPerSec[0]), ...telemetryCriteria(summaries)],
+      criteria: [
+        ...evaluateCriteria(summaries, options.ratesPerSec[0]),
+        ...telemetryCriteria(summaries),
+        ...evaluateMtlsCriterion(summaries),
+      ],
+      ...(handshakes === undefined ? {} : { handshakes }),
       rounds,
     };
     const file = writeResults(results, options.outDir, startedAt);
@@ -80,8 +86,9 @@ async function runRounds(
   options: BenchOptions,
   tools: Tools,
   cleanup: Cleanup,
-): Promise<TargetRound[]> {
+): Promise<{ rounds: TargetRound[]; handshakes: HandshakeResult | { error: string } | undefined }> {
   const results: TargetRound[] = [];
+  let handshakes: HandshakeResult | { error: string } | undefined;
   const runnable = targets.filter((target) => {
     const reason = target.unavailableReason();
     if (reason) results.push({ target: target.name, round: 0, failedAt: 'start', error: reason });
@@ -104,10 +111,27 @@ async function runRounds(
         if (result.failedAt === 'start') runnable.splice(runnable.indexOf(target), 1);
       }
     }
+    if (runnable.some((t) => t.name === 'tandem-mtls')) {
+      log('mTLS handshakes per second per core...');
+      try {
+        handshakes = await measureHandshakes(
+          options.tandemRoot,
+          context,
+          options.loadCpu,
+          options.durationSec * 1000,
+        );
+        log(
+          `  ${Math.round(handshakes.perSec)} handshakes/s, ${Math.round(handshakes.perCoreSec)} per proxy CPU second`,
+        );
+      } catch (error) {
+        handshakes = { error: error instanceof Error ? error.message : String(error) };
+        log(`  FAILED: ${handshakes.error}`);
+      }
+    }
   } finally {
     await backend.stop();
   }
-  return results;
+  return { rounds: results, handshakes };
 }
 
 function progressLine(result: TargetRound): string {

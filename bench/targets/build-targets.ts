@@ -4,6 +4,7 @@ import { directTarget } from './direct.ts';
 import { haproxyTarget } from './haproxy.ts';
 import { nginxProxyTarget } from './nginx-proxy.ts';
 import { tandemTarget } from './tandem.ts';
+import { tandemPairTarget } from './tandem-pair.ts';
 import type { Target } from './target.ts';
 
 export interface TargetVersions {
@@ -20,6 +21,8 @@ export function buildTargets(tools: Tools, versions: TargetVersions, options: Be
     tandemTarget(options.tandemRoot, tandemLabel, 'plain'),
     tandemTarget(options.tandemRoot, `${tandemLabel} + access log`, 'accesslog'),
     tandemTarget(options.tandemRoot, `${tandemLabel} + 100% tracing`, 'tracing'),
+    tandemPairTarget(options.tandemRoot, tandemLabel, false),
+    tandemPairTarget(options.tandemRoot, tandemLabel, true),
     haproxyTarget(tools.haproxy, versions.haproxy),
     nginxProxyTarget(tools.nginx, versions.nginx),
   ];

@@ -18,6 +18,8 @@ export interface ServerLaunch {
   errorLog?: string;
   /** Extra readiness signal tried alongside the end-to-end GET (e.g. Tandem's admin /ready). */
   extraReady?: () => Promise<boolean>;
+  /** False for a listener a plaintext GET cannot reach (mutual TLS): only `extraReady` is used. */
+  probe?: boolean;
 }
 
 /**
@@ -34,14 +36,16 @@ export async function awaitServer(launch: ServerLaunch, context: TargetContext):
   const abortReason = (): string | undefined =>
     child.running ? undefined : `exited (${describeExit(child)})`;
   try {
+    const probe = launch.probe !== false;
     const ready = async (): Promise<boolean> =>
-      (await succeeds(() => endToEndOk(port))) || (await succeeds(launch.extraReady));
+      (probe && (await succeeds(() => endToEndOk(port)))) || (await succeeds(launch.extraReady));
     await waitUntil(ready, { what: launch.what, timeoutMs: context.readyTimeoutMs, abortReason });
-    await waitUntil(() => verifyResponse(port, launch.what), {
-      what: launch.what,
-      timeoutMs: 3_000,
-      abortReason,
-    });
+    if (probe)
+      await waitUntil(() => verifyResponse(port, launch.what), {
+        what: launch.what,
+        timeoutMs: 3_000,
+        abortReason,
+      });
   } catch (error) {
     const detail = diagnostics(launch);
     await stop();

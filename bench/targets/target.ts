@@ -1,6 +1,14 @@
 import type { Cleanup } from '../proc/cleanup.ts';
 
-export type TargetName = 'direct' | 'tandem' | 'tandem-accesslog' | 'tandem-tracing' | 'haproxy' | 'nginx';
+export type TargetName =
+  | 'direct'
+  | 'tandem'
+  | 'tandem-accesslog'
+  | 'tandem-tracing'
+  | 'haproxy'
+  | 'nginx'
+  | 'tandem-pair'
+  | 'tandem-mtls';
 
 /** Tandem with one telemetry feature switched on (metrics are always on, in every Tandem row). */
 export type TandemVariant = 'plain' | 'accesslog' | 'tracing';

@@ -17,6 +17,8 @@ export { registerHttpFilterSchema } from './envoy/hcm/http-filter-registry.ts';
 export { ROUTER_TYPE_URL, type RouterConfig } from './envoy/hcm/router.ts';
 export { ConfigIssueCode, type ConfigIssueCodeValue } from './envoy/issue-codes.ts';
 export * as envoySchema from './envoy/schema/dsl.ts';
+export { JWT_AUTHN_TYPE_URL } from './envoy/security/jwt-authn.ts';
+export { HTTP_RBAC_TYPE_URL, NETWORK_RBAC_TYPE_URL } from './envoy/security/rbac-filters.ts';
 export { OPENTELEMETRY_TYPE_URL, ZIPKIN_TYPE_URL } from './envoy/tracing/tracing.ts';
 export type * from './envoy/types.ts';
 export { parseBootstrapText } from './envoy/validate/parse-bootstrap-text.ts';

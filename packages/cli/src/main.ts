@@ -3,6 +3,7 @@
  */
 import { Command } from 'commander';
 import { addAnalyzeCommand } from './commands/analyze.ts';
+import { addCaCommand } from './commands/ca.ts';
 import { addControlPlaneCommand } from './commands/control-plane.ts';
 import { addInstallCommand } from './commands/install.ts';
 import { addIptablesCommand } from './commands/iptables.ts';
@@ -21,6 +22,7 @@ const program = new Command('tandem')
   .enablePositionalOptions();
 
 addAnalyzeCommand(program);
+addCaCommand(program);
 addControlPlaneCommand(program);
 addInstallCommand(program);
 addIptablesCommand(program);

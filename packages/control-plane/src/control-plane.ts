@@ -6,12 +6,13 @@
  */
 import { createHash } from 'node:crypto';
 import { TypeUrls } from '@tandem/xds-proto';
+import { CaSecurity, type CaSecurityOptions } from './ca/ca-security.ts';
 import { readConfigDir, watchConfigDir } from './config/config-dir.ts';
 import type { ConfigSource } from './config/config-source.ts';
 import { ConfigStore, type FileParser } from './config/config-store.ts';
 import type { MeshConfig } from './config/mesh-config.ts';
 import { ControlPlaneMetrics } from './debug/metrics.ts';
-import { buildMeshSnapshot, type MeshSnapshot } from './model/mesh-snapshot.ts';
+import { buildMeshSnapshot, type MeshSnapshot, NO_SECURITY } from './model/mesh-snapshot.ts';
 import { type ProxyInfo, parseProxyInfo } from './proxy/proxy-info.ts';
 import type { ServiceRegistry } from './registry/service-registry.ts';
 import { servicesFromConfig } from './registry/services-from-config.ts';
@@ -21,6 +22,8 @@ import {
   WORKLOAD_METADATA,
   type WorkloadRegistration,
 } from './registry/workload-registrations.ts';
+import { JwksResolver } from './security/jwks-resolver.ts';
+import { rootSecret } from './translate/mtls-transport.ts';
 import { translate } from './translate/translate.ts';
 import type { XdsResources } from './translate/xds-resources.ts';
 import {
@@ -52,6 +55,12 @@ export interface ControlPlaneOptions {
   log?: (line: string) => void;
   /** Mesh-wide settings (access logs, tracing); Istio's defaults when absent. */
   meshConfig?: MeshConfig;
+  /**
+   * Security: a CA (self-signed root generated in `caDir`, or Istio cacerts there) signs workload
+   * certificates over the xDS port, and sidecars get mTLS (auto mTLS, PeerAuthentication) and the trust
+   * bundle as the SDS secret ROOTCA. Without it, no CA runs and sidecars talk plaintext.
+   */
+  security?: CaSecurityOptions;
 }
 
 export interface ConnectedProxy {
@@ -69,25 +78,40 @@ export class ControlPlane {
   readonly cache = new SnapshotCache();
   readonly metrics = new ControlPlaneMetrics();
   readonly ads: AdsServer;
+  /** The CA and its caller authentication, when security is on (after start). */
+  readonly security: CaSecurity | undefined;
   private readonly options: ControlPlaneOptions;
   private readonly proxies = new Map<string, ConnectedProxy>();
   /** Workloads registered by their sidecars (TANDEM_WORKLOAD), by proxy key. */
   private readonly registrations = new Map<string, WorkloadRegistration>();
   private meshGeneration = 0;
   private readonly debouncer: Debouncer<number>;
+  /** Keys of RequestAuthentication jwksUris, fetched here and inlined into the proxies' config. */
+  readonly jwks: JwksResolver;
   private mesh: MeshSnapshot = buildMeshSnapshot('0', [], []);
   private stopWatching: (() => void) | undefined;
   private readonly unsubscribe: (() => void)[] = [];
+  private jwksVersion = '';
   private loaded = false;
   private seenRejections = new Set<string>();
 
   constructor(options: ControlPlaneOptions) {
     this.options = options;
+    const log = (line: string): void => this.log(line);
+    this.security = options.security === undefined ? undefined : new CaSecurity(options.security, log);
+    this.jwks = new JwksResolver({
+      log,
+      onChange: () => {
+        this.rebuildMesh();
+        if (this.loaded) this.debouncer.push(Date.now());
+      },
+    });
     this.ads = new AdsServer({
       cache: this.cache,
       onConnect: (node) => this.onConnect(node),
       onDisconnect: (_node, key) => this.onDisconnect(key),
       observer: this.metrics.adsObserver,
+      services: this.security === undefined ? [] : [(server) => this.security!.addTo(server)],
     });
     this.debouncer = new Debouncer<number>({
       quietMs: options.debounceQuietMs ?? 100,
@@ -100,6 +124,11 @@ export class ControlPlane {
 
   /** Loads the config directory, then starts watching it and the other sources. */
   async start(): Promise<void> {
+    await this.security?.start();
+    this.security?.onRootsChanged(() => {
+      this.rebuildMesh();
+      this.debouncer.push(Date.now());
+    });
     await this.reload();
     this.loaded = true;
     if (this.options.watch !== false) {
@@ -166,6 +195,7 @@ export class ControlPlane {
   async stop(): Promise<void> {
     this.stopWatching?.();
     for (const u of this.unsubscribe.splice(0)) u();
+    this.jwks.close();
     this.debouncer.close();
     await this.ads.close();
   }
@@ -197,7 +227,21 @@ export class ControlPlane {
       ...servicesFromConfig(objects),
       ...(this.options.registries ?? []).flatMap((r) => r.services()),
     ];
-    this.mesh = buildMeshSnapshot(String(++this.meshGeneration), objects, services, this.options.meshConfig);
+    const uris = new Set<string>();
+    for (const o of objects)
+      if (o.kind === 'RequestAuthentication')
+        for (const r of o.spec.jwtRules)
+          if (typeof r.jwksUri === 'string' && r.jwksUri && !r.jwks) uris.add(r.jwksUri);
+    this.jwks.track(uris);
+    const jwks = this.jwks.snapshot();
+    this.jwksVersion = jwksKey(jwks);
+    this.mesh = buildMeshSnapshot(
+      `${++this.meshGeneration}.${this.security?.rootsVersion ?? 0}.${this.jwksVersion}`,
+      objects,
+      services,
+      this.options.meshConfig,
+      { ...(this.security?.meshSecurity() ?? NO_SECURITY), jwks },
+    );
     this.metrics.services.set(this.mesh.services.size);
     this.metrics.virtualServices.set(this.mesh.virtualServices.length);
   }
@@ -267,7 +311,10 @@ export class ControlPlane {
     let entry = shared.get(signature);
     if (entry === undefined) {
       const resources = translate(this.mesh, proxy.info);
+      const roots = this.security?.rootsPem;
+      const secrets = roots !== undefined && proxy.info.kind === 'sidecar' ? [rootSecret(roots)] : [];
       const snapshot = buildSnapshot(this.mesh.version, {
+        [TypeUrls.secret]: secrets,
         [TypeUrls.listener]: [...resources.listeners.values()],
         [TypeUrls.routeConfiguration]: [...resources.routes.values()],
         [TypeUrls.cluster]: [...resources.clusters.values()],
@@ -283,6 +330,13 @@ export class ControlPlane {
   private log(line: string): void {
     (this.options.log ?? ((s: string) => process.stderr.write(`${s}\n`)))(line);
   }
+}
+
+function jwksKey(jwks: ReadonlyMap<string, string>): string {
+  if (jwks.size === 0) return '0';
+  const hash = createHash('sha1');
+  for (const [uri, doc] of [...jwks].sort()) hash.update(uri).update('\0').update(doc);
+  return hash.digest('hex').slice(0, 8);
 }
 
 /** Exactly what translation reads of a proxy; equal keys give equal resources. */

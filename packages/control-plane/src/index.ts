@@ -1,16 +1,28 @@
 // xDS serving: snapshot cache, consistency checks, ADS server (state of the world and delta), debounce.
 
+export { CaError, CaErrorCode } from './ca/ca-error.ts';
+// Security: the CA (signing), its service and pluggable caller authentication.
+export { CaSecurity, type CaSecurityOptions } from './ca/ca-security.ts';
+export {
+  authenticateCaller,
+  type CallerAuthenticator,
+  type CallerCredential,
+} from './ca/caller-authenticator.ts';
+export { CertificateAuthority } from './ca/certificate-authority.ts';
+export { loadOrCreateCa } from './ca/load-ca-dir.ts';
+export { LocalTokenAuthenticator } from './ca/local-token-authenticator.ts';
+export { parseSpiffeId, spiffeId, type WorkloadIdentity } from './ca/spiffe.ts';
 // Kubernetes: API client, registry and config source, in-cluster integration, CA caller authentication.
+export { caAuthenticatorOf } from './ca-auth/ca-authenticator-adapter.ts';
 export {
   type AuthenticationResult,
-  type CallerAuthenticator,
+  type CallerAuthenticator as TokenAuthenticator,
   type CallerIdentity,
   spiffeIdOf,
 } from './ca-auth/caller-authenticator.ts';
 export { TokenReviewAuthenticator } from './ca-auth/token-review-authenticator.ts';
 export { parseIstioFile } from './config/istio-file-parser.ts';
 export { type MeshConfig, parseMeshConfig } from './config/mesh-config.ts';
-
 // The control plane assembled, its config loading and its debug API.
 export { type ConnectedProxy, ControlPlane, type ControlPlaneOptions } from './control-plane.ts';
 export { DebugServer } from './debug/debug-server.ts';

@@ -13,9 +13,12 @@ import {
 import { registerHttpFilter } from './http/http-filter.ts';
 import { registerPerRouteConfig } from './http/per-route-config.ts';
 import { httpConnectionManagerFilter } from './network/hcm-filter.ts';
-import { registerNetworkFilter } from './network/network-filter.ts';
+import { registerConnectionFilter, registerNetworkFilter } from './network/network-filter.ts';
 import { tcpProxyFilter } from './network/tcp-proxy.ts';
 import { routerFilter } from './router/router-filter.ts';
+import { jwtAuthnFilter } from './security/jwt-authn-filter.ts';
+import { rbacHttpFilter } from './security/rbac-http-filter.ts';
+import { rbacNetworkFilter } from './security/rbac-network-filter.ts';
 import { registerBuiltinLoadBalancers } from './upstream/lb/builtin.ts';
 
 registerNetworkFilter(httpConnectionManagerFilter);
@@ -27,4 +30,7 @@ registerHttpFilter(corsFilter);
 registerPerRouteConfig(FAULT_TYPE_URL, compileFault);
 registerPerRouteConfig(LOCAL_RATE_LIMIT_TYPE_URL, compileLocalRateLimit);
 registerPerRouteConfig(CORS_POLICY_TYPE_URL, compileCorsPolicy);
+registerHttpFilter(rbacHttpFilter);
+registerHttpFilter(jwtAuthnFilter);
+registerConnectionFilter(rbacNetworkFilter);
 registerBuiltinLoadBalancers();

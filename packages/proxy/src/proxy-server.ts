@@ -11,6 +11,7 @@ import type {
   HttpConnectionManager,
   Listener,
   RouteConfiguration,
+  Secret,
 } from '@tandem/api';
 import { TANDEM_VERSION } from '@tandem/api';
 import './builtin.ts';
@@ -19,6 +20,7 @@ import { AdminServer } from './admin/admin-server.ts';
 import { LogLevels } from './admin/log-levels.ts';
 import { PrometheusServer } from './admin/prometheus-server.ts';
 import type { ApplyOptions, ApplyResult } from './config/apply-result.ts';
+import type { IdentityAgentHandle, WorkloadIdentityOptions } from './identity/identity-types.ts';
 import { ListenerManager } from './listener/listener-manager.ts';
 import { rdsDependencies } from './listener/rds-dependencies.ts';
 import { RdsRoutes } from './router/rds-routes.ts';
@@ -26,10 +28,11 @@ import { type RouteProvider, StaticRouteProvider } from './router/route-provider
 import { compileRouteConfiguration } from './router/route-table.ts';
 import { StatsStore } from './stats/stats.ts';
 import { Telemetry, type TelemetryOptions } from './telemetry/telemetry.ts';
-import { buildClientTlsOptions } from './tls/client-tls-options.ts';
-import { secretLookup } from './tls/secret-resolution.ts';
+import { checkSecret } from './tls/check-secret.ts';
+import { SecretStore } from './tls/secret-store.ts';
 import { ClusterManager } from './upstream/cluster-manager.ts';
 import { DynamicClusters } from './upstream/dynamic-clusters.ts';
+import { buildUpstreamTransport } from './upstream/upstream-transport.ts';
 import { type Clock, systemClock } from './util/clock.ts';
 import type { XdsClientHandle } from './xds/xds-target.ts';
 
@@ -55,6 +58,11 @@ export interface ProxyOptions {
   telemetry?: TelemetryOptions;
   /** Called when the proxy has fully stopped (e.g. after /quitquitquit). */
   onExit?: () => void;
+  /**
+   * Workload identity: the proxy generates a key in memory, gets its certificate from the CA and provides
+   * it locally as the SDS secret `default`, renewing it before it expires.
+   */
+  identity?: WorkloadIdentityOptions;
 }
 
 export class ProxyServer implements AdminTarget {
@@ -62,6 +70,8 @@ export class ProxyServer implements AdminTarget {
   readonly telemetry: Telemetry;
   readonly logLevels = new LogLevels();
   readonly clusters: ClusterManager;
+  /** Static, SDS and locally provided secrets; TLS contexts follow them. */
+  readonly secrets: SecretStore;
   readonly bootstrap: Bootstrap;
   private readonly options: ProxyOptions;
   private readonly clock: Clock;
@@ -70,6 +80,7 @@ export class ProxyServer implements AdminTarget {
   private readonly dynamicClusters: DynamicClusters;
   private readonly versions = { lds: '', cds: '' };
   private xds: XdsClientHandle | undefined;
+  private identityAgent: IdentityAgentHandle | undefined;
   private admin: AdminServer | undefined;
   private adminPortValue = 0;
   private prometheus: PrometheusServer | undefined;
@@ -85,12 +96,11 @@ export class ProxyServer implements AdminTarget {
     this.clock = options.clock ?? systemClock;
     this.telemetry = new Telemetry(options.bootstrap.node, this.stats, options.telemetry);
     const sr = options.bootstrap.staticResources;
-    const secrets = secretLookup(sr.secrets);
-    this.clusters = new ClusterManager(this.stats, (c) =>
-      c.transportSocket === undefined ? undefined : buildClientTlsOptions(c.transportSocket, secrets),
-    );
-    for (const c of sr.clusters) this.clusters.addOrUpdate(c);
     const log = (line: string): void => this.log(line);
+    const secrets = new SecretStore(sr.secrets);
+    this.secrets = secrets;
+    this.clusters = new ClusterManager(this.stats, (c) => buildUpstreamTransport(c, secrets, log));
+    for (const c of sr.clusters) this.clusters.addOrUpdate(c);
     const wallMs = (): number => this.clock.wallMs();
     this.rds = new RdsRoutes(wallMs);
     this.dynamicClusters = new DynamicClusters(this.clusters, { stats: this.stats, wallMs, log });
@@ -138,6 +148,11 @@ export class ProxyServer implements AdminTarget {
       this.prometheusPortValue = await this.prometheus.listen(prom.address, prom.port);
     }
     this.serverState = 'INITIALIZING';
+    if (this.options.identity !== undefined) {
+      const { startIdentityAgent } = await import('./identity/start-identity-agent.ts');
+      this.identityAgent = startIdentityAgent(this.secrets, this.options.identity, (line) => this.log(line));
+      await this.identityAgent.firstCertificate(this.options.initTimeoutMs ?? 15000);
+    }
     if (this.bootstrap.dynamicResources?.ads !== undefined) {
       const { startXdsClient } = await import('./xds/start-xds-client.ts');
       this.xds = startXdsClient(this, { stats: this.stats, log: (line) => this.log(line) });
@@ -198,6 +213,37 @@ export class ProxyServer implements AdminTarget {
   /** EDS: replaces the endpoints of the clusters using each assignment's service name. */
   applyEndpoints(assignments: readonly ClusterLoadAssignment[], options: ApplyOptions = {}): ApplyResult {
     return this.dynamicClusters.applyEndpoints(assignments, options);
+  }
+
+  /** SDS: checks each secret's PEM, then stores it; the TLS contexts that name it are rebuilt. */
+  applySecrets(secrets: readonly Secret[], options: ApplyOptions = {}): ApplyResult {
+    const errors = [];
+    for (const s of secrets) {
+      if (this.secrets.isLocal(s.name)) {
+        this.log(`sds: secret "${s.name}" is provided locally; the SDS version is not used`);
+        continue;
+      }
+      try {
+        checkSecret(s);
+      } catch (err) {
+        errors.push({ name: s.name, message: (err as Error).message });
+      }
+    }
+    if (errors.length > 0) return { ok: false, errors };
+    for (const s of secrets)
+      if (!this.secrets.isLocal(s.name)) this.secrets.set(s, 'sds', options.versionInfo ?? '');
+    for (const name of options.removed ?? []) this.secrets.delete(name);
+    return { ok: true };
+  }
+
+  /** Secret names the TLS contexts use that come over SDS. */
+  sdsSecretNames(): string[] {
+    return this.secrets.watchedNames().filter((n) => !this.secrets.isLocal(n));
+  }
+
+  /** The workload certificate agent, when the proxy has an identity. */
+  get identity(): IdentityAgentHandle | undefined {
+    return this.identityAgent;
   }
 
   /** RDS names the listeners need (static, active and warming). */
@@ -318,6 +364,7 @@ export class ProxyServer implements AdminTarget {
 
   private async doStop(drainTimeMs: number): Promise<void> {
     this.xds?.stop();
+    this.identityAgent?.stop();
     this.drainListeners();
     const deadline = this.clock.nowMs() + drainTimeMs;
     while (this.listenerManager.activeConnections > 0 && this.clock.nowMs() < deadline) {

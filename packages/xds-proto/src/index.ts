@@ -3,6 +3,12 @@ export {
   ADS_SERVICE,
   loadAdsPackageDefinition,
 } from './ads-service-definition.ts';
+export {
+  CA_SERVICE,
+  type IstioCertificateRequest,
+  type IstioCertificateResponse,
+  loadCaPackageDefinition,
+} from './ca-service-definition.ts';
 export { type AnyInput, decodeAny, decodeMessage, decodeResource } from './decode-resource.ts';
 export type * from './discovery-types.ts';
 export { type AnyMessage, encodeResource, toAny } from './encode-resource.ts';

@@ -6,6 +6,7 @@
  * are filled in, and every oneof is a discriminated union with a `kind`.
  */
 import type { FormatSegment } from './access-log/format-string.ts';
+import type { RbacConfig } from './security/security-types.ts';
 
 export interface Bootstrap {
   node: NodeInfo;
@@ -118,7 +119,8 @@ export interface CidrRange {
 
 export type NetworkFilter =
   | { name: string; kind: 'http_connection_manager'; config: HttpConnectionManager }
-  | { name: string; kind: 'tcp_proxy'; config: TcpProxy };
+  | { name: string; kind: 'tcp_proxy'; config: TcpProxy }
+  | { name: string; kind: 'rbac'; config: RbacConfig };
 
 // ---------------------------------------------------------------- TLS
 
@@ -273,6 +275,16 @@ export interface HttpConnectionManager {
   headersWithUnderscoresAction: 'ALLOW' | 'REJECT_REQUEST' | 'DROP_HEADER';
   useRemoteAddress: boolean;
   skipXffAppend: boolean;
+  /** x-forwarded-client-cert handling; absent means SANITIZE (Envoy's default). */
+  forwardClientCertDetails?: 'FORWARD_ONLY' | 'APPEND_FORWARD' | 'SANITIZE_SET' | 'ALWAYS_FORWARD_ONLY';
+  /** What the proxy adds about the client certificate (APPEND_FORWARD, SANITIZE_SET); absent: Hash and By only. */
+  setCurrentClientCertDetails?: {
+    subject: boolean;
+    cert: boolean;
+    chain: boolean;
+    dns: boolean;
+    uri: boolean;
+  };
   generateRequestId: boolean;
   preserveExternalRequestId: boolean;
   serverName: string;
@@ -565,6 +577,12 @@ export interface Cluster {
   /** 0 means unlimited. */
   maxRequestsPerConnection: number;
   transportSocket: UpstreamTlsContext | undefined;
+  /**
+   * Per-endpoint transport sockets (auto mTLS): the first whose `match` is contained in an endpoint's
+   * `envoy.transport_socket_match` metadata applies; endpoints matching none use `transportSocket`. Absent when
+   * the cluster has none.
+   */
+  transportSocketMatches?: TransportSocketMatch[];
   perConnectionBufferLimitBytes: number;
   ringHash: { minimumRingSize: number; maximumRingSize: number };
   maglev: { tableSize: number };
@@ -670,6 +688,14 @@ export interface SlowStartConfig {
   minWeightPercent: number;
 }
 
+export interface TransportSocketMatch {
+  name: string;
+  /** String values the endpoint's `envoy.transport_socket_match` metadata must have. */
+  match: Record<string, string>;
+  /** undefined: plaintext. */
+  transportSocket: UpstreamTlsContext | undefined;
+}
+
 export interface ClusterLoadAssignment {
   clusterName: string;
   endpoints: LocalityLbEndpoints[];
@@ -690,4 +716,8 @@ export interface LbEndpoint {
   hostname: string;
   healthStatus: 'UNKNOWN' | 'HEALTHY' | 'UNHEALTHY' | 'DRAINING' | 'TIMEOUT' | 'DEGRADED';
   loadBalancingWeight: number;
+  /** String values of the endpoint's `envoy.transport_socket_match` filter metadata; absent when none. */
+  transportSocketMatch?: Record<string, string>;
 }
+
+export type * from './security/security-types.ts';

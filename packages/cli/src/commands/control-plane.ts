@@ -7,20 +7,13 @@
  * caBundle current. Invalid objects are rejected with a message and never applied.
  */
 import { readFileSync } from 'node:fs';
-import {
-  buildDebugHandlers,
+import type {
   ControlPlane,
   DebugServer,
-  type InjectSettings,
-  inClusterConnection,
-  type KubeConnection,
-  type KubeIntegration,
-  kubeconfigConnection,
-  type MeshConfig,
-  parseIstioFile,
-  parseMeshConfig,
-  readInjectSettings,
-  startKubeIntegration,
+  InjectSettings,
+  KubeConnection,
+  KubeIntegration,
+  MeshConfig,
 } from '@tandem/control-plane';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
@@ -38,6 +31,10 @@ interface Flags {
   webhookDnsNames: string;
   injectionConfig?: string;
   meshConfig?: string;
+  caDir?: string;
+  trustDomain: string;
+  workloadCertTtlS: string;
+  tokenKeyDir?: string;
 }
 
 export function addControlPlaneCommand(program: Command): void {
@@ -75,23 +72,45 @@ export function addControlPlaneCommand(program: Command): void {
       '--mesh-config <file>',
       'Istio MeshConfig YAML (or the istio ConfigMap): accessLogFile, accessLogEncoding, tracing, extensionProviders',
     )
+    .option(
+      '--ca-dir <dir>',
+      'run the CA (mTLS between sidecars): a root is generated here on first start, or put Istio cacerts here',
+    )
+    .option('--trust-domain <domain>', 'SPIFFE trust domain of workload identities', 'cluster.local')
+    .option('--workload-cert-ttl-s <seconds>', 'default workload certificate lifetime', '86400')
+    .option(
+      '--token-key-dir <dir>',
+      'where the local bootstrap token key is kept (default: the CA directory)',
+    )
     .action(async (flags: Flags) => {
       process.exitCode = await run(flags);
     });
 }
 
-function kubeConnection(flags: Flags): KubeConnection | undefined {
-  if (flags.inCluster) return inClusterConnection();
-  if (flags.kubeconfig) return kubeconfigConnection(flags.kubeconfig, flags.kubeContext);
+type ControlPlaneModule = typeof import('@tandem/control-plane');
+
+function kubeConnection(lib: ControlPlaneModule, flags: Flags): KubeConnection | undefined {
+  if (flags.inCluster) return lib.inClusterConnection();
+  if (flags.kubeconfig) return lib.kubeconfigConnection(flags.kubeconfig, flags.kubeContext);
   return undefined;
 }
 
-function injectionSettings(file: string | undefined): Partial<InjectSettings> {
+function injectionSettings(lib: ControlPlaneModule, file: string | undefined): Partial<InjectSettings> {
   if (file === undefined) return {};
-  return readInjectSettings(parseYaml(readFileSync(file, 'utf8')), file);
+  return lib.readInjectSettings(parseYaml(readFileSync(file, 'utf8')), file);
 }
 
 async function run(flags: Flags): Promise<number> {
+  // Loaded here, not at the top: `tandem proxy` must not parse the control plane (gRPC server, CA, x509).
+  const lib = await import('@tandem/control-plane');
+  const {
+    buildDebugHandlers,
+    ControlPlane,
+    DebugServer,
+    parseIstioFile,
+    parseMeshConfig,
+    startKubeIntegration,
+  } = lib;
   const log = (line: string): void => void process.stderr.write(`tandem control-plane: ${line}\n`);
   let meshConfig: MeshConfig | undefined;
   if (flags.meshConfig !== undefined) {
@@ -112,11 +131,20 @@ async function run(flags: Flags): Promise<number> {
     }
     meshConfig = parsed.config;
   }
+  const security =
+    flags.caDir === undefined
+      ? undefined
+      : {
+          caDir: flags.caDir,
+          trustDomain: flags.trustDomain,
+          workloadTtlMs: Number(flags.workloadCertTtlS) * 1000,
+          tokenKeyDir: flags.tokenKeyDir,
+        };
   let kube: KubeIntegration | undefined;
   let cp: ControlPlane | undefined;
   let debug: DebugServer | undefined;
   try {
-    const connection = kubeConnection(flags);
+    const connection = kubeConnection(lib, flags);
     if (connection === undefined && flags.configDir === undefined) {
       log('give --config-dir, --in-cluster or --kubeconfig');
       return 2;
@@ -132,7 +160,7 @@ async function run(flags: Flags): Promise<number> {
               port: wp,
               configurationName: flags.webhookConfigName,
               dnsNames: flags.webhookDnsNames.split(',').map((s) => s.trim()),
-              settings: injectionSettings(flags.injectionConfig),
+              settings: injectionSettings(lib, flags.injectionConfig),
             }
           : undefined,
       });
@@ -147,6 +175,7 @@ async function run(flags: Flags): Promise<number> {
       configSources: sources,
       log,
       meshConfig,
+      security,
     });
     await cp.start();
     const xdsPort = await cp.ads.listen(flags.xdsAddress);

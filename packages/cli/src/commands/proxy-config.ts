@@ -8,7 +8,7 @@ import { fetchDebug } from '../fetch-debug.ts';
 // The raw xDS resources are read loosely here: this is display code over proto3 JSON.
 // biome-ignore lint/suspicious/noExplicitAny: display code over arbitrary resource JSON
 type Json = Record<string, any>;
-const KINDS = ['listeners', 'routes', 'clusters', 'endpoints'] as const;
+const KINDS = ['listeners', 'routes', 'clusters', 'endpoints', 'secret'] as const;
 type Kind = (typeof KINDS)[number];
 
 export function addProxyConfigCommand(program: Command): void {
@@ -16,7 +16,10 @@ export function addProxyConfigCommand(program: Command): void {
     .command('proxy-config')
     .description('Show the xDS resources generated for one proxy.')
     .argument('<kind>', KINDS.join('|'))
-    .argument('<proxy>', 'proxy id (node.id), as proxy-status lists it')
+    .argument(
+      '<proxy>',
+      "proxy id (node.id), as proxy-status lists it; for secret: the proxy's admin host:port",
+    )
     .option('--debug-address <host:port>', "the control plane's debug API", '127.0.0.1:15014')
     .option('-o, --output <format>', 'table or json', 'table')
     .action(async (kind: string, proxy: string, flags: { debugAddress: string; output: string }) => {
@@ -25,17 +28,56 @@ export function addProxyConfigCommand(program: Command): void {
         process.exitCode = 2;
         return;
       }
+      if (kind === 'secret') return showSecrets(proxy, flags.output);
       const dump = (await fetchDebug(
         flags.debugAddress,
         `/debug/config_dump?proxyID=${encodeURIComponent(proxy)}`,
       )) as Json;
       const list = dump[kind] as Json[];
       if (flags.output === 'json') process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
-      else process.stdout.write(table(ROWS[kind as Kind](list)));
+      else process.stdout.write(table(ROWS[kind as Exclude<Kind, 'secret'>](list)));
     });
 }
 
-const ROWS: Record<Kind, (list: Json[]) => string[][]> = {
+/**
+ * Secrets live only in the proxy (the workload key never leaves it), so they are read from its admin API
+ * (`/certs`): name, type, serial, SAN, validity and days left; `-o json` prints /certs as is.
+ */
+async function showSecrets(admin: string, output: string): Promise<void> {
+  let certs: Json;
+  try {
+    const res = await fetch(`http://${admin}/certs`);
+    certs = (await res.json()) as Json;
+  } catch (err) {
+    process.stderr.write(
+      `tandem proxy-config secret: cannot reach the proxy admin at ${admin}: ${(err as Error).message}\n`,
+    );
+    process.exitCode = 2;
+    return;
+  }
+  if (output === 'json') return void process.stdout.write(`${JSON.stringify(certs, null, 2)}\n`);
+  const rows = [
+    ['RESOURCE NAME', 'TYPE', 'ORIGIN', 'SERIAL NUMBER', 'SAN', 'NOT BEFORE', 'NOT AFTER', 'DAYS LEFT'],
+  ];
+  for (const c of certs.certificates as Json[]) {
+    const chain = (c.cert_chain ?? c.ca_cert ?? []) as Json[];
+    chain.forEach((cert, i) => {
+      rows.push([
+        i === 0 ? c.secret : '',
+        c.cert_chain ? (i === 0 ? 'Cert Chain' : '') : 'CA',
+        i === 0 ? c.origin : '',
+        cert.serial_number ?? '-',
+        (cert.subject_alt_names ?? []).map((s: Json) => Object.values(s)[0]).join(',') || '-',
+        cert.valid_from ?? '-',
+        cert.expiration_time ?? '-',
+        String(cert.days_until_expiration ?? '-'),
+      ]);
+    });
+  }
+  process.stdout.write(table(rows));
+}
+
+const ROWS: Record<Exclude<Kind, 'secret'>, (list: Json[]) => string[][]> = {
   listeners: (list) => [
     ['NAME', 'ADDRESS', 'PORT', 'DESTINATION'],
     ...list.map((l) => {

@@ -2,6 +2,7 @@
  * `tandem proxy --config FILE`: runs the sidecar proxy from an Envoy v3 bootstrap. Invalid config
  * prints one line per problem (field path and reason) and exits 1; no stack traces.
  */
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { formatConfigIssue, parseConfigText, validateBootstrap } from '@tandem/api';
 import { ProxyServer } from '@tandem/proxy';
@@ -21,6 +22,10 @@ interface ProxyFlags {
   drainTimeS: string;
   adminAddress: string;
   prometheusAddress?: string;
+  caAddress?: string;
+  caTokenFile?: string;
+  trustDomain: string;
+  certTtlS: string;
 }
 
 export function addProxyCommand(program: Command): void {
@@ -38,6 +43,13 @@ export function addProxyCommand(program: Command): void {
       '--prometheus-address <host:port>',
       "serve /stats/prometheus on a dedicated scrape port (Istio's is 0.0.0.0:15090)",
     )
+    .option(
+      '--ca-address <host:port>',
+      'get a workload certificate from this CA (the control plane xDS port)',
+    )
+    .option('--ca-token-file <file>', 'the bootstrap credential for the CA (re-read on every request)')
+    .option('--trust-domain <domain>', 'SPIFFE trust domain', 'cluster.local')
+    .option('--cert-ttl-s <seconds>', 'requested workload certificate lifetime', '86400')
     .addHelpText(
       'after',
       '\nSupported bootstrap fields: docs/bootstrap-subset.md\nExit codes: 0 clean exit, 1 invalid config, 2 runtime failure (e.g. port in use).',
@@ -61,6 +73,7 @@ async function runProxy(flags: ProxyFlags): Promise<number> {
   const exited = new Promise<number>((resolve) => (done = resolve));
   let server: ProxyServer;
   try {
+    const identity = identityOptions(flags, loaded.bootstrap.node.metadata);
     server = new ProxyServer({
       ...loaded,
       drainTimeMs,
@@ -68,6 +81,7 @@ async function runProxy(flags: ProxyFlags): Promise<number> {
       defaultAdminAddress: flags.adminAddress === 'none' ? undefined : hostPort(flags.adminAddress),
       prometheusAddress:
         flags.prometheusAddress === undefined ? undefined : hostPort(flags.prometheusAddress),
+      identity,
     });
     await server.start();
   } catch (err) {
@@ -96,6 +110,21 @@ async function runProxy(flags: ProxyFlags): Promise<number> {
   process.on('SIGINT', () => onSignal('SIGINT'));
   const code = await exited;
   process.exit(code);
+}
+
+/** Workload identity from the flags; namespace and service account from the node metadata (as Istio's). */
+function identityOptions(flags: ProxyFlags, metadata: Record<string, unknown>) {
+  if (flags.caAddress === undefined) return undefined;
+  const file = flags.caTokenFile;
+  const str = (v: unknown, d: string) => (typeof v === 'string' && v !== '' ? v : d);
+  return {
+    caAddress: flags.caAddress,
+    token: () => (file === undefined ? '' : readFileSync(file, 'utf8').trim()),
+    trustDomain: flags.trustDomain,
+    namespace: str(metadata['NAMESPACE'], 'default'),
+    serviceAccount: str(metadata['SERVICE_ACCOUNT'], 'default'),
+    ttlMs: Number(flags.certTtlS) * 1000,
+  };
 }
 
 async function loadBootstrap(file: string) {

@@ -73,6 +73,16 @@ export function buildDebugHandlers(cp: ControlPlane): DebugHandler[] {
       handle: () => json([...cp.meshSnapshot.services.values()]),
     },
     {
+      path: '/debug/ca/root-cert',
+      help: 'the trust bundle (PEM root certificates) when the CA runs',
+      handle: () => {
+        const roots = cp.security?.rootsPem ?? [];
+        if (roots.length === 0)
+          return { status: 404, contentType: 'text/plain', body: 'the control plane runs no CA\n' };
+        return { status: 200, contentType: 'application/x-pem-file', body: roots.join('') };
+      },
+    },
+    {
       path: '/debug/config_dump',
       help: 'the resources generated for one proxy (?proxyID=ID), with translation notes',
       handle: (q) => {

@@ -3,14 +3,17 @@
  * with their hosts resolved. Built once per config change; translation is a pure function of
  * (snapshot, proxy), so the snapshot and the proxy are the whole cache key (STYLE rule 6).
  */
-import {
-  type DestinationRule,
-  type Gateway,
-  type IstioObject,
-  resolveGatewayName,
-  type Sidecar,
-  type VirtualService,
+import type {
+  AuthorizationPolicy,
+  DestinationRule,
+  Gateway,
+  IstioObject,
+  PeerAuthentication,
+  RequestAuthentication,
+  Sidecar,
+  VirtualService,
 } from '@tandem/api/istio';
+import { resolveGatewayName } from '@tandem/api/istio';
 import { DEFAULT_MESH_CONFIG, type MeshConfig } from '../config/mesh-config.ts';
 import { resolveHost } from './hostnames.ts';
 import type { MeshService } from './mesh-service.ts';
@@ -48,6 +51,29 @@ export interface GatewayEntry {
   key: string;
 }
 
+export interface PolicyEntry<T> {
+  ref: ConfigRef;
+  spec: T;
+}
+
+/** Mesh-wide security settings translation reads (part of the snapshot, so part of the cache key). */
+export interface MeshSecurity {
+  /** A CA issues workload certificates: sidecars get mTLS (auto mTLS, PeerAuthentication). */
+  readonly mtls: boolean;
+  readonly trustDomain: string;
+  /** Where mesh-wide policies live (Istio's root namespace). */
+  readonly rootNamespace: string;
+  /** JWKS documents fetched for RequestAuthentication `jwksUri`s, by URI. */
+  readonly jwks: ReadonlyMap<string, string>;
+}
+
+export const NO_SECURITY: MeshSecurity = Object.freeze({
+  mtls: false,
+  trustDomain: 'cluster.local',
+  rootNamespace: 'istio-system',
+  jwks: new Map<string, string>(),
+});
+
 export interface MeshSnapshot {
   /** Changes whenever any input changes. */
   readonly version: string;
@@ -57,6 +83,10 @@ export interface MeshSnapshot {
   readonly destinationRules: ReadonlyMap<string, DestinationRuleEntry>;
   readonly sidecars: readonly SidecarEntry[];
   readonly gateways: readonly GatewayEntry[];
+  readonly peerAuthentications: readonly PolicyEntry<PeerAuthentication>[];
+  readonly authorizationPolicies: readonly PolicyEntry<AuthorizationPolicy>[];
+  readonly requestAuthentications: readonly PolicyEntry<RequestAuthentication>[];
+  readonly security: MeshSecurity;
   /** Every validated object, including kinds translation does not read yet. */
   readonly objects: readonly IstioObject[];
   /** Mesh-wide settings (access logs, tracing providers). */
@@ -68,6 +98,7 @@ export function buildMeshSnapshot(
   objects: readonly IstioObject[],
   services: readonly MeshService[],
   meshConfig: MeshConfig = DEFAULT_MESH_CONFIG,
+  security: MeshSecurity = NO_SECURITY,
 ): MeshSnapshot {
   const byHost = new Map<string, MeshService>();
   for (const s of services) if (!byHost.has(s.hostname)) byHost.set(s.hostname, s);
@@ -75,6 +106,9 @@ export function buildMeshSnapshot(
   const destinationRules = new Map<string, DestinationRuleEntry>();
   const sidecars: SidecarEntry[] = [];
   const gateways: GatewayEntry[] = [];
+  const peerAuthentications: PolicyEntry<PeerAuthentication>[] = [];
+  const authorizationPolicies: PolicyEntry<AuthorizationPolicy>[] = [];
+  const requestAuthentications: PolicyEntry<RequestAuthentication>[] = [];
   for (const o of objects) {
     const ref = { kind: o.kind, namespace: o.meta.namespace, name: o.meta.name };
     if (o.kind === 'VirtualService') {
@@ -91,6 +125,12 @@ export function buildMeshSnapshot(
       sidecars.push({ ref, spec: o.spec });
     } else if (o.kind === 'Gateway') {
       gateways.push({ ref, spec: o.spec, key: `${ref.namespace}/${ref.name}` });
+    } else if (o.kind === 'PeerAuthentication') {
+      peerAuthentications.push({ ref, spec: o.spec });
+    } else if (o.kind === 'AuthorizationPolicy') {
+      authorizationPolicies.push({ ref, spec: o.spec });
+    } else if (o.kind === 'RequestAuthentication') {
+      requestAuthentications.push({ ref, spec: o.spec });
     }
   }
   return Object.freeze({
@@ -100,6 +140,10 @@ export function buildMeshSnapshot(
     destinationRules,
     sidecars,
     gateways,
+    peerAuthentications,
+    authorizationPolicies,
+    requestAuthentications,
+    security,
     objects,
     meshConfig,
   });

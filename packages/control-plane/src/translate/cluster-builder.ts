@@ -4,13 +4,15 @@
  * and inbound clusters to the local application.
  */
 import type { ServicePort } from '@tandem/api/istio';
-import type { MeshService } from '../model/mesh-service.ts';
+import { labelsMatch, type MeshService } from '../model/mesh-service.ts';
 import type { MeshSnapshot } from '../model/mesh-snapshot.ts';
+import { autoMtlsTo, endpointIdentities, TLS_MODE_MATCH } from './auto-mtls.ts';
 import type { Capabilities } from './capabilities.ts';
 import { inboundClusterName, outboundClusterName } from './cluster-name.ts';
-import { dnsLoadAssignment } from './endpoint-builder.ts';
+import { dnsLoadAssignment, targetPort } from './endpoint-builder.ts';
 import { applyLoadBalancer } from './load-balancer-policy.ts';
 import { localityWeighted } from './locality-lb.ts';
+import { istioMutualUpstream, istioSni } from './mtls-transport.ts';
 import { circuitBreakers, outlierDetection, panicThreshold } from './resilience.ts';
 import { destinationRuleFor, effectivePolicy } from './traffic-policy.ts';
 import { duration, type Json, TYPE } from './xds-resources.ts';
@@ -63,6 +65,7 @@ export function buildOutboundCluster(
   plan: ClusterPlan,
   caps: Capabilities,
   notes: string[],
+  sidecar = true,
 ): Json {
   const { service, port } = plan;
   const policy = effectivePolicy(
@@ -83,7 +86,7 @@ export function buildOutboundCluster(
   } else {
     cluster['type'] = service.resolution === 'DNS' ? 'STRICT_DNS' : 'LOGICAL_DNS';
     cluster['dns_lookup_family'] = 'V4_ONLY';
-    cluster['load_assignment'] = dnsLoadAssignment(plan);
+    cluster['load_assignment'] = dnsLoadAssignment(plan, sidecar ? snapshot : undefined);
   }
   applyLoadBalancer(cluster, policy?.loadBalancer, notes, plan.name);
   applyProtocol(cluster, port, policy?.connectionPool?.http);
@@ -103,7 +106,10 @@ export function buildOutboundCluster(
       locality_weighted_lb_config: {},
     };
   }
-  if (policy?.tls !== undefined) applyTls(cluster, policy.tls, notes, plan.name);
+  if (policy?.tls !== undefined && policy.tls.mode !== 'ISTIO_MUTUAL') applyTls(cluster, policy.tls);
+  else if (sidecar) applyMeshTls(cluster, snapshot, plan, policy?.tls, notes);
+  else if (policy?.tls !== undefined)
+    notes.push(`${plan.name}: tls ISTIO_MUTUAL not applied (proxyless gRPC has no mesh certificates)`);
   return cluster;
 }
 
@@ -129,17 +135,47 @@ function applyProtocol(
   };
 }
 
+/**
+ * Mesh mTLS for a sidecar's cluster: DestinationRule ISTIO_MUTUAL sends it to every endpoint; without a
+ * DestinationRule `tls`, auto mTLS sends it to the endpoints that have a sidecar (transport socket match on
+ * their `tlsMode` metadata) and plaintext to the others.
+ */
+function applyMeshTls(
+  cluster: Json,
+  snapshot: MeshSnapshot,
+  plan: ClusterPlan,
+  tls: NonNullable<NonNullable<ReturnType<typeof effectivePolicy>>['tls']> | undefined,
+  notes: string[],
+): void {
+  const { service } = plan;
+  const eps = service.endpoints.filter((ep) => labelsMatch(plan.subsetLabels, ep.labels));
+  const sni = tls?.sni || istioSni(plan.port.number, plan.subset, service.hostname);
+  if (tls !== undefined) {
+    if (!snapshot.security.mtls) {
+      notes.push(`${plan.name}: tls ISTIO_MUTUAL not applied (the control plane runs no CA)`);
+      return;
+    }
+    const sans =
+      tls.subjectAltNames.length > 0 ? tls.subjectAltNames : endpointIdentities(snapshot, service, eps);
+    cluster['transport_socket'] = istioMutualUpstream(sni, sans);
+    return;
+  }
+  const meshEps = eps.filter((ep) => autoMtlsTo(snapshot, service, ep, targetPort(plan, ep)));
+  if (meshEps.length === 0) return;
+  cluster['transport_socket_matches'] = [
+    {
+      name: 'tlsMode-istio',
+      match: { ...TLS_MODE_MATCH },
+      transport_socket: istioMutualUpstream(sni, endpointIdentities(snapshot, service, meshEps)),
+    },
+  ];
+}
+
 function applyTls(
   cluster: Json,
   tls: NonNullable<NonNullable<ReturnType<typeof effectivePolicy>>['tls']>,
-  notes: string[],
-  name: string,
 ): void {
   if (tls.mode === 'DISABLE') return;
-  if (tls.mode === 'ISTIO_MUTUAL') {
-    notes.push(`${name}: tls ISTIO_MUTUAL not applied (mesh certificates arrive with the security work)`);
-    return;
-  }
   const common: Json = {};
   if (tls.caCertificates !== '' && !tls.insecureSkipVerify) {
     common['validation_context'] = {

@@ -17,7 +17,10 @@ import { buildInboundCluster } from './cluster-builder.ts';
 import { inboundClusterName, outboundClusterName } from './cluster-name.ts';
 import { corsFilter } from './cors.ts';
 import { faultFilter } from './fault.ts';
+import { istioMutualDownstream } from './mtls-transport.ts';
+import { effectiveMtlsMode, type MtlsMode } from './peer-authentication.ts';
 import { buildVirtualHost, type RouteContext, virtualServiceFor } from './route-builder.ts';
+import { inboundHttpFilters, inboundTcpFilters } from './security-filters.ts';
 import { sidecarFor } from './visibility.ts';
 import { type Json, TYPE, type XdsResources } from './xds-resources.ts';
 
@@ -129,6 +132,7 @@ function addInbound(ctx: RouteContext, out: XdsResources): void {
       continue;
     }
     addInboundListener(
+      ctx,
       ing.bind || '0.0.0.0',
       ing.port.number,
       endpoint,
@@ -150,19 +154,21 @@ function addRegisteredInbound(ctx: RouteContext, out: XdsResources): void {
   const { address, ports } = parsed.registration;
   for (const p of ports) {
     const protocol = p.protocol.toUpperCase() as ServicePort['protocol'];
-    const http = HTTP_PROTOCOLS.has(protocol);
     addInboundListener(
+      ctx,
       address,
       p.endpointPort,
       { address: '127.0.0.1', port: p.targetPort },
-      http,
+      HTTP_PROTOCOLS.has(protocol),
       protocol,
       out,
     );
   }
 }
 
+/** An inbound listener and its cluster to the application, in the port's PeerAuthentication mode. */
 function addInboundListener(
+  ctx: RouteContext,
   bind: string,
   port: number,
   endpoint: { address: string; port: number },
@@ -173,22 +179,81 @@ function addInboundListener(
   const name = `${bind}_${port}`;
   const cluster = inboundClusterName(port);
   out.clusters.set(cluster, buildInboundCluster(port, endpoint, protocol));
-  if (http) {
-    const route = {
-      name: cluster,
-      virtual_hosts: [
+  const mode = ctx.snapshot.security.mtls
+    ? effectiveMtlsMode(ctx.snapshot, ctx.proxy.namespace, ctx.proxy.labels, port)
+    : 'DISABLE';
+  const filter = http
+    ? hcmFilter(
+        `inbound_${bind}_${port}`,
         {
-          name: `inbound|http|${port}`,
-          domains: ['*'],
-          routes: [{ name: 'default', match: { prefix: '/' }, route: { cluster, timeout: '0s' } }],
+          name: cluster,
+          virtual_hosts: [
+            {
+              name: `inbound|http|${port}`,
+              domains: ['*'],
+              routes: [{ name: 'default', match: { prefix: '/' }, route: { cluster, timeout: '0s' } }],
+            },
+          ],
+          validate_clusters: false,
         },
-      ],
-      validate_clusters: false,
+        inboundHttpOptions(ctx, port, mode),
+      )
+    : tcpProxyFilter(name, { cluster });
+  const filters = http ? [filter] : [...inboundTcpFilters(ctx, name), filter];
+  out.listeners.set(name, inboundListener(name, bind, port, filters, mode));
+}
+
+/** XFCC on mTLS connections (Istio's inbound settings), and the security HTTP filters. */
+function inboundHttpOptions(ctx: RouteContext, port: number, mode: MtlsMode): HcmOptions {
+  const options: HcmOptions = { httpFilters: inboundHttpFilters(ctx, port) };
+  if (mode !== 'DISABLE') {
+    options.extra = {
+      forward_client_cert_details: 'APPEND_FORWARD',
+      set_current_client_cert_details: { subject: true, dns: true, uri: true },
     };
-    out.listeners.set(name, httpListener(name, bind, port, route, 'inbound'));
-  } else {
-    out.listeners.set(name, tcpListener(name, bind, port, { cluster }, 'INBOUND'));
   }
+  return options;
+}
+
+/**
+ * An inbound listener in the port's PeerAuthentication mode: STRICT has only a mutual TLS filter chain
+ * (plaintext matches no chain and is closed), PERMISSIVE adds a plaintext chain on the same port (the TLS
+ * inspector tells them apart), DISABLE is plaintext only.
+ */
+function inboundListener(name: string, bind: string, port: number, filters: Json[], mode: MtlsMode): Json {
+  const listener: Json = {
+    name,
+    address: { socket_address: { address: bind, port_value: port } },
+    traffic_direction: 'INBOUND',
+  };
+  if (mode === 'DISABLE') {
+    listener['filter_chains'] = [{ filters }];
+    return listener;
+  }
+  listener['listener_filters'] = [
+    {
+      name: 'envoy.filters.listener.tls_inspector',
+      typed_config: {
+        '@type': 'type.googleapis.com/envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector',
+      },
+    },
+  ];
+  const chains: Json[] = [
+    {
+      name: 'mtls',
+      filter_chain_match: { transport_protocol: 'tls' },
+      transport_socket: istioMutualDownstream(),
+      filters,
+    },
+  ];
+  if (mode === 'PERMISSIVE')
+    chains.push({
+      name: 'plaintext',
+      filter_chain_match: { transport_protocol: 'raw_buffer' },
+      filters,
+    });
+  listener['filter_chains'] = chains;
+  return listener;
 }
 
 /** `127.0.0.1:8080`, `unix://...` (unsupported), or empty (then 127.0.0.1 and the same port). */
@@ -199,6 +264,33 @@ function parseEndpoint(text: string, port: number): { address: string; port: num
   return { address: m[1]!.replace(/^\[|\]$/g, ''), port: Number(m[2]) };
 }
 
+export interface HcmOptions {
+  /** HTTP filters before the router. */
+  httpFilters?: Json[];
+  /** More HttpConnectionManager fields. */
+  extra?: Json;
+}
+
+export function hcmFilter(statPrefix: string, route: string | Json, options: HcmOptions = {}): Json {
+  const hcm: Json = {
+    '@type': TYPE.hcm,
+    stat_prefix: statPrefix,
+    codec_type: 'AUTO',
+    use_remote_address: false,
+    upgrade_configs: [{ upgrade_type: 'websocket' }],
+    http_filters: [
+      ...(options.httpFilters ?? []),
+      { name: 'envoy.filters.http.router', typed_config: { '@type': TYPE.router } },
+    ],
+    ...options.extra,
+  };
+  if (typeof route === 'string')
+    hcm['rds'] = { route_config_name: route, config_source: { ads: {}, resource_api_version: 'V3' } };
+  else hcm['route_config'] = route;
+  return { name: 'envoy.filters.network.http_connection_manager', typed_config: hcm };
+}
+
+/** An HTTP listener; outbound ones carry the per-route CORS and fault filters VirtualServices configure. */
 export function httpListener(
   name: string,
   address: string,
@@ -206,27 +298,19 @@ export function httpListener(
   route: string | Json,
   direction: 'inbound' | 'outbound',
 ): Json {
-  const hcm: Json = {
-    '@type': TYPE.hcm,
-    stat_prefix: `${direction}_${address}_${port}`,
-    codec_type: 'AUTO',
-    use_remote_address: false,
-    upgrade_configs: [{ upgrade_type: 'websocket' }],
-    http_filters: [
-      ...(direction === 'outbound' ? [corsFilter(), faultFilter()] : []),
-      { name: 'envoy.filters.http.router', typed_config: { '@type': TYPE.router } },
-    ],
-  };
-  if (typeof route === 'string')
-    hcm['rds'] = { route_config_name: route, config_source: { ads: {}, resource_api_version: 'V3' } };
-  else hcm['route_config'] = route;
+  const httpFilters = direction === 'outbound' ? [corsFilter(), faultFilter()] : [];
   return {
     name,
     address: { socket_address: { address, port_value: port } },
     traffic_direction: direction === 'inbound' ? 'INBOUND' : 'OUTBOUND',
-    filter_chains: [
-      { filters: [{ name: 'envoy.filters.network.http_connection_manager', typed_config: hcm }] },
-    ],
+    filter_chains: [{ filters: [hcmFilter(`${direction}_${address}_${port}`, route, { httpFilters })] }],
+  };
+}
+
+function tcpProxyFilter(statPrefix: string, target: Json): Json {
+  return {
+    name: 'envoy.filters.network.tcp_proxy',
+    typed_config: { '@type': TYPE.tcpProxy, stat_prefix: statPrefix, ...target },
   };
 }
 
@@ -241,15 +325,6 @@ function tcpListener(
     name,
     address: { socket_address: { address, port_value: port } },
     traffic_direction: direction,
-    filter_chains: [
-      {
-        filters: [
-          {
-            name: 'envoy.filters.network.tcp_proxy',
-            typed_config: { '@type': TYPE.tcpProxy, stat_prefix: name, ...target },
-          },
-        ],
-      },
-    ],
+    filter_chains: [{ filters: [tcpProxyFilter(name, target)] }],
   };
 }

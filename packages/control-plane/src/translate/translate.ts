@@ -25,7 +25,7 @@ export function translate(snapshot: MeshSnapshot, proxy: ProxyInfo): XdsResource
   const caps = capabilitiesOf(proxy);
   const services = visibleServices(snapshot, proxy);
   for (const plan of planOutboundClusters(snapshot, services)) {
-    out.clusters.set(plan.name, buildOutboundCluster(snapshot, plan, caps, out.notes));
+    out.clusters.set(plan.name, buildOutboundCluster(snapshot, plan, caps, out.notes, proxy.kind !== 'grpc'));
     if (plan.service.resolution === 'STATIC') {
       const policy = effectivePolicy(
         destinationRuleFor(snapshot, plan.service.hostname)?.spec,
@@ -33,7 +33,10 @@ export function translate(snapshot: MeshSnapshot, proxy: ProxyInfo): XdsResource
         plan.port.number,
       );
       const locality = { policy, proxy: proxy.locality, notes: out.notes };
-      out.endpoints.set(plan.name, buildLoadAssignment(plan, locality));
+      out.endpoints.set(
+        plan.name,
+        buildLoadAssignment(plan, proxy.kind === 'grpc' ? undefined : snapshot, locality),
+      );
     }
   }
   const ctx: RouteContext = { snapshot, proxy, caps, notes: out.notes };

@@ -23,6 +23,8 @@ export interface AdsServerOptions {
   readonly observer?: AdsObserver;
   /** Wall clock for status timestamps (tests pass a fake). */
   readonly now?: () => number;
+  /** Other services served on the same gRPC server by {@link AdsServer.listen} (e.g. the CA). */
+  readonly services?: readonly ((server: grpc.Server) => void)[];
 }
 
 const STATUS_OF: Readonly<Record<XdsServerErrorCodeValue, grpc.status>> = {
@@ -60,6 +62,7 @@ export class AdsServer {
   readonly #cache: SnapshotCache;
   readonly #context: AdsContext;
   readonly #streams = new Map<string, OpenStream>();
+  readonly #services: readonly ((server: grpc.Server) => void)[];
   readonly #bootId = randomBytes(4).toString('hex');
   #nonce = 0;
   #connectionCount = 0;
@@ -67,6 +70,7 @@ export class AdsServer {
 
   constructor(options: AdsServerOptions) {
     this.#cache = options.cache;
+    this.#services = options.services ?? [];
     this.#context = {
       cache: options.cache,
       onConnect: options.onConnect ?? ((node) => node.id),
@@ -101,6 +105,7 @@ export class AdsServer {
   ): Promise<number> {
     const server = new grpc.Server();
     this.addTo(server);
+    for (const add of this.#services) add(server);
     const port = await new Promise<number>((resolve, reject) => {
       server.bindAsync(address, credentials, (error, bound) => {
         if (error === null) resolve(bound);

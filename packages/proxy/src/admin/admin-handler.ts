@@ -1,8 +1,10 @@
 /** The admin API's handler shape and what handlers may read from the running proxy. */
 import type { ResourceMeta } from '../config/apply-result.ts';
+import type { IdentityAgentHandle } from '../identity/identity-types.ts';
 import type { DynamicListenerDump } from '../listener/listener-manager.ts';
 import type { StatsStore } from '../stats/stats.ts';
 import type { Telemetry } from '../telemetry/telemetry.ts';
+import type { SecretStore } from '../tls/secret-store.ts';
 import type { ClusterManager } from '../upstream/cluster-manager.ts';
 import type { LogLevels } from './log-levels.ts';
 
@@ -55,6 +57,10 @@ export interface AdminTarget {
   readonly telemetry: Telemetry;
   readonly logLevels: LogLevels;
   readonly clusters: ClusterManager;
+  /** Static, SDS and local secrets (for /certs). */
+  readonly secrets: SecretStore;
+  /** The workload identity agent, if the proxy has one. */
+  readonly identity: IdentityAgentHandle | undefined;
   listeners(): ListenerInfo[];
   /** The running config in xDS (proto3 JSON) form, as loaded. */
   rawConfig(): Record<string, unknown>;

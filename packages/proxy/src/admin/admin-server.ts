@@ -6,6 +6,7 @@ import http from 'node:http';
 import type net from 'node:net';
 import { TandemError } from '../util/errors.ts';
 import type { AdminHandler, AdminResponse, AdminTarget } from './admin-handler.ts';
+import { certsHandler } from './certs-handler.ts';
 import { clustersHandler } from './clusters-handler.ts';
 import { configDumpHandler } from './config-dump-handler.ts';
 import { listenersHandler } from './listeners-handler.ts';
@@ -29,6 +30,11 @@ function buildHandlers(): AdminHandler[] {
       handle: (t) => json(t.serverInfo()),
     },
     { path: '/config_dump', help: 'dump current config, xDS-shaped', handle: configDumpHandler },
+    {
+      path: '/certs',
+      help: 'print certificates: chains, trusted CAs, SANs, expiry (JSON)',
+      handle: certsHandler,
+    },
     { path: '/clusters', help: 'upstream cluster status (?format=json)', handle: clustersHandler },
     { path: '/listeners', help: 'print listener info (?format=json)', handle: listenersHandler },
     {

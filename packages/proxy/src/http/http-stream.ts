@@ -78,6 +78,8 @@ export class HttpStream {
   private hooks: ResponseHeadersHook[] | undefined = undefined;
   private routeMatched = false;
   private matched: CompiledRoute | undefined = undefined;
+  /** What filters learned about the request, by filter namespace (e.g. the JWT filter's `istio_authn`). */
+  dynamicMetadata: Record<string, Record<string, unknown>> | undefined = undefined;
   private held: Buffer[] | undefined = undefined;
   private heldBytes = 0;
   private heldEnd = false;

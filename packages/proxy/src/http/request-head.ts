@@ -1,3 +1,4 @@
+import type tls from 'node:tls';
 import type { HeaderMap } from './header-map.ts';
 
 /**
@@ -29,4 +30,14 @@ export interface DownstreamConnectionInfo {
   tls: boolean;
   /** SNI the client sent, or ''. */
   serverName: string;
+  /**
+   * The peer's identity on a mutual TLS connection: the first URI SAN (the SPIFFE ID) of the client
+   * certificate; '' or absent for plaintext or TLS without a client certificate. What authorization matches
+   * `principals` against, and the seam for metrics' `source_principal`.
+   */
+  peerPrincipal?: string;
+  /** The terminated TLS socket (mutual TLS details for x-forwarded-client-cert are read from it lazily). */
+  tlsSocket?: tls.TLSSocket;
+  /** This connection's x-forwarded-client-cert element, built on first use. */
+  xfccElement?: string;
 }

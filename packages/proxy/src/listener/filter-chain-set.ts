@@ -7,16 +7,21 @@
  */
 import type net from 'node:net';
 import tls from 'node:tls';
-import type { FilterChain, Listener, Secret } from '@tandem/api';
+import type { FilterChain, Listener } from '@tandem/api';
 import type { DownstreamConnectionInfo } from '../http/request-head.ts';
 import { type Destination, originalDestination } from '../interception/original-destination.ts';
 import {
+  buildConnectionChecks,
   buildNetworkFilter,
+  type ConnectionCheck,
   type NetworkFilterContext,
   type NetworkFilterRuntime,
 } from '../network/network-filter.ts';
 import type { Counter, Gauge } from '../stats/stats.ts';
+import { DynamicTls } from '../tls/dynamic-tls.ts';
+import type { SecretStore } from '../tls/secret-store.ts';
 import { buildServerTlsOptions, type ServerTlsOptions } from '../tls/server-tls-options.ts';
+import { parseSubjectAltNames } from '../tls/subject-alt-names.ts';
 import { TandemError } from '../util/errors.ts';
 import { inspectClientHello } from './client-hello.ts';
 import { compileFilterChainMatcher } from './filter-chain-matcher.ts';
@@ -31,9 +36,12 @@ export type HandOff = (
 interface BuiltChain {
   readonly chain: FilterChain;
   readonly filter: NetworkFilterRuntime;
-  readonly tls: ServerTlsOptions | undefined;
+  /** Filters before the terminal one that may refuse the connection (network RBAC). */
+  readonly checks: ConnectionCheck[];
+  /** The chain's server TLS, rebuilt when its secrets change; undefined for plaintext. */
+  readonly tls: DynamicTls<ServerTlsOptions> | undefined;
   /** Terminates TLS for this chain (never listens itself; accepted sockets are handed to it). */
-  readonly tlsServer: tls.Server | undefined;
+  tlsServer: tls.Server | undefined;
 }
 
 interface ListenerStats {
@@ -43,6 +51,7 @@ interface ListenerStats {
   downstreamListenerFilterError: Counter;
   sslHandshake: Counter;
   sslConnectionError: Counter;
+  connectionDenied: Counter;
 }
 
 const MAX_INSPECT_BYTES = 64 * 1024;
@@ -65,8 +74,9 @@ export class FilterChainSet {
   constructor(
     config: Listener,
     ctx: NetworkFilterContext,
-    secrets: (name: string) => Secret | undefined,
+    secrets: SecretStore,
     handOff?: HandOff,
+    log?: (line: string) => void,
   ) {
     this.config = config;
     this.restoresOriginalDst = config.listenerFilters.some(
@@ -78,7 +88,7 @@ export class FilterChainSet {
       ? [...config.filterChains, config.defaultFilterChain]
       : config.filterChains;
     const chainCtx: NetworkFilterContext = { ...ctx, direction: config.trafficDirection };
-    for (const chain of all) this.chains.set(chain, this.buildChain(chain, chainCtx, secrets));
+    for (const chain of all) this.chains.set(chain, this.buildChain(chain, chainCtx, secrets, log));
     const scope = ctx.stats.scope(`listener.${config.address.address}_${config.address.portValue}.`);
     this.stats = {
       downstreamCxTotal: scope.counter('downstream_cx_total'),
@@ -87,7 +97,30 @@ export class FilterChainSet {
       downstreamListenerFilterError: scope.counter('downstream_listener_filter_error'),
       sslHandshake: scope.counter('ssl.handshake'),
       sslConnectionError: scope.counter('ssl.connection_error'),
+      connectionDenied: scope.counter('rbac.denied'),
     };
+  }
+
+  /** Every TLS context has its secrets (a listener warms until then). */
+  get secretsReady(): boolean {
+    for (const c of this.chains.values()) if (c.tls !== undefined && !c.tls.ready) return false;
+    return true;
+  }
+
+  /** Resolves when {@link secretsReady}. */
+  whenSecretsReady(): Promise<void> {
+    const waits = [...this.chains.values()].map((c) => c.tls?.whenReady());
+    return Promise.all(waits).then(() => undefined);
+  }
+
+  /** The server TLS contexts of the chains, for /certs and tests. */
+  tlsContexts(): DynamicTls<ServerTlsOptions>[] {
+    return [...this.chains.values()].flatMap((c) => (c.tls === undefined ? [] : [c.tls]));
+  }
+
+  /** Stops following secrets (the config was replaced or removed). */
+  closeTls(): void {
+    for (const c of this.chains.values()) c.tls?.close();
   }
 
   get activeConnections(): number {
@@ -111,6 +144,7 @@ export class FilterChainSet {
       const check = (): void => {
         if (this.sockets.size > 0) return;
         clearTimeout(timer);
+        this.closeTls();
         resolve();
       };
       this.onEmpty = check;
@@ -229,8 +263,14 @@ export class FilterChainSet {
       return;
     }
     if (built.tls === undefined) {
+      if (!this.passesChecks(built, info)) return void socket.destroy();
       socket.resume();
       return built.filter.onConnection(socket, info, false);
+    }
+    if (built.tlsServer === undefined) {
+      // Its secrets have not arrived: the handshake cannot succeed.
+      this.stats.sslConnectionError.inc();
+      return void socket.destroy();
     }
     this.terminateTls(socket, info, built);
   }
@@ -246,21 +286,26 @@ export class FilterChainSet {
     const info = this.handshaking.get(key);
     this.handshaking.delete(key);
     tlsSocket.on('error', noop);
-    if (info === undefined || built.tls!.verifyPeer(tlsSocket) !== undefined) {
+    const serverTls = built.tls!.current!;
+    if (info === undefined || serverTls.verifyPeer(tlsSocket) !== undefined) {
       this.stats.sslConnectionError.inc();
       tlsSocket.destroy();
       return;
     }
     this.stats.sslHandshake.inc();
+    info.tlsSocket = tlsSocket;
+    info.peerPrincipal = peerPrincipalOf(tlsSocket);
     if (info.serverName === '')
       info.serverName = (tlsSocket as { servername?: string | false }).servername || '';
+    if (!this.passesChecks(built, info)) return void tlsSocket.destroy();
     built.filter.onConnection(tlsSocket, info, tlsSocket.alpnProtocol ?? false);
   }
 
   private buildChain(
     chain: FilterChain,
     ctx: NetworkFilterContext,
-    secrets: (name: string) => Secret | undefined,
+    secrets: SecretStore,
+    log: ((line: string) => void) | undefined,
   ): BuiltChain {
     const terminal = chain.filters[chain.filters.length - 1];
     if (terminal === undefined) {
@@ -271,30 +316,59 @@ export class FilterChainSet {
     }
     const ts = chain.transportSocket;
     const target = `listener "${this.config.name}" filter chain "${chain.name}"`;
-    const serverTls = ts === undefined ? undefined : buildServerTlsOptions(ts, secrets, { target });
     const built: BuiltChain = {
       chain,
       filter: buildNetworkFilter(terminal, {
         ...ctx,
         bufferLimitBytes: this.config.perConnectionBufferLimitBytes,
       }),
-      tls: serverTls,
-      tlsServer: serverTls === undefined ? undefined : this.buildTlsServer(serverTls),
+      checks: buildConnectionChecks(chain.filters.slice(0, -1), ctx),
+      tls: undefined,
+      tlsServer: undefined,
     };
-    built.tlsServer?.on('secureConnection', (s: tls.TLSSocket) => this.onSecureConnection(s, built));
+    if (ts === undefined) return built;
+    const dynamic = new DynamicTls<ServerTlsOptions>({
+      store: secrets,
+      common: ts.commonTlsContext,
+      target,
+      log,
+      build: () => buildServerTlsOptions(ts, secrets.lookup, { target }),
+      onSwap: (next) => this.installTls(built, next),
+    });
+    (built as { tls: DynamicTls<ServerTlsOptions> }).tls = dynamic;
+    if (dynamic.current !== undefined) this.installTls(built, dynamic.current);
     return built;
+  }
+
+  private passesChecks(built: BuiltChain, info: DownstreamConnectionInfo): boolean {
+    for (const check of built.checks) {
+      if (!check(info)) {
+        this.stats.connectionDenied.inc();
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The first build creates the chain's tls.Server; later ones swap its default context. */
+  private installTls(built: BuiltChain, options: ServerTlsOptions): void {
+    if (built.tlsServer !== undefined) return useDefaultContext(built.tlsServer, options.secureContext);
+    built.tlsServer = this.buildTlsServer(built);
+    built.tlsServer.on('secureConnection', (s: tls.TLSSocket) => this.onSecureConnection(s, built));
   }
 
   /**
    * A tls.Server per TLS filter chain does the handshake (HTTP/2 over a hand-made TLSSocket does
    * not start on Node 20; over a tls.Server's socket it does). It never listens.
    */
-  private buildTlsServer(opts: ServerTlsOptions): tls.Server {
+  private buildTlsServer(built: BuiltChain): tls.Server {
+    const opts = built.tls!.current!;
     const server = tls.createServer({
       ALPNProtocols: opts.ALPNProtocols,
       requestCert: opts.requestCert,
       rejectUnauthorized: opts.rejectUnauthorized,
-      SNICallback: (_name, cb) => cb(null, opts.secureContext),
+      // Always the chain's current context: a renewed certificate applies to the next handshake.
+      SNICallback: (_name, cb) => cb(null, built.tls!.current!.secureContext),
     });
     useDefaultContext(server, opts.secureContext);
     server.on('tlsClientError', (_err, socket) => {
@@ -319,6 +393,14 @@ function useDefaultContext(server: tls.Server, context: tls.SecureContext): void
     );
   }
   s._sharedCreds = context;
+}
+
+/** The first URI SAN of the client certificate (its SPIFFE ID), or ''. */
+function peerPrincipalOf(socket: tls.TLSSocket): string {
+  const san = socket.getPeerX509Certificate()?.subjectAltName;
+  if (san === undefined) return '';
+  for (const s of parseSubjectAltNames(san)) if (s.type === 'URI') return s.value;
+  return '';
 }
 
 function stripV4Mapped(addr: string): string {

@@ -22,7 +22,7 @@ import {
 import type { NetworkFilterContext } from '../network/network-filter.ts';
 import type { RdsRoutes } from '../router/rds-routes.ts';
 import type { StatsStore } from '../stats/stats.ts';
-import type { SecretLookup } from '../tls/secret-resolution.ts';
+import type { SecretStore } from '../tls/secret-store.ts';
 import { FilterChainSet } from './filter-chain-set.ts';
 import { ListenerManagerStats } from './listener-manager-stats.ts';
 import { ListenerRuntime } from './listener-runtime.ts';
@@ -30,7 +30,7 @@ import { ListenerWarming } from './listener-warming.ts';
 
 export interface ListenerManagerOptions {
   readonly filters: NetworkFilterContext;
-  readonly secrets: SecretLookup;
+  readonly secrets: SecretStore;
   readonly routes: RdsRoutes;
   readonly stats: StatsStore;
   readonly drainTimeMs: number;
@@ -191,6 +191,7 @@ export class ListenerManager {
     const adopted = this.adoptSockets(plans, removed);
     if (errors.length === 0) errors.push(...(await this.bind(plans)));
     if (errors.length > 0) {
+      for (const p of plans) p.set.closeTls();
       this.stats.rejected(errors.length);
       return { ok: false, errors };
     }
@@ -202,7 +203,13 @@ export class ListenerManager {
   }
 
   private compile(config: Listener): FilterChainSet {
-    return new FilterChainSet(config, this.options.filters, this.options.secrets, this.findOriginal);
+    return new FilterChainSet(
+      config,
+      this.options.filters,
+      this.options.secrets,
+      this.findOriginal,
+      this.options.log,
+    );
   }
 
   /** use_original_dst: the listener for `address:port`, the exact address first, then any-address. */

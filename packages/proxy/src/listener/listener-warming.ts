@@ -1,7 +1,7 @@
 /**
  * A listener config waiting for the RDS route configurations it names (Envoy's listener warming).
- * It is ready when each of them has arrived or waited its initial fetch timeout (0: forever); a
- * listener that names none is ready at once.
+ * It is ready when each of them has arrived or waited its initial fetch timeout (0: forever), and
+ * the TLS secrets its filter chains name (SDS) are there; a listener that names none is ready at once.
  */
 import type { Listener } from '@tandem/api';
 import type { ResourceMeta } from '../config/apply-result.ts';
@@ -55,6 +55,11 @@ export class ListenerWarming {
     }
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
+    if (ready && !this.set.secretsReady) {
+      // TLS secrets (SDS) have not arrived: wait for them, then check again.
+      void this.set.whenSecretsReady().then(() => this.check());
+      return;
+    }
     if (ready) {
       this.done = true;
       return this.onReady();
@@ -67,6 +72,7 @@ export class ListenerWarming {
 
   /** Stops waiting; `onReady` will not be called. */
   cancel(): void {
+    if (!this.done) this.set.closeTls();
     this.done = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
   }

@@ -42,6 +42,37 @@ export interface NetworkFilterFactory<C> {
 type AnyFactory = NetworkFilterFactory<HttpConnectionManager> | NetworkFilterFactory<TcpProxy>;
 const registry = new Map<string, AnyFactory>();
 
+/** A non-terminal network filter that decides, once per connection, whether it may go on (network RBAC). */
+export type ConnectionCheck = (info: DownstreamConnectionInfo) => boolean;
+
+export interface ConnectionFilterFactory {
+  readonly kind: NetworkFilter['kind'];
+  build(config: unknown, ctx: NetworkFilterContext): ConnectionCheck;
+}
+
+const checks = new Map<string, ConnectionFilterFactory>();
+
+export function registerConnectionFilter(factory: ConnectionFilterFactory): void {
+  checks.set(factory.kind, factory);
+}
+
+/** The checks of a chain's filters before its terminal one, in order. */
+export function buildConnectionChecks(
+  filters: readonly NetworkFilter[],
+  ctx: NetworkFilterContext,
+): ConnectionCheck[] {
+  return filters.map((f) => {
+    const factory = checks.get(f.kind);
+    if (factory === undefined) {
+      throw new TandemError(
+        'TANDEM_ERR_NETWORK_FILTER',
+        `network filter "${f.name}": ${f.kind} cannot come before the terminal filter`,
+      );
+    }
+    return factory.build(f.config, ctx);
+  });
+}
+
 export function registerNetworkFilter(factory: AnyFactory): void {
   registry.set(factory.kind, factory);
 }

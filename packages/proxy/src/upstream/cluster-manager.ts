@@ -3,13 +3,13 @@
  * come from the bootstrap; CDS adds, replaces and removes clusters through `install`/`remove`
  * (see `DynamicClusters`, which warms them first), EDS updates their endpoints.
  */
-import type tls from 'node:tls';
 import type { Cluster, ClusterLoadAssignment } from '@tandem/api';
 import type { StatsStore } from '../stats/stats.ts';
 import { ClusterRuntime } from './cluster.ts';
+import type { UpstreamTransport } from './upstream-transport.ts';
 
-/** Builds TLS options for a cluster's transport socket (secrets are resolved by the caller). */
-export type UpstreamTlsBuilder = (cluster: Cluster) => tls.ConnectionOptions | undefined;
+/** Builds a cluster's transport (TLS per endpoint, following its secrets); undefined for plaintext. */
+export type UpstreamTlsBuilder = (cluster: Cluster) => UpstreamTransport | undefined;
 
 export class ClusterManager {
   private readonly clusters = new Map<string, ClusterRuntime>();

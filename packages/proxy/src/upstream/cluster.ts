@@ -3,7 +3,6 @@
  * them, a connection pool per host and protocol, and its stats. Host updates rebuild the load
  * balancer and keep the pools of hosts that stay.
  */
-import type tls from 'node:tls';
 import type { Cluster, ClusterLoadAssignment } from '@tandem/api';
 import type { Counter, StatsScope } from '../stats/stats.ts';
 import { type Clock, systemClock } from '../util/clock.ts';
@@ -22,6 +21,7 @@ import { buildPrioritySet, localityWeightsOf } from './lb/priority-set.ts';
 import { OriginalDstHosts } from './original-dst-hosts.ts';
 import { OutlierDetector } from './outlier/outlier-detector.ts';
 import { buildResourceManagers, type ResourceManager } from './resource-manager.ts';
+import type { UpstreamTransport } from './upstream-transport.ts';
 
 export type UpstreamProtocol = 'http1' | 'http2';
 
@@ -37,6 +37,8 @@ export class ClusterRuntime {
   private readonly clock: Clock;
   private readonly connect: ConnectionFactory;
   private readonly tls: boolean;
+  /** TLS per host, following its SDS secrets; undefined for a plaintext cluster. */
+  readonly transport: UpstreamTransport | undefined;
   private readonly random: () => number;
   private hosts: Host[] = [];
   private lb: LoadBalancer;
@@ -58,7 +60,7 @@ export class ClusterRuntime {
   constructor(
     config: Cluster,
     scope: StatsScope,
-    tlsOptions: tls.ConnectionOptions | undefined,
+    transport: UpstreamTransport | undefined,
     random = Math.random,
     clock: Clock = systemClock,
   ) {
@@ -67,13 +69,14 @@ export class ClusterRuntime {
     const clusterScope = scope.scope(`cluster.${config.name}.`);
     this.stats = new ClusterStats(clusterScope);
     this.resources = buildResourceManagers(config.circuitBreakers, clusterScope);
-    this.tls = tlsOptions !== undefined;
+    this.transport = transport;
+    this.tls = transport?.defaultTls ?? false;
     this.random = random;
     this.clock = clock;
     this.connect = buildConnectionFactory({
       clusterName: config.name,
       connectTimeoutMs: config.connectTimeoutMs,
-      tls: tlsOptions,
+      transport,
     });
     this.lbStats = { healthyPanic: this.stats.lbHealthyPanic };
     this.sweeper = new IdleSweeper(
@@ -105,13 +108,16 @@ export class ClusterRuntime {
   }
 
   /** Resolves once the cluster has its first set of hosts (DNS or EDS answered, or static). */
+  /** Resolves once the cluster has its first hosts and the TLS secrets it names (SDS). */
   whenInitialized(): Promise<void> {
-    if (this.initialized) return Promise.resolve();
-    return new Promise((resolve) => this.initWaiters.push(resolve));
+    const hosts = this.initialized
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => this.initWaiters.push(resolve));
+    return this.transport === undefined ? hosts : Promise.all([hosts, this.transport.whenReady()]).then(noop);
   }
 
   get isInitialized(): boolean {
-    return this.initialized;
+    return this.initialized && (this.transport?.ready ?? true);
   }
 
   get allHosts(): readonly Host[] {
@@ -179,6 +185,7 @@ export class ClusterRuntime {
     this.originalDst?.close();
     this.outlier?.stop();
     for (const hc of this.healthCheckers) hc.stop();
+    this.transport?.close();
     for (const h of this.hosts) {
       h.http1Pool?.drain();
       h.http2Pool?.drain();
@@ -222,6 +229,14 @@ export class ClusterRuntime {
       prev.weight = h.baseWeight;
       prev.edsHealthy = h.edsHealthy;
       prev.updateHealth();
+      if (JSON.stringify(prev.transportSocketMatch) !== JSON.stringify(h.transportSocketMatch)) {
+        // Another transport socket applies now: new connections only.
+        prev.transportSocketMatch = h.transportSocketMatch;
+        prev.http1Pool?.drain();
+        prev.http2Pool?.drain();
+        prev.http1Pool = undefined;
+        prev.http2Pool = undefined;
+      }
       return prev;
     });
     for (const gone of old.values()) {
@@ -312,3 +327,5 @@ export class ClusterRuntime {
     for (const w of this.initWaiters.splice(0)) w();
   }
 }
+
+function noop(): void {}

@@ -1,11 +1,12 @@
 /**
- * Opens transport connections to upstream hosts: plain TCP or TLS, with the cluster's connect
- * timeout. Failures name the cluster and the endpoint.
+ * Opens transport connections to upstream hosts: plain TCP or TLS (per host, from the cluster's transport
+ * socket and its matches), with the cluster's connect timeout. Failures name the cluster and the endpoint.
  */
 import net from 'node:net';
 import tls from 'node:tls';
 import { directReadOptions } from '../util/direct-reads.ts';
 import type { Host } from './host.ts';
+import { TLS_NOT_READY, type UpstreamTransport } from './upstream-transport.ts';
 
 export type ConnectFailure = 'connect-failure' | 'connect-timeout';
 
@@ -19,14 +20,18 @@ export type ConnectionFactory = (
 export interface ConnectionFactoryOptions {
   clusterName: string;
   connectTimeoutMs: number;
-  /** TLS options for tls.connect (from the cluster's UpstreamTlsContext); undefined for plain TCP. */
-  tls: tls.ConnectionOptions | undefined;
+  /** TLS per host (from the cluster's UpstreamTlsContexts); undefined for plain TCP to every host. */
+  transport: UpstreamTransport | undefined;
 }
 
 export function buildConnectionFactory(opts: ConnectionFactoryOptions): ConnectionFactory {
-  const { clusterName, connectTimeoutMs } = opts;
-  const tlsOptions = opts.tls;
+  const { clusterName, connectTimeoutMs, transport } = opts;
   return (host, onConnected, onFailed, options) => {
+    const tlsOptions = transport?.connectOptions(host);
+    if (tlsOptions === TLS_NOT_READY) {
+      const detail = `cluster "${clusterName}": endpoint ${host.key}: TLS secrets not received yet`;
+      return void queueMicrotask(() => onFailed('connect-failure', detail));
+    }
     const socket: net.Socket =
       tlsOptions === undefined
         ? net.connect({
@@ -35,7 +40,12 @@ export function buildConnectionFactory(opts: ConnectionFactoryOptions): Connecti
             noDelay: true,
             ...(options?.directReads ? { onread: directReadOptions(() => socket) } : {}),
           })
-        : tls.connect({ ...tlsOptions, host: host.address, port: host.port });
+        : tls.connect({
+            ...tlsOptions,
+            host: host.address,
+            port: host.port,
+            ...(options?.directReads ? { onread: directReadOptions(() => socket) } : {}),
+          });
     socket.setNoDelay(true);
     let settled = false;
     const fail = (reason: ConnectFailure, detail: string): void => {

@@ -31,6 +31,8 @@ export class Host {
   outlier: unknown = undefined;
   /** Requests currently in flight to this host (least-request LB reads this). */
   activeRequests = 0;
+  /** The endpoint's `envoy.transport_socket_match` metadata (which transport socket its cluster uses). */
+  transportSocketMatch: Readonly<Record<string, string>> | undefined;
   /** Connection pools to this host, created on first use by its cluster. */
   http1Pool: Http1Pool | undefined = undefined;
   http2Pool: Http2Pool | undefined = undefined;
@@ -44,6 +46,7 @@ export class Host {
       locality?: Locality;
       priority?: number;
       hostname?: string;
+      transportSocketMatch?: Readonly<Record<string, string>>;
     } = {},
   ) {
     this.address = address;
@@ -56,6 +59,7 @@ export class Host {
     this.locality = opts.locality;
     this.priority = opts.priority ?? 0;
     this.hostname = opts.hostname ?? '';
+    this.transportSocketMatch = opts.transportSocketMatch;
   }
 
   /** Recomputes `healthy`; returns whether it changed. */
@@ -73,6 +77,7 @@ export class Host {
       locality,
       priority,
       hostname: ep.hostname,
+      transportSocketMatch: ep.transportSocketMatch,
     });
   }
 }

@@ -19,7 +19,7 @@ import { Subscription } from './subscription.ts';
 import type { XdsClientHandle, XdsTarget } from './xds-target.ts';
 
 /** The order subscriptions are (re)sent in. */
-const ORDER: readonly XdsKind[] = ['cds', 'eds', 'lds', 'rds'];
+const ORDER: readonly XdsKind[] = ['sds', 'cds', 'eds', 'lds', 'rds'];
 const MAX_ERROR_DETAIL = 8192;
 
 export interface AdsClientOptions {
@@ -49,7 +49,7 @@ export class AdsClient implements XdsClientHandle {
     this.connectedState = options.stats.gauge('control_plane.connected_state');
     this.node = buildNode(target.bootstrap.node);
     const sub = (kind: XdsKind) => new Subscription(kind, options.stats);
-    this.subs = { cds: sub('cds'), eds: sub('eds'), lds: sub('lds'), rds: sub('rds') };
+    this.subs = { sds: sub('sds'), cds: sub('cds'), eds: sub('eds'), lds: sub('lds'), rds: sub('rds') };
     this.connect();
     this.initialized = this.initialize();
   }
@@ -68,6 +68,7 @@ export class AdsClient implements XdsClientHandle {
 
   private async initialize(): Promise<void> {
     const dynamic = this.target.bootstrap.dynamicResources!;
+    this.updateNames('sds', this.target.sdsSecretNames());
     this.updateNames('eds', this.target.edsServiceNames());
     if (dynamic.cds !== undefined) {
       this.subscribe('cds');
@@ -101,7 +102,7 @@ export class AdsClient implements XdsClientHandle {
   }
 
   /** Sets the names of an RDS/EDS subscription; names no longer wanted are dropped from the proxy. */
-  private updateNames(kind: 'eds' | 'rds', names: readonly string[]): void {
+  private updateNames(kind: 'eds' | 'rds' | 'sds', names: readonly string[]): void {
     const sub = this.subs[kind];
     const removed = sub.setNames(names);
     if (removed === undefined) return;
@@ -206,6 +207,7 @@ export class AdsClient implements XdsClientHandle {
     sub.markFirstResponse();
     if (type.kind === 'lds' || type.kind === 'rds') this.updateNames('rds', this.target.routeConfigNames());
     if (type.kind === 'cds' || type.kind === 'eds') this.updateNames('eds', this.target.edsServiceNames());
+    if (type.kind !== 'eds' && type.kind !== 'rds') this.updateNames('sds', this.target.sdsSecretNames());
   }
 
   /** Decodes, validates and applies a response; the problems found, if any (then nothing changed). */

@@ -1,15 +1,15 @@
 /**
- * The four xDS resource types the client subscribes to over ADS, in Envoy's order (CDS -> EDS,
- * LDS -> RDS), with what differs between them: how a resource is named, whether a
+ * The xDS resource types the client subscribes to over ADS, in Envoy's order (CDS -> EDS,
+ * LDS -> RDS, and SDS for the secrets clusters and listeners name), with what differs between them: how a resource is named, whether a
  * state-of-the-world response is the complete set (LDS, CDS: a resource left out is removed) or
  * only the requested names (RDS, EDS), where its stats live, and which apply call takes it.
  */
-import type { Cluster, ClusterLoadAssignment, Listener, RouteConfiguration } from '@tandem/api';
+import type { Cluster, ClusterLoadAssignment, Listener, RouteConfiguration, Secret } from '@tandem/api';
 import { RESOURCE_TYPE_URLS } from '@tandem/api';
 import type { ApplyOptions, ApplyResult } from '../config/apply-result.ts';
 import type { XdsTarget } from './xds-target.ts';
 
-export type XdsKind = 'cds' | 'eds' | 'lds' | 'rds';
+export type XdsKind = 'sds' | 'cds' | 'eds' | 'lds' | 'rds';
 
 export interface XdsResourceType {
   readonly kind: XdsKind;
@@ -27,6 +27,15 @@ export interface XdsResourceType {
 const named = (r: unknown): string => (r as { name: string }).name;
 
 export const XDS_TYPES: Readonly<Record<XdsKind, XdsResourceType>> = {
+  sds: {
+    kind: 'sds',
+    typeUrl: RESOURCE_TYPE_URLS.secret,
+    what: 'secret',
+    completeSet: false,
+    statPrefix: 'sds.',
+    nameOf: named,
+    apply: (t, r, o) => t.applySecrets(r as Secret[], o),
+  },
   cds: {
     kind: 'cds',
     typeUrl: RESOURCE_TYPE_URLS.cluster,

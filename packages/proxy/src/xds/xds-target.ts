@@ -3,7 +3,14 @@
  * what the proxy holds of a running client. Kept apart so the proxy does not load gRPC unless
  * the bootstrap configures ADS.
  */
-import type { Bootstrap, Cluster, ClusterLoadAssignment, Listener, RouteConfiguration } from '@tandem/api';
+import type {
+  Bootstrap,
+  Cluster,
+  ClusterLoadAssignment,
+  Listener,
+  RouteConfiguration,
+  Secret,
+} from '@tandem/api';
 import type { ApplyOptions, ApplyResult } from '../config/apply-result.ts';
 import type { ClusterManager } from '../upstream/cluster-manager.ts';
 
@@ -15,6 +22,10 @@ export interface XdsTarget {
   applyRoutes(routes: readonly RouteConfiguration[], options: ApplyOptions): ApplyResult;
   applyClusters(clusters: readonly Cluster[], options: ApplyOptions): ApplyResult;
   applyEndpoints(assignments: readonly ClusterLoadAssignment[], options: ApplyOptions): ApplyResult;
+  /** SDS: validates each secret's PEM and puts it in the secret store (TLS contexts follow). */
+  applySecrets(secrets: readonly Secret[], options: ApplyOptions): ApplyResult;
+  /** Secret names TLS contexts use that SDS must fetch (not static, not provided locally). */
+  sdsSecretNames(): string[];
   /** RDS names the listeners need. */
   routeConfigNames(): string[];
   /** EDS service names the clusters need. */

@@ -40,6 +40,7 @@ export function buildCluster(v: Values, ctx: ValidationContext): Cluster | undef
     idleTimeoutMs: http.limits.idleTimeoutMs,
     maxRequestsPerConnection: http.limits.maxRequestsPerConnection,
     transportSocket: v.transport_socket,
+    ...(v.transport_socket_matches.length > 0 ? { transportSocketMatches: v.transport_socket_matches } : {}),
     perConnectionBufferLimitBytes: v.per_connection_buffer_limit_bytes,
     ringHash: v.ring_hash_lb_config ?? DEFAULT_RING_HASH,
     maglev: v.maglev_lb_config ?? DEFAULT_MAGLEV,

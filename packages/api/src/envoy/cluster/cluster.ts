@@ -22,6 +22,7 @@ import {
 } from './lb-configs.ts';
 import { clusterLoadAssignment } from './load-assignment.ts';
 import { outlierDetection } from './outlier-detection.ts';
+import { transportSocketMatch } from './transport-socket-match.ts';
 import { typedExtensionProtocolOptions } from './upstream-http-options.ts';
 
 const lbConfig = { oneof: 'lb_config' };
@@ -29,7 +30,9 @@ const discovery = { oneof: 'cluster_discovery_type' };
 const deprecatedProtocol = { deprecated: true, note: `prefer typed_extension_protocol_options` };
 
 export const clusterFields = {
-  transport_socket_matches: unsupported('use transport_socket'),
+  transport_socket_matches: repeated(transportSocketMatch, {
+    note: 'per-endpoint TLS (auto mTLS): the first match on the endpoint metadata wins',
+  }),
   name: required(nonEmptyStr, { note: 'unique among clusters' }),
   alt_stat_name: ignored('statistics use the cluster name'),
   type: withDefault(

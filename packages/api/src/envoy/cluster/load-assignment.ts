@@ -1,10 +1,11 @@
 import { address, requireIpAddress } from '../core/address.ts';
 import { locality } from '../core/locality.ts';
+import { mapOf } from '../schema/collections.ts';
 import { enumOf } from '../schema/enum.ts';
 import { ignored, optional, repeated, required, unsupported, withDefault } from '../schema/fields.ts';
 import { message } from '../schema/message.ts';
 import { uint32 } from '../schema/numbers.ts';
-import { str } from '../schema/scalars.ts';
+import { str, struct } from '../schema/scalars.ts';
 import type { ValidationContext } from '../schema/validation-context.ts';
 import { wrapper } from '../schema/wrappers.ts';
 import type { ClusterLoadAssignment, LbEndpoint, LocalityLbEndpoints } from '../types.ts';
@@ -22,6 +23,24 @@ const endpoint = message({
   build: (v) => ({ address: v.address, hostname: v.hostname }),
 });
 
+/** envoy.config.core.v3.Metadata, reduced to the string values of `envoy.transport_socket_match`. */
+const endpointMetadata = message({
+  name: 'envoy.config.core.v3.Metadata',
+  fields: {
+    filter_metadata: withDefault(mapOf(struct), {}),
+    typed_filter_metadata: ignored('typed endpoint metadata is not read'),
+  },
+  build: (v): Record<string, string> | undefined => {
+    const match = v.filter_metadata[TRANSPORT_SOCKET_MATCH];
+    if (match === undefined) return undefined;
+    const out: Record<string, string> = {};
+    for (const [k, x] of Object.entries(match)) if (typeof x === 'string') out[k] = x;
+    return out;
+  },
+});
+
+export const TRANSPORT_SOCKET_MATCH = 'envoy.transport_socket_match';
+
 const weight = wrapper('UInt32Value', uint32({ min: 1 }));
 const hostIdentifier = { oneof: 'host_identifier' };
 
@@ -34,7 +53,9 @@ const lbEndpoint = message({
       enumOf('HealthStatus', { UNKNOWN: 0, HEALTHY: 1, UNHEALTHY: 2, DRAINING: 3, TIMEOUT: 4, DEGRADED: 5 }),
       'UNKNOWN',
     ),
-    metadata: ignored('endpoint metadata is not read (no subset load balancing)'),
+    metadata: optional(endpointMetadata, {
+      note: 'only filter_metadata["envoy.transport_socket_match"] is read (transport socket matches)',
+    }),
     load_balancing_weight: withDefault(weight, 1),
   },
   oneofs: { host_identifier: { required: true } },
@@ -44,6 +65,7 @@ const lbEndpoint = message({
       hostname: v.endpoint.hostname,
       healthStatus: v.health_status,
       loadBalancingWeight: v.load_balancing_weight,
+      ...(v.metadata === undefined ? {} : { transportSocketMatch: v.metadata }),
     },
 });
 

@@ -219,11 +219,8 @@ describe('HttpConnectionManager', () => {
   });
 
   it('rejects what it cannot honour', () => {
-    assert.deepEqual(issues(errors({ forward_client_cert_details: 'SANITIZE_SET' })), [
-      [
-        `${AT}.forward_client_cert_details`,
-        'listener "l": "forward_client_cert_details" is not supported by Tandem yet: XFCC handling comes with mTLS',
-      ],
+    assert.deepEqual(issues(errors({ via: 'tandem' })), [
+      [`${AT}.via`, 'listener "l": "via" is not supported by Tandem'],
     ]);
   });
 });

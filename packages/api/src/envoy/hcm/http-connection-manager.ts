@@ -25,6 +25,18 @@ import { rds } from './rds.ts';
 const route = { oneof: 'route_specifier' };
 const accessLogOption = ignored('access logs are written as each request completes, batched');
 
+const setCurrentClientCertDetails = message({
+  name: 'envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.SetCurrentClientCertDetails',
+  fields: {
+    subject: withDefault(boolValue, false),
+    cert: withDefault(bool, false),
+    chain: withDefault(bool, false),
+    dns: withDefault(bool, false),
+    uri: withDefault(bool, false),
+  },
+  build: (v) => ({ subject: v.subject, cert: v.cert, chain: v.chain, dns: v.dns, uri: v.uri }),
+});
+
 const fields = {
   codec_type: withDefault(
     enumOf('CodecType', { AUTO: 0, HTTP1: 1, HTTP2: 2, HTTP3: 3 }, ['AUTO', 'HTTP1', 'HTTP2']),
@@ -70,8 +82,18 @@ const fields = {
   generate_request_id: withDefault(boolValue, true),
   preserve_external_request_id: withDefault(bool, false),
   always_set_request_id_in_response: unsupported(),
-  forward_client_cert_details: unsupported('XFCC handling comes with mTLS', { planned: true }),
-  set_current_client_cert_details: unsupported('XFCC handling comes with mTLS', { planned: true }),
+  forward_client_cert_details: withDefault(
+    enumOf('ForwardClientCertDetails', {
+      SANITIZE: 0,
+      FORWARD_ONLY: 1,
+      APPEND_FORWARD: 2,
+      SANITIZE_SET: 3,
+      ALWAYS_FORWARD_ONLY: 4,
+    }),
+    'SANITIZE',
+    { note: 'x-forwarded-client-cert on mutual TLS connections' },
+  ),
+  set_current_client_cert_details: optional(setCurrentClientCertDetails),
   proxy_100_continue: unsupported(),
   represent_ipv4_remote_address_as_ipv4_mapped_ipv6: unsupported(),
   upgrade_configs: repeated(hcmUpgradeConfig),
@@ -150,6 +172,12 @@ function basics(v: Values): Omit<HttpConnectionManager, keyof DownstreamHttpLimi
     delayedCloseTimeoutMs: v.delayed_close_timeout,
     accessLog: v.access_log,
     tracing: v.tracing,
+    ...(v.forward_client_cert_details === 'SANITIZE'
+      ? {}
+      : { forwardClientCertDetails: v.forward_client_cert_details }),
+    ...(v.set_current_client_cert_details === undefined
+      ? {}
+      : { setCurrentClientCertDetails: v.set_current_client_cert_details }),
   };
 }
 

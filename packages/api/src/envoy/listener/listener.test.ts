@@ -170,7 +170,7 @@ describe('Listener', () => {
     assert.equal(result[0]?.code, ConfigIssueCode.typeUrl);
     assert.match(
       result[0]?.message ?? '',
-      /unknown network filter type URL "type.googleapis.com\/envoy.extensions.filters.network.redis_proxy.v3.RedisProxy"; Tandem supports .*HttpConnectionManager, .*TcpProxy$/,
+      /unknown network filter type URL "type.googleapis.com\/envoy.extensions.filters.network.redis_proxy.v3.RedisProxy"; Tandem supports .*HttpConnectionManager, .*TcpProxy, .*network\.rbac\.v3\.RBAC$/,
     );
   });
 

@@ -18,6 +18,13 @@ import { httpInspector, listenerFilters, originalDst, tlsInspector } from '../li
 import { networkFilters } from '../listener/network-filter.ts';
 import { emptyMessage } from '../schema/empty-message.ts';
 import { mapMessage } from '../schema/message.ts';
+import { JWT_AUTHN_TYPE_URL, jwtAuthentication } from '../security/jwt-authn.ts';
+import {
+  HTTP_RBAC_TYPE_URL,
+  httpRbac,
+  NETWORK_RBAC_TYPE_URL,
+  networkRbac,
+} from '../security/rbac-filters.ts';
 import { tcpProxy } from '../tcp/tcp-proxy.ts';
 import { downstreamTlsContext, upstreamTlsContext } from '../tls/tls-contexts.ts';
 import { downstreamTransportSockets, upstreamTransportSockets } from '../tls/transport-socket.ts';
@@ -49,6 +56,11 @@ export function ensureBuiltinExtensions(): void {
     mapMessage(tcpProxy, (config) => ({ kind: 'tcp_proxy' as const, config })),
     { names: ['envoy.filters.network.tcp_proxy'], terminal: true },
   );
+  networkFilters.register(
+    NETWORK_RBAC_TYPE_URL,
+    mapMessage(networkRbac, (config) => ({ kind: 'rbac' as const, config })),
+    { names: ['envoy.filters.network.rbac'] },
+  );
   httpFilters.register(ROUTER_TYPE_URL, routerSchema, { names: [ROUTER_NAME], terminal: true });
   httpFilters.register(FAULT_TYPE_URL, faultSchema, { names: [FAULT_NAME] });
   httpFilters.register(LOCAL_RATE_LIMIT_TYPE_URL, localRateLimitSchema, { names: [LOCAL_RATE_LIMIT_NAME] });
@@ -56,6 +68,8 @@ export function ensureBuiltinExtensions(): void {
   httpFilterPerRouteConfigs.register(FAULT_TYPE_URL, faultSchema);
   httpFilterPerRouteConfigs.register(LOCAL_RATE_LIMIT_TYPE_URL, localRateLimitSchema);
   httpFilterPerRouteConfigs.register(CORS_POLICY_TYPE_URL, corsPolicySchema);
+  httpFilters.register(HTTP_RBAC_TYPE_URL, httpRbac, { names: ['envoy.filters.http.rbac'] });
+  httpFilters.register(JWT_AUTHN_TYPE_URL, jwtAuthentication, { names: ['envoy.filters.http.jwt_authn'] });
   const listenerFilter = (name: string) => ({ names: [`envoy.filters.listener.${name}`] });
   listenerFilters.register(`${TYPE}${tlsInspector.name}`, tlsInspector, listenerFilter('tls_inspector'));
   listenerFilters.register(`${TYPE}${httpInspector.name}`, httpInspector, listenerFilter('http_inspector'));

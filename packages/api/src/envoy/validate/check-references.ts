@@ -8,8 +8,8 @@ export interface ReferenceOptions {
 
 /**
  * Resolves the names one static resource uses for another: clusters named by routes and tcp_proxy, secrets
- * named by TLS contexts. Route configurations and endpoints named for ADS need ADS to be configured; secrets
- * over ADS (SDS) are not fetched yet. Errors go to each reference's own path.
+ * named by TLS contexts. Route configurations, endpoints and secrets (SDS) named for ADS need ADS to be
+ * configured. Errors go to each reference's own path.
  */
 export function checkReferences(ctx: ValidationContext, options: ReferenceOptions): void {
   for (const ref of ctx.references) {
@@ -18,10 +18,7 @@ export function checkReferences(ctx: ValidationContext, options: ReferenceOption
       checkSecret(ref, ctx, 'tls_certificate', 'validation_context');
     else if (ref.kind === 'validation_context_secret')
       checkSecret(ref, ctx, 'validation_context', 'tls_certificate');
-    else if (ref.kind === 'sds_secret') {
-      const message = `${ref.what} would come over SDS, which Tandem does not fetch yet; define it in static_resources.secrets`;
-      ref.ctx.error(ConfigIssueCode.unsupported, message);
-    } else if (ref.kind === 'ads_resource' && !options.adsConfigured) {
+    else if ((ref.kind === 'sds_secret' || ref.kind === 'ads_resource') && !options.adsConfigured) {
       const message = `${ref.what} would come over ADS, but dynamic_resources.ads_config is not set; set it or define the resource in static_resources`;
       ref.ctx.error(ConfigIssueCode.reference, message);
     }

@@ -27,6 +27,7 @@ import { Http1ServerConnection } from '../http1/http1-server-connection.ts';
 import { Http2ServerSessions } from '../http2/http2-server-sessions.ts';
 import { normalizeRequestPath } from '../path-normalize.ts';
 import type { DownstreamConnectionInfo, RequestHead } from '../request-head.ts';
+import { compileXfcc, type XfccRule } from '../xfcc.ts';
 import { HcmStats } from './hcm-stats.ts';
 
 export interface HcmContext {
@@ -65,6 +66,7 @@ export class HcmRuntime {
   /** Metadata exchange: inbound takes the peer's from requests, outbound from responses. */
   private readonly exchangeIn: PeerExchange | undefined;
   private readonly exchangeOut: PeerExchange | undefined;
+  private readonly xfcc: XfccRule;
   private readonly upgrades: Map<string, boolean>;
   private readonly http1Connections = new Set<Http1ServerConnection>();
   private h2: Http2ServerSessions | undefined;
@@ -96,6 +98,7 @@ export class HcmRuntime {
     const exchange = ctx.telemetry.exchange;
     this.exchangeIn = ctx.direction === 'INBOUND' ? exchange : undefined;
     this.exchangeOut = ctx.direction === 'OUTBOUND' ? exchange : undefined;
+    this.xfcc = compileXfcc(config);
     this.upgrades = new Map(config.upgradeConfigs.map((u) => [u.upgradeType.toLowerCase(), u.enabled]));
     this.handler = buildHttpFilterChain(config.httpFilters, {
       clusters: ctx.clusters,
@@ -223,6 +226,7 @@ export class HcmRuntime {
     }
     if (this.exchangeIn !== undefined) stream.peer = this.exchangeIn.take(h);
     else if (this.exchangeOut !== undefined) this.exchangeOut.announce(h);
+    this.xfcc(h, stream.conn);
     if (cfg.generateRequestId) {
       if (!cfg.preserveExternalRequestId && cfg.useRemoteAddress) h.set('x-request-id', randomUUID());
       else if (!h.has('x-request-id')) h.add('x-request-id', randomUUID());

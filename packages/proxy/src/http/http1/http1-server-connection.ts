@@ -65,7 +65,7 @@ export class Http1ServerConnection implements Http1ParserHandler, ResponseEncode
     socket.on('error', noop);
     socket.on('end', this.onEnd);
     hcm.sweeper.add(this);
-    if (!info.tls) enableDirectReads(socket);
+    enableDirectReads(socket);
     if (cfg.maxConnectionDurationMs > 0) {
       this.durationTimer = setTimeout(onMaxDuration, cfg.maxConnectionDurationMs, this);
       this.durationTimer.unref();
