@@ -67,17 +67,24 @@ export interface ProcessSample {
   readonly atMs: number;
   /** CPU time of every thread of the process, seconds. */
   readonly cpuSec: number;
+  /** Time its threads were ready to run but waited for a CPU (another process had it), seconds. */
+  readonly cpuWaitSec: number;
   readonly rssMb: number;
   readonly peakRssMb: number;
 }
 
 export function sampleProcess(pid: number): ProcessSample {
   let onCpuNs = 0;
-  for (const times of readCpuSample([pid]).values()) onCpuNs += times.onCpuNs;
+  let waitNs = 0;
+  for (const times of readCpuSample([pid]).values()) {
+    onCpuNs += times.onCpuNs;
+    waitNs += times.waitNs;
+  }
   const memory = readMemory([pid]);
   return {
     atMs: Date.now(),
     cpuSec: onCpuNs / 1e9,
+    cpuWaitSec: waitNs / 1e9,
     rssMb: (memory.rssKb * 1024) / 1e6,
     peakRssMb: (memory.peakRssKb * 1024) / 1e6,
   };

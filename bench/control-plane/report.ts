@@ -27,6 +27,7 @@ function renderScoping(s: ScopingSummary): string {
     ms(c.worstMaxMs),
     `${ms(c.expectedClients)} / ${ms(c.pushedClients)}${c.complete ? '' : ' (INCOMPLETE)'}`,
     dec(c.cpuSec),
+    dec(c.cpuWaitSec),
     ms(c.serverConvergenceMeanMs),
   ];
   const table = formatTable(
@@ -38,6 +39,7 @@ function renderScoping(s: ScopingSummary): string {
       'worst max',
       'affected / pushed',
       'CPU s',
+      'CPU wait s',
       'pilot conv. ms',
     ],
     [
@@ -79,5 +81,6 @@ function legend(): string {
     '100 ms push debounce). p50/p99/max are per round, then the median over rounds; "worst max" is the worst round.',
     '"affected" = clients whose config includes the change; "pushed" = clients that received any response in the round.',
     '"pilot conv." = the control plane\'s own pilot_proxy_convergence_time (debounce start -> push queued), mean.',
+    '"CPU s" = the control plane\'s CPU time; "CPU wait s" = time it was ready to run but another process had the CPU.',
   ].join('\n');
 }

@@ -56,6 +56,8 @@ export interface ScenarioOptions {
 
 export interface PhaseResources {
   readonly cpuSec: number;
+  /** CPU the control plane wanted but did not get (the machine was busy with something else). */
+  readonly cpuWaitSec: number;
   readonly rssMb: number;
   readonly peakRssMb: number;
 }
@@ -63,6 +65,8 @@ export interface PhaseResources {
 export interface ChangeResult {
   readonly kind: 'endpoint' | 'full';
   readonly round: number;
+  /** CLOCK_MONOTONIC microseconds at the change and at the end of the round (to slice a CPU profile). */
+  readonly monotonicUs: { readonly start: number; readonly end: number };
   /** What changed: the moved workload, or the route revision. */
   readonly what: string;
   /** Clients whose config the change must reach, and how many of them ACKed it in time. */
@@ -247,6 +251,7 @@ async function measureChange(
   await pool.watch(round, change.typeUrl, change.marker);
   const before = sampleProcess(cp.process.pid);
   const metricsBefore = await scrapeMetrics(cp.debugUrl);
+  const monotonicStart = monotonicUs();
   const began = nowMs();
   change.apply();
   const expected = new Set(change.expected);
@@ -265,6 +270,7 @@ async function measureChange(
   return {
     kind: change.kind,
     round: change.round,
+    monotonicUs: { start: monotonicStart, end: monotonicUs() },
     what: change.what,
     expectedClients: expected.size,
     ackedClients: latencies.length,
@@ -276,6 +282,11 @@ async function measureChange(
   };
 }
 
+/** The monotonic clock V8's CPU profiles use, in microseconds. */
+function monotonicUs(): number {
+  return Number(process.hrtime.bigint() / 1000n);
+}
+
 function clientsSeeingAny(model: MeshModel, services: readonly BenchService[]): number[] {
   const seen = new Set<number>();
   for (const service of services) for (const client of clientsSeeing(model, service)) seen.add(client.index);
@@ -285,6 +296,7 @@ function clientsSeeingAny(model: MeshModel, services: readonly BenchService[]): 
 function resourcesOf(before: ProcessSample | undefined, after: ProcessSample): PhaseResources {
   return {
     cpuSec: after.cpuSec - (before?.cpuSec ?? 0),
+    cpuWaitSec: after.cpuWaitSec - (before?.cpuWaitSec ?? 0),
     rssMb: after.rssMb,
     peakRssMb: after.peakRssMb,
   };

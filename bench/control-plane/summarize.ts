@@ -22,6 +22,7 @@ export interface ChangeSummary {
   /** Every round reached every expected client, and no other client saw the change. */
   readonly complete: boolean;
   readonly cpuSec: number | null;
+  readonly cpuWaitSec: number | null;
   readonly serverConvergenceMeanMs: number | null;
   readonly pushMs: number | null;
   readonly translations: number | null;
@@ -34,6 +35,7 @@ export interface ScopingSummary {
   readonly startupMs: number | null;
   readonly initialSyncMs: number | null;
   readonly initialSyncCpuSec: number | null;
+  readonly initialSyncCpuWaitSec: number | null;
   readonly perClient: ScenarioResult['initialSync']['perClient'] | undefined;
   readonly endpoint: ChangeSummary;
   readonly full: ChangeSummary;
@@ -88,6 +90,7 @@ export function summarizeScoping(
     startupMs: median(runs.map((r) => r.startupMs)),
     initialSyncMs: median(runs.map((r) => r.initialSync.allSyncedMs)),
     initialSyncCpuSec: median(runs.map((r) => r.initialSync.resources.cpuSec)),
+    initialSyncCpuWaitSec: median(runs.map((r) => r.initialSync.resources.cpuWaitSec)),
     perClient: runs[0]?.initialSync.perClient,
     endpoint,
     full,
@@ -123,6 +126,7 @@ function summarizeChanges(changes: readonly ChangeResult[]): ChangeSummary {
     pushedClients: median(changes.map((c) => c.pushedClients)),
     complete: changes.every((c) => c.ackedClients === c.expectedClients && c.unexpectedClients === 0),
     cpuSec: median(changes.map((c) => c.resources.cpuSec)),
+    cpuWaitSec: median(changes.map((c) => c.resources.cpuWaitSec)),
     serverConvergenceMeanMs: median(changes.map((c) => c.server.convergence.meanMs)),
     pushMs: median(changes.map((c) => (c.server.pushes === 0 ? null : c.server.pushMs / c.server.pushes))),
     translations: median(changes.map((c) => c.server.translations)),

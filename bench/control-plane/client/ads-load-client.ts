@@ -7,7 +7,13 @@
 import * as grpc from '@grpc/grpc-js';
 import { ADS_SERVICE, loadAdsPackageDefinition, TypeUrls } from '@tandem/xds-proto';
 import { edsName, routeNames, VersionMemo } from './resource-names.ts';
-import { decodeAny, decodeDeltaResponse, decodeSotwResponse } from './wire.ts';
+import {
+  decodeAny,
+  decodeDeltaResponse,
+  decodeSotwResponse,
+  encodeSotwRequest,
+  type SotwRequest,
+} from './wire.ts';
 
 const CDS = TypeUrls.cluster;
 const EDS = TypeUrls.clusterLoadAssignment;
@@ -68,9 +74,17 @@ function adsStubConstructor(): grpc.ServiceClientConstructor {
     ...method,
     responseDeserialize: (bytes: Buffer) => bytes,
   });
+  const sotw = service.StreamAggregatedResources!;
   stubConstructor = grpc.makeGenericClientConstructor(
     {
-      StreamAggregatedResources: raw(service.StreamAggregatedResources!),
+      StreamAggregatedResources: {
+        ...raw(sotw),
+        // ACKs repeat the same (long) list of names: encode it once per list.
+        requestSerialize: (request: Record<string, unknown>) =>
+          request.node === undefined
+            ? encodeSotwRequest(request as unknown as SotwRequest)
+            : sotw.requestSerialize(request),
+      },
       DeltaAggregatedResources: raw(service.DeltaAggregatedResources!),
     },
     'AggregatedDiscoveryService',
@@ -109,6 +123,9 @@ export class AdsLoadClient {
       // One HTTP/2 connection per client, as separate proxies would have.
       'grpc.use_local_subchannel_pool': 1,
       'grpc.max_receive_message_length': -1,
+      // A receive window like Envoy's (its HTTP/2 default is 256 MiB), not grpc-js' 64 KiB, with
+      // which every large response would wait on window updates from a busy client.
+      'grpc-node.flow_control_window': 16 * 1024 * 1024,
     }) as unknown as AdsStub;
     for (const typeUrl of CLIENT_TYPES) {
       this.types.set(typeUrl, {

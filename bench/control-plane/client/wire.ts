@@ -198,3 +198,49 @@ export function edsNameOfCluster(cluster: Buffer): string | undefined {
   if (type !== 3) return undefined;
   return serviceName !== '' ? serviceName : name;
 }
+
+/** A state-of-the-world request without node or error (every request but a stream's first). */
+export interface SotwRequest {
+  readonly version_info?: string;
+  readonly resource_names: readonly string[];
+  readonly type_url: string;
+  readonly response_nonce?: string;
+}
+
+const encodedNames = new WeakMap<readonly string[], Buffer>();
+
+/**
+ * Encodes a DiscoveryRequest as the generic serializer would (fields in number order), with the
+ * `resource_names` field encoded once per names array: a client ACKing thousands of endpoint
+ * names repeats the same list in every request.
+ */
+export function encodeSotwRequest(request: SotwRequest): Buffer {
+  let names = encodedNames.get(request.resource_names);
+  if (names === undefined) {
+    names = Buffer.concat(request.resource_names.map((name) => stringField(3, name)));
+    encodedNames.set(request.resource_names, names);
+  }
+  return Buffer.concat([
+    stringField(1, request.version_info ?? ''),
+    names,
+    stringField(4, request.type_url),
+    stringField(5, request.response_nonce ?? ''),
+  ]);
+}
+
+function stringField(field: number, value: string): Buffer {
+  if (value === '') return Buffer.alloc(0);
+  const bytes = Buffer.from(value, 'utf8');
+  return Buffer.concat([varint(field * 8 + WIRE_LENGTH), varint(bytes.length), bytes]);
+}
+
+function varint(value: number): Buffer {
+  const out: number[] = [];
+  let rest = value;
+  while (rest >= 0x80) {
+    out.push((rest % 0x80) | 0x80);
+    rest = Math.floor(rest / 0x80);
+  }
+  out.push(rest);
+  return Buffer.from(out);
+}
