@@ -79,7 +79,11 @@ function listen(server: http.Server, port: number, host = '127.0.0.1'): Promise<
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const port = Number(process.argv[2] ?? process.env.PORT ?? 9080);
   const version = process.argv[3] ?? process.env.SERVICE_VERSION ?? 'v1';
-  startDetails({ port, version, instance: process.env.INSTANCE_NAME }).then((s) =>
-    console.log(`details ${version} listening on ${s.port}`),
+  startDetails({ port, version, instance: process.env.INSTANCE_NAME ?? process.env.TANDEM_INSTANCE }).then(
+    (s) => {
+      console.log(`details ${version} listening on ${s.port}`);
+      // `tandem run` drains the sidecar first, then sends SIGTERM: finish what is in flight and exit.
+      process.once('SIGTERM', () => void s.close().then(() => process.exit(0)));
+    },
   );
 }

@@ -233,6 +233,10 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
     reviews: env('reviews'),
     ratings: env('ratings'),
     httpProxy,
-    instance: process.env.INSTANCE_NAME,
-  }).then((s) => console.log(`productpage listening on ${s.port}`));
+    instance: process.env.INSTANCE_NAME ?? process.env.TANDEM_INSTANCE,
+  }).then((s) => {
+    console.log(`productpage listening on ${s.port}`);
+    // `tandem run` drains the sidecar first, then sends SIGTERM: finish what is in flight and exit.
+    process.once('SIGTERM', () => void s.close().then(() => process.exit(0)));
+  });
 }

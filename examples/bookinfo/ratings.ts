@@ -74,7 +74,14 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   const port = Number(process.argv[2] ?? process.env.PORT ?? 9080);
   const version = process.argv[3] ?? process.env.SERVICE_VERSION ?? 'v1';
   const failStatus = Number(process.env.FAIL_STATUS ?? 0);
-  startRatings({ port, version, failStatus, instance: process.env.INSTANCE_NAME }).then((s) =>
-    console.log(`ratings ${version} listening on ${s.port}`),
-  );
+  startRatings({
+    port,
+    version,
+    failStatus,
+    instance: process.env.INSTANCE_NAME ?? process.env.TANDEM_INSTANCE,
+  }).then((s) => {
+    console.log(`ratings ${version} listening on ${s.port}`);
+    // `tandem run` drains the sidecar first, then sends SIGTERM: finish what is in flight and exit.
+    process.once('SIGTERM', () => void s.close().then(() => process.exit(0)));
+  });
 }

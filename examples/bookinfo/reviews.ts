@@ -176,7 +176,15 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   const version = process.argv[3] ?? process.env.SERVICE_VERSION ?? 'v1';
   const ratings = `${process.env.RATINGS_HOSTNAME ?? 'ratings'}:${process.env.RATINGS_SERVICE_PORT ?? 9080}`;
   const httpProxy = process.env.HTTP_PROXY?.replace(/^http:\/\//, '').replace(/\/$/, '');
-  startReviews({ port, version, ratings, httpProxy, instance: process.env.INSTANCE_NAME }).then((s) =>
-    console.log(`reviews ${version} listening on ${s.port}`),
-  );
+  startReviews({
+    port,
+    version,
+    ratings,
+    httpProxy,
+    instance: process.env.INSTANCE_NAME ?? process.env.TANDEM_INSTANCE,
+  }).then((s) => {
+    console.log(`reviews ${version} listening on ${s.port}`);
+    // `tandem run` drains the sidecar first, then sends SIGTERM: finish what is in flight and exit.
+    process.once('SIGTERM', () => void s.close().then(() => process.exit(0)));
+  });
 }

@@ -64,6 +64,14 @@ spec:
   ports: [{ number: 4318, name: http, protocol: HTTP }]
   endpoints: [{ address: 127.0.0.1, ports: { http: ${p.otlp} } }]
 ---
+# No retries (Istio retries a 503 twice by default): every request is one attempt, so the counts are exact.
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: web, namespace: default }
+spec:
+  hosts: [web.default.svc.cluster.local]
+  http: [{ route: [{ destination: { host: web.default.svc.cluster.local } }], retries: { attempts: 0 } }]
+---
 apiVersion: networking.istio.io/v1
 kind: Sidecar
 metadata: { name: web-v2, namespace: default }

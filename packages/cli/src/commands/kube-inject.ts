@@ -6,7 +6,6 @@
  * Exit codes: 0 done, 1 a manifest could not be injected (bad YAML, invalid annotation), 2 usage.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { defaultInjectSettings, injectYamlText, supportsNativeSidecar } from '@tandem/control-plane';
 import type { Command } from 'commander';
 
 interface Flags {
@@ -57,6 +56,10 @@ async function run(flags: Flags): Promise<number> {
     err(`cannot read ${flags.filename}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     return 2;
   }
+  // Loaded here: other commands (a sidecar's `tandem run`) must not pay for the control plane.
+  const { defaultInjectSettings, injectYamlText, supportsNativeSidecar } = await import(
+    '@tandem/control-plane'
+  );
   const settings = defaultInjectSettings({
     nativeSidecar: supportsNativeSidecar(flags.kubernetesVersion),
     ...(flags.proxyImage ? { proxyImage: flags.proxyImage } : {}),

@@ -9,6 +9,8 @@
  * 127 when the command cannot be started.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { WorkloadIdentityOptions } from '@tandem/proxy';
 import type { Command } from 'commander';
 import { freePorts } from '../local/free-ports.ts';
 import { isPort, type PortDecl, parsePortFlag, resolvePorts } from '../local/port-decl.ts';
@@ -29,6 +31,9 @@ interface Flags {
   drainTimeS: string;
   readyTimeoutS: string;
   quiet?: boolean;
+  caTokenFile?: string;
+  caAddress?: string;
+  trustDomain: string;
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -63,6 +68,13 @@ export function addRunCommand(program: Command): void {
       '5',
     )
     .option('--ready-timeout-s <seconds>', 'how long to wait for the control plane', '60')
+    .option(
+      '--ca-token-file <file>',
+      "mTLS: get the workload's certificate from the control plane's CA with this credential (tandem ca token)",
+      process.env['TANDEM_CA_TOKEN_FILE'],
+    )
+    .option('--ca-address <host:port>', 'the CA (default: the control plane)')
+    .option('--trust-domain <domain>', 'SPIFFE trust domain', 'cluster.local')
     .option('-q, --quiet', "leave out the sidecar's routine config updates (problems are still shown)")
     .passThroughOptions()
     .addHelpText(
@@ -92,6 +104,7 @@ async function run(command: string[], flags: Flags): Promise<number> {
     command,
     drainTimeMs: parsed.drainTimeMs,
     readyTimeoutMs: parsed.readyTimeoutMs,
+    identity: parsed.identity,
     log,
   });
   let signalled = 0;
@@ -122,7 +135,10 @@ function describe(spec: WorkloadSpec, adminPort: number, readyMs: number): strin
 
 async function parseFlags(
   flags: Flags,
-): Promise<{ spec: WorkloadSpec; drainTimeMs: number; readyTimeoutMs: number } | string> {
+): Promise<
+  | { spec: WorkloadSpec; drainTimeMs: number; readyTimeoutMs: number; identity?: WorkloadIdentityOptions }
+  | string
+> {
   if (!DNS_LABEL.test(flags.name)) return `--name "${flags.name}": must be a DNS label (a-z, 0-9, -)`;
   if (!DNS_LABEL.test(flags.namespace)) return `--namespace "${flags.namespace}": must be a DNS label`;
   const labels: Record<string, string> = { app: flags.name };
@@ -158,7 +174,29 @@ async function parseFlags(
   }
   const instance = flags.instance ?? `${flags.name}-${randomBytes(3).toString('hex')}`;
   if (!DNS_LABEL.test(instance)) return `--instance "${instance}": must be a DNS label`;
+  let identity: WorkloadIdentityOptions | undefined;
+  if (flags.caTokenFile !== undefined) {
+    const file = flags.caTokenFile;
+    try {
+      readFileSync(file, 'utf8');
+    } catch (err) {
+      return `--ca-token-file "${file}": cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`;
+    }
+    const caAddress = flags.caAddress ?? flags.controlPlane;
+    if (!/^\[?[^\]]*?\]?:\d+$/.test(caAddress)) return `--ca-address "${caAddress}": expected host:port`;
+    identity = {
+      caAddress,
+      // Read for every request: a rotated token file is picked up.
+      token: () => readFileSync(file, 'utf8').trim(),
+      trustDomain: flags.trustDomain,
+      namespace: flags.namespace,
+      serviceAccount: flags.serviceAccount,
+    };
+  } else if (flags.caAddress !== undefined) {
+    return '--ca-address needs --ca-token-file (the credential the CA checks)';
+  }
   return {
+    identity,
     spec: {
       service: flags.name,
       instance,

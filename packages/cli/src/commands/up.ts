@@ -9,7 +9,7 @@
  */
 import path from 'node:path';
 import type { Command } from 'commander';
-import { httpStatus, type InstanceStatus, LocalMesh } from '../up/local-mesh.ts';
+import type { InstanceStatus, LocalMesh } from '../up/local-mesh.ts';
 import { ManifestError, readManifest } from '../up/manifest.ts';
 
 interface Flags {
@@ -19,6 +19,8 @@ interface Flags {
   ingressPort: string[];
   drainTimeS: string;
   readyTimeoutS: string;
+  caDir?: string;
+  mtls: boolean;
 }
 
 export function addUpCommand(program: Command): void {
@@ -41,9 +43,17 @@ export function addUpCommand(program: Command): void {
     )
     .option('--drain-time-s <seconds>', 'on Ctrl-C, how long workloads may take to drain', '5')
     .option('--ready-timeout-s <seconds>', 'when to report workloads that are still not ready', '60')
+    .option('--ca-dir <dir>', "the mesh CA's directory (root created on first start)", 'DIR/.tandem/ca')
+    .option('--no-mtls', 'no CA: sidecars talk plaintext')
     .action(async (dir: string, flags: Flags) => {
       process.exitCode = await up(dir, flags);
     });
+}
+
+/** `DIR/.tandem/ca` unless given: the root persists between runs, next to the mesh it signs for. */
+function caDirOf(flag: string | undefined, dir: string): string {
+  if (flag === undefined || flag === 'DIR/.tandem/ca') return path.join(dir, '.tandem', 'ca');
+  return path.resolve(flag);
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -76,6 +86,8 @@ async function up(dir: string, flags: Flags): Promise<number> {
     }
     process.stdout.write(`${prefix} | ${line}\n`);
   };
+  // Loaded here: `tandem run` (one per sidecar) shares this CLI and must not load the control plane.
+  const { LocalMesh, httpStatus } = await import('../up/local-mesh.ts');
   const mesh = new LocalMesh({
     manifest,
     extraConfigDirs: flags.configDir.map((d) => path.resolve(d)),
@@ -83,6 +95,7 @@ async function up(dir: string, flags: Flags): Promise<number> {
     debug: parsed.debug,
     ingressPorts: parsed.ingressPorts,
     drainTimeMs: parsed.drainTimeMs,
+    caDir: flags.mtls ? caDirOf(flags.caDir, manifest.dir) : undefined,
     log,
     output,
   });
@@ -112,7 +125,7 @@ async function up(dir: string, flags: Flags): Promise<number> {
     `control plane: xDS ${parsed.xds.host}:${mesh.xdsPort}, debug http://${parsed.debug.host}:${mesh.debugPort}/debug/syncz; config from ${[manifest.dir, ...flags.configDir].join(', ')}`,
   );
   log(`starting ${mesh.status().length} workload instance(s)`);
-  void reportWhenReady(mesh, manifest, parsed.readyTimeoutMs, started, log);
+  void reportWhenReady(mesh, manifest, parsed.readyTimeoutMs, started, log, httpStatus);
   await stopped;
   await mesh.stop();
   log('stopped');
@@ -125,6 +138,7 @@ async function reportWhenReady(
   readyTimeoutMs: number,
   started: number,
   log: (line: string) => void,
+  httpStatus: (port: number, urlPath: string, timeoutMs: number) => Promise<number>,
 ): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const ready = await Promise.race([

@@ -15,7 +15,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { formatConfigIssue, validateBootstrap } from '@tandem/api';
-import { ProxyServer } from '@tandem/proxy';
+import { ProxyServer, type WorkloadIdentityOptions } from '@tandem/proxy';
 import { exitCodeOf, spawnApp } from './app-process.ts';
 import { type WorkloadSpec, workloadBootstrap, workloadEnv } from './workload-spec.ts';
 
@@ -31,6 +31,8 @@ export interface WorkloadRunnerOptions {
   log: (line: string) => void;
   /** Pipe the application's output through `output` instead of sharing this process's stdio. */
   output?: (stream: 'stdout' | 'stderr', chunk: Buffer) => void;
+  /** Workload identity from the mesh CA (mTLS); without it the sidecar talks plaintext. */
+  identity?: WorkloadIdentityOptions;
 }
 
 /** Exit codes of the runner itself (the application's own code is passed through otherwise). */
@@ -82,6 +84,7 @@ export class WorkloadRunner {
       raw,
       drainTimeMs: this.options.drainTimeMs,
       initTimeoutMs: this.options.readyTimeoutMs,
+      identity: this.options.identity,
       log: (line) => log(`sidecar: ${line}`),
     });
     this.proxy = proxy;

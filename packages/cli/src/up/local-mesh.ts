@@ -6,7 +6,7 @@
  * stop every child drains (SIGTERM), and whatever has not exited when the time is up is killed.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
@@ -32,7 +32,19 @@ export interface LocalMeshOptions {
   output: (instance: string, line: string) => void;
   /** How to run `tandem` (default: the bundle when fresh, else the sources). */
   command?: readonly string[];
+  /**
+   * mTLS between the sidecars: the control plane runs a CA whose root is kept in `caDir` (created on
+   * first start); each instance gets a bootstrap token for its service account. Undefined: plaintext.
+   */
+  caDir?: string;
+  /** Where instance tokens are written (mode 0600); default `<caDir>/../tokens`. */
+  tokenDir?: string;
 }
+
+const GATEWAY_IDENTITY = {
+  namespace: 'istio-system',
+  serviceAccount: 'istio-ingressgateway-service-account',
+};
 
 export type InstanceState = 'starting' | 'ready' | 'waiting' | 'exited' | 'stopped';
 
@@ -96,7 +108,23 @@ export class LocalMesh {
       include: (file) => /\.ya?ml$/i.test(file) && path.resolve(file) !== path.join(dir, MANIFEST_FILE),
       parse: parseIstioFile,
       log: (line) => options.log(`control plane: ${line}`),
+      security: options.caDir === undefined ? undefined : { caDir: options.caDir },
     });
+  }
+
+  /** Where this instance's CA token is (written on launch), or undefined without mTLS. */
+  private tokenFile(instance: Instance): string | undefined {
+    const security = this.controlPlane.security;
+    if (security === undefined || this.options.caDir === undefined) return undefined;
+    const dir = this.options.tokenDir ?? path.join(path.dirname(this.options.caDir), 'tokens');
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const file = path.join(dir, `${instance.decl.namespace}.${instance.name}.token`);
+    const token = security.localTokens.mint({
+      namespace: instance.decl.namespace,
+      serviceAccount: instance.decl.serviceAccount,
+    });
+    writeFileSync(file, `${token}\n`, { mode: 0o600 });
+    return file;
   }
 
   /** Starts the control plane, the ingress gateway and every workload instance. */
@@ -214,6 +242,7 @@ export class LocalMesh {
       port: p.port,
       targetPort: p.targetPort === 'auto' ? free.shift()! : p.targetPort,
     }));
+    const tokenFile = this.tokenFile(instance);
     const args = [
       ...this.command.slice(1),
       'run',
@@ -239,6 +268,7 @@ export class LocalMesh {
       String(instance.proxyPort),
       '--drain-time-s',
       String(this.options.drainTimeMs / 1000),
+      ...(tokenFile === undefined ? [] : ['--ca-token-file', tokenFile]),
       '--',
       ...decl.command,
     ];
@@ -333,10 +363,21 @@ export class LocalMesh {
     const checked = validateBootstrap(raw);
     if (!checked.ok)
       throw new Error(`ingress gateway bootstrap: ${checked.errors.map((e) => e.message).join('; ')}`);
+    const security = this.controlPlane.security;
+    const token = security?.localTokens.mint(GATEWAY_IDENTITY);
     this.gateway = new ProxyServer({
       bootstrap: checked.bootstrap,
       raw,
       drainTimeMs: this.options.drainTimeMs,
+      identity:
+        security === undefined || token === undefined
+          ? undefined
+          : {
+              caAddress: `127.0.0.1:${this.xdsPort}`,
+              token: () => token,
+              trustDomain: security.trustDomain,
+              ...GATEWAY_IDENTITY,
+            },
       log: (line) => {
         if (!/^(cds|lds|rds|eds): /.test(line) || /reject|fail|error|invalid|timeout/i.test(line))
           this.options.log(`ingress gateway: ${line}`);

@@ -19,10 +19,12 @@
  * The generated objects go through the same validation as files, so a bad registration is
  * refused with the same kind of message.
  */
+
 import { type IstioIssue, validateIstioObject } from '@tandem/api';
 import type { IstioObject } from '@tandem/api/istio';
 import { resolveHost } from '../model/hostnames.ts';
 import type { ProxyInfo } from '../proxy/proxy-info.ts';
+import { TLS_MODE_LABEL } from '../translate/auto-mtls.ts';
 
 export const WORKLOAD_METADATA = 'TANDEM_WORKLOAD';
 export const SERVICE_LABEL = 'tandem.dev/service';
@@ -98,7 +100,8 @@ export function parseRegistration(info: ProxyInfo): RegistrationParse {
       namespace: info.namespace,
       name: info.workloadName || info.podName || service,
       address: info.ips[0] ?? '127.0.0.1',
-      labels: { ...info.labels, [SERVICE_LABEL]: service },
+      // A registered workload has a sidecar by definition: Istio's mark for it turns on auto mTLS.
+      labels: { ...info.labels, [SERVICE_LABEL]: service, [TLS_MODE_LABEL]: 'istio' },
       serviceAccount: info.serviceAccount,
       ports,
     },

@@ -5,10 +5,8 @@
  * caBundle into the webhook configuration).
  */
 import { webcrypto } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
+import { x509 } from '../ca/x509-provider.ts';
 import type { CertificateProvider, ServingCertificate } from './certificate-provider.ts';
-
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
 type KeyPair = webcrypto.CryptoKeyPair;
 

@@ -96,13 +96,17 @@ describe('validateIstioObject', () => {
   });
 
   it('reports kinds and versions it does not apply as not supported, and still checks recognized ones', () => {
-    const ef = validateIstioObject(
-      rawObject('EnvoyFilter', { workloadSelector: { labels: { 'app*': 'x' } } }),
-      'e.yaml',
+    // WasmPlugin is recognized (checked) but not applied.
+    const wasm = validateIstioObject(
+      {
+        ...rawObject('WasmPlugin', { selector: { matchLabels: { app: 'x' } } }),
+        apiVersion: 'extensions.istio.io/v1alpha1',
+      },
+      'w.yaml',
     );
-    assert.ok(!ef.ok && ef.supported === false);
-    assert.match(ef.errors.map((e) => e.message).join('\n'), /wildcard "\*" is not allowed in a label key/);
-    assert.ok(ef.warnings.some((w) => w.code === IstioIssueCode.unsupportedKind));
+    assert.ok(!wasm.ok && wasm.supported === false);
+    assert.match(wasm.errors.map((e) => e.message).join('\n'), /missing required field "url"/);
+    assert.ok(wasm.warnings.some((w) => w.code === IstioIssueCode.unsupportedKind));
     const old = validateIstioObject(
       { ...rawObject('VirtualService', {}), apiVersion: 'networking.istio.io/v1alpha1' },
       'v.yaml',
