@@ -312,7 +312,7 @@ export class ControlPlane {
     if (entry === undefined) {
       const resources = translate(this.mesh, proxy.info);
       const roots = this.security?.rootsPem;
-      const secrets = roots !== undefined && proxy.info.kind === 'sidecar' ? [rootSecret(roots)] : [];
+      const secrets = roots !== undefined && proxy.info.kind !== 'grpc' ? [rootSecret(roots)] : [];
       const snapshot = buildSnapshot(this.mesh.version, {
         [TypeUrls.secret]: secrets,
         [TypeUrls.listener]: [...resources.listeners.values()],
