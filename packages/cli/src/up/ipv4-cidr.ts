@@ -11,13 +11,19 @@ export interface Ipv4Cidr {
   text: string;
 }
 
-/** Parses `a.b.c.d/n`; throws an Error naming `flag` when it is not a usable IPv4 range. */
-export function parseIpv4Cidr(flag: string, text: string): Ipv4Cidr {
+/**
+ * Parses `a.b.c.d/n`; throws an Error naming `flag` when it is not a usable IPv4 range. Ranges the
+ * mesh hands addresses out of need room (/30 at most); `maxPrefix: 32` reads any route.
+ */
+export function parseIpv4Cidr(flag: string, text: string, options: { maxPrefix?: number } = {}): Ipv4Cidr {
+  const maxPrefix = options.maxPrefix ?? 30;
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(text.trim());
   const octets = m?.slice(1, 5).map(Number) ?? [];
   const prefix = Number(m?.[5]);
-  if (m === null || octets.some((o) => o > 255) || prefix > 30)
-    throw new Error(`${flag} "${text}": expected an IPv4 range like 10.89.0.0/24 (prefix at most /30)`);
+  if (m === null || octets.some((o) => o > 255) || prefix > maxPrefix)
+    throw new Error(
+      `${flag} "${text}": expected an IPv4 range like 10.89.0.0/24 (prefix at most /${maxPrefix})`,
+    );
   const address = octets.reduce((acc, o) => acc * 256 + o, 0);
   const base = prefix === 0 ? 0 : address - (address % 2 ** (32 - prefix));
   return { base, prefix, text: `${formatIpv4(base)}/${prefix}` };

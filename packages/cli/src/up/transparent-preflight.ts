@@ -59,7 +59,7 @@ function routeConflict(podCidr: Ipv4Cidr): string | undefined {
     if (dest === '' || dest === 'default') continue;
     let range: Ipv4Cidr;
     try {
-      range = parseIpv4Cidr('route', dest.includes('/') ? dest : `${dest}/32`);
+      range = parseIpv4Cidr('route', dest.includes('/') ? dest : `${dest}/32`, { maxPrefix: 32 });
     } catch {
       continue;
     }
