@@ -92,7 +92,7 @@ export function addRunCommand(program: Command): void {
     .passThroughOptions()
     .addHelpText(
       'after',
-      '\nThe command gets HTTP_PROXY pointing at the sidecar, PORT (its first port) and TANDEM_PORT_<port>.' +
+      '\nThe command gets PORT (its first port), TANDEM_PORT_<port> and, in explicit mode, HTTP_PROXY pointing at the sidecar.' +
         '\nExample: tandem run --name reviews --version v2 --port 9080:auto -- node reviews.js',
     )
     .action(async (command: string[], flags: Flags) => {

@@ -15,6 +15,7 @@ import { parseCidrs, parsePorts } from '@tandem/proxy/interception';
 import type { Command } from 'commander';
 import { parseAppUser } from '../local/app-process.ts';
 import { POD_AGENT_PORT } from '../local/workload-spec.ts';
+import { httpStatus } from '../up/instance-readiness.ts';
 import { overlaps, parseIpv4Cidr } from '../up/ipv4-cidr.ts';
 import type { InstanceStatus, LocalMesh } from '../up/local-mesh.ts';
 import { ManifestError, readManifest } from '../up/manifest.ts';
@@ -141,7 +142,7 @@ async function up(dir: string, flags: Flags): Promise<number> {
     process.stdout.write(`${prefix} | ${line}\n`);
   };
   // Loaded here: `tandem run` (one per sidecar) shares this CLI and must not load the control plane.
-  const { LocalMesh, httpStatus } = await import('../up/local-mesh.ts');
+  const { LocalMesh } = await import('../up/local-mesh.ts');
   const mesh = new LocalMesh({
     manifest,
     extraConfigDirs: flags.configDir.map((d) => path.resolve(d)),

@@ -10,17 +10,15 @@
  * the pods and the bridge are removed on stop, after every child has exited (also when start fails).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import net from 'node:net';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { validateBootstrap } from '@tandem/api';
 import { buildDebugHandlers, ControlPlane, DebugServer, parseIstioFile } from '@tandem/control-plane';
 import { ProxyServer } from '@tandem/proxy';
 import { freePorts } from '../local/free-ports.ts';
-import { POD_HEALTH_PORT } from '../local/workload-spec.ts';
+import { forwardLines, rssOf, signal } from './child-process-io.ts';
 import { gatewayBootstrap } from './ingress.ts';
-import { listeningPorts } from './listening-ports.ts';
+import { isInstanceReady } from './instance-readiness.ts';
 import { MANIFEST_FILE, type UpManifest, type WorkloadDecl } from './manifest.ts';
 import { tandemCommand } from './tandem-command.ts';
 import { POD_ADMIN_PORT, type TransparentOptions, TransparentPods } from './transparent-pods.ts';
@@ -397,7 +395,7 @@ export class LocalMesh {
     for (const i of this.instances) {
       if (i.state !== 'starting' || i.checking || i.child === undefined) continue;
       i.checking = true;
-      void isInstanceReady(i)
+      void isInstanceReady({ ...i, pid: i.child?.pid })
         .then((ready) => {
           if (ready && i.state === 'starting' && !this.stopping) {
             i.state = 'ready';
@@ -451,82 +449,4 @@ export class LocalMesh {
     });
     await this.gateway.start();
   }
-}
-
-async function isInstanceReady(i: Instance): Promise<boolean> {
-  if (i.podIp !== undefined) {
-    // In a pod: the sidecar's health port, and the application's sockets as the pod sees them.
-    if ((await httpStatus(POD_HEALTH_PORT, '/healthz/ready', 1000, i.podIp)) !== 200) return false;
-    const listening = i.child?.pid === undefined ? new Set<number>() : listeningPorts(i.child.pid);
-    return i.appPorts.every((p) => listening.has(p.targetPort));
-  }
-  if ((await httpStatus(i.adminPort, '/ready')) !== 200) return false;
-  for (const p of i.appPorts) if (!(await canConnect(p.targetPort))) return false;
-  return true;
-}
-
-/** GET http://host:port/path -> status, or 0 when it cannot be asked. */
-export function httpStatus(
-  port: number,
-  urlPath: string,
-  timeoutMs = 1000,
-  host = '127.0.0.1',
-): Promise<number> {
-  return new Promise((resolve) => {
-    const req = http.get({ host, port, path: urlPath, timeout: timeoutMs, agent: false }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-      res.on('error', () => resolve(0));
-    });
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(0));
-  });
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect({ host: '127.0.0.1', port });
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
-}
-
-function signal(child: ChildProcess | undefined, sig: NodeJS.Signals): void {
-  if (child?.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  try {
-    // The child leads its own process group: SIGKILL reaches whatever it started too.
-    process.kill(sig === 'SIGKILL' ? -child.pid : child.pid, sig);
-  } catch {}
-}
-
-/** Resident set size of a process, bytes (Linux /proc; undefined elsewhere or when it is gone). */
-export function rssOf(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const m = /^VmRSS:\s+(\d+) kB/m.exec(status);
-    return m ? Number(m[1]) * 1024 : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function forwardLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
-  let pending = '';
-  stream.setEncoding('utf8');
-  stream.on('data', (chunk: string) => {
-    pending += chunk;
-    let nl = pending.indexOf('\n');
-    while (nl >= 0) {
-      onLine(pending.slice(0, nl));
-      pending = pending.slice(nl + 1);
-      nl = pending.indexOf('\n');
-    }
-  });
-  stream.on('end', () => {
-    if (pending !== '') onLine(pending);
-  });
 }
