@@ -127,8 +127,9 @@ export function adsConfig(controlPlane: { host: string; port: number }): Record<
 
 /**
  * The application's environment: explicit interception through HTTP_PROXY (curl, Python, Go,
- * Java with -Djava.net.useSystemProxies, Node >= 24 with NODE_USE_ENV_PROXY, undici's
- * EnvHttpProxyAgent), and where to listen (PORT for the first port, TANDEM_PORT_<port> for each).
+ * Node >= 24 with NODE_USE_ENV_PROXY, undici's EnvHttpProxyAgent; Java takes it as
+ * -Dhttp.proxyHost/-Dhttp.proxyPort, see docs/local-mesh.md), and where to listen (PORT for the
+ * first port, TANDEM_PORT_<port> for each).
  */
 export function workloadEnv(spec: WorkloadSpec): Record<string, string> {
   const proxy = `http://127.0.0.1:${spec.proxyPort}`;
