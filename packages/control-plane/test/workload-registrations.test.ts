@@ -56,7 +56,13 @@ describe('workload registrations', () => {
       namespace: 'default',
       name: 'reviews-v1-0',
       address: '127.0.0.1',
-      labels: { app: 'reviews', version: 'v1', 'tandem.dev/service': 'reviews' },
+      labels: {
+        app: 'reviews',
+        version: 'v1',
+        'tandem.dev/service': 'reviews',
+        // A registered workload has a sidecar: auto mTLS sends it mutual TLS.
+        'security.istio.io/tlsMode': 'istio',
+      },
       serviceAccount: 'bookinfo-reviews',
       ports: [{ name: 'http', port: 9080, protocol: 'HTTP', endpointPort: 41000, targetPort: 41001 }],
     });
