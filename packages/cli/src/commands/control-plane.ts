@@ -168,6 +168,18 @@ async function run(flags: Flags): Promise<number> {
       if (kube.webhook) log(`injection webhook on ${wh}:${kube.webhookPort} (HTTPS)`);
     }
     const sources = kube ? [kube.registry] : [];
+    // In a cluster, sidecars prove who they are with projected service-account tokens (TokenReview).
+    const authenticators =
+      kube === undefined || security === undefined
+        ? []
+        : [
+            lib.caAuthenticatorOf(
+              new lib.TokenReviewAuthenticator({
+                client: kube.client,
+                audience: injectionSettings(lib, flags.injectionConfig).caAudience ?? 'tandem-ca',
+              }),
+            ),
+          ];
     cp = new ControlPlane({
       configDir: flags.configDir,
       parse: parseIstioFile,
@@ -175,7 +187,7 @@ async function run(flags: Flags): Promise<number> {
       configSources: sources,
       log,
       meshConfig,
-      security,
+      security: security === undefined ? undefined : { ...security, authenticators },
     });
     await cp.start();
     const xdsPort = await cp.ads.listen(flags.xdsAddress);
