@@ -131,7 +131,11 @@ function redirect(res: http.ServerResponse, cookie: string): void {
 
 function render(user: string, details: Reply, reviews: Reply): string {
   const parts = ['<html><head><title>Simple Bookstore App</title></head><body>'];
-  parts.push(user === '' ? '<p>Sign in</p>' : `<p>Welcome, <b id="user">${escapeHtml(user)}</b></p>`);
+  parts.push(
+    user === ''
+      ? '<form method="post" action="/login">User <input name="username"> Password <input type="password" name="passwd"> <button>Sign in</button></form>'
+      : `<p>Welcome, <b id="user">${escapeHtml(user)}</b> <a href="/logout">Sign out</a></p>`,
+  );
   parts.push('<h2>The Comedy of Errors</h2>');
   if (details?.status === 200) {
     const d = JSON.parse(details.body) as Record<string, unknown>;

@@ -2,11 +2,13 @@
  * `tandem control-plane --kubeconfig ... --webhook-address ...` as a process, against the FAKE API
  * server of the control-plane tests (there is no Kubernetes API server on these machines): it lists
  * and watches the cluster, serves the services it found, serves the injection webhook over HTTPS and
- * patches the webhook configuration's caBundle with the certificate it serves.
+ * patches the webhook configuration's caBundle with the certificate it serves. With `--ca-dir` it runs
+ * the CA and checks callers by TokenReview: `tandem sidecar`, configured by the environment the injector
+ * writes, gets its SPIFFE certificate with a projected service-account token the fake API server knows.
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -24,6 +26,7 @@ const BIN = path.resolve(import.meta.dirname, '../bin/tandem.js');
 let api: FakeApiServer;
 let child: ChildProcess;
 let stderr = '';
+let dir: string;
 
 function waitFor(pattern: RegExp, timeoutMs = 45000): Promise<RegExpMatchArray> {
   return new Promise((resolve, reject) => {
@@ -57,7 +60,7 @@ before(async () => {
       },
     ],
   });
-  const dir = mkdtempSync(path.join(tmpdir(), 'tandem-kubeconfig-'));
+  dir = mkdtempSync(path.join(tmpdir(), 'tandem-kubeconfig-'));
   const kubeconfig = path.join(dir, 'config');
   writeFileSync(
     kubeconfig,
@@ -78,6 +81,8 @@ before(async () => {
       '127.0.0.1:0',
       '--webhook-dns-names',
       'tandem-control-plane.tandem-system.svc,localhost',
+      '--ca-dir',
+      path.join(dir, 'ca'),
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
@@ -97,10 +102,21 @@ describe('tandem control-plane --kubeconfig', () => {
     const [, port] = await waitFor(/injection webhook on 127\.0\.0\.1:(\d+) \(HTTPS\)/);
     await waitFor(/1 services/);
     await waitFor(/caBundle of tandem-sidecar-injector patched \(1 webhooks\)/);
-    const config = api.get(PATHS.webhooks, '', 'tandem-sidecar-injector') as unknown as {
-      webhooks: { clientConfig: { caBundle: string } }[];
+    // With --ca-dir the serving certificate comes from the mesh CA: the caBundle becomes the mesh root.
+    await waitFor(/injection webhook certificate signed by the mesh CA/);
+    const root = readFileSync(path.join(dir, 'ca', 'root-cert.pem'), 'utf8');
+    const patched = () => {
+      const config = api.get(PATHS.webhooks, '', 'tandem-sidecar-injector') as unknown as {
+        webhooks: { clientConfig: { caBundle?: string } }[];
+      };
+      return Buffer.from(config.webhooks[0]!.clientConfig.caBundle ?? '', 'base64').toString('utf8');
     };
-    const ca = Buffer.from(config.webhooks[0]!.clientConfig.caBundle, 'base64').toString('utf8');
+    const deadline = Date.now() + 20_000;
+    while (patched().trim() !== root.trim()) {
+      if (Date.now() > deadline) throw new Error(`caBundle is not the mesh root:\n${patched()}\n${stderr}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const ca = patched();
     const review = {
       apiVersion: 'admission.k8s.io/v1',
       kind: 'AdmissionReview',
@@ -137,5 +153,70 @@ describe('tandem control-plane --kubeconfig', () => {
     assert.equal(response.allowed, true);
     assert.equal(response.patchType, 'JSONPatch', 'namespace labelled istio-injection=enabled: injected');
     assert.ok(api.requests.some((r) => r.startsWith('GET /api/v1/services?watch=true')));
+  });
+
+  it('signs for an injected sidecar whose projected token passes TokenReview, and only for that identity', async () => {
+    const [, xds] = await waitFor(/xds on 127\.0\.0\.1:(\d+)/);
+    api.tokens.set('projected-reviews', {
+      username: 'system:serviceaccount:default:bookinfo-reviews',
+      audiences: ['tandem-ca'],
+    });
+    const podInfo = mkdtempSync(path.join(tmpdir(), 'tandem-podinfo-'));
+    writeFileSync(path.join(podInfo, 'labels'), 'app="reviews"\nversion="v1"\n');
+    const sidecar = (token: string) => {
+      const tokenFile = path.join(podInfo, `token-${token}`);
+      writeFileSync(tokenFile, `${token}\n`);
+      const proc = spawn(process.execPath, [BIN, 'sidecar'], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+        env: {
+          ...process.env,
+          POD_NAME: 'reviews-a',
+          POD_NAMESPACE: 'default',
+          INSTANCE_IP: '127.0.0.1',
+          SERVICE_ACCOUNT: 'bookinfo-reviews',
+          TANDEM_CONTROL_PLANE: `127.0.0.1:${xds}`,
+          TANDEM_CA_ADDR: `127.0.0.1:${xds}`,
+          TANDEM_TOKEN_FILE: tokenFile,
+          TANDEM_META_INTERCEPTION_MODE: 'NONE',
+          TANDEM_POD_INFO_DIR: podInfo,
+          TANDEM_ADMIN_PORT: '0',
+          TANDEM_AGENT_PORT: '0',
+          TANDEM_HEALTH_PORT: '0',
+          TANDEM_AGENT_HOST: '127.0.0.1',
+        },
+      });
+      let out = '';
+      proc.stderr!.setEncoding('utf8');
+      proc.stderr!.on('data', (d: string) => (out += d));
+      const until = async (pattern: RegExp) => {
+        const deadline = Date.now() + 45_000;
+        while (!pattern.test(out)) {
+          if (Date.now() > deadline) throw new Error(`no ${pattern} in:\n${out}`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      };
+      const stop = async () => {
+        if (proc.exitCode === null) {
+          proc.kill('SIGKILL');
+          await new Promise((r) => proc.once('exit', r));
+        }
+      };
+      return { until, stop };
+    };
+    const good = sidecar('projected-reviews');
+    try {
+      await good.until(
+        /certificate [0-9A-F]+ for URI:spiffe:\/\/cluster\.local\/ns\/default\/sa\/bookinfo-reviews/,
+      );
+    } finally {
+      await good.stop();
+    }
+    assert.ok(api.requests.some((r) => r.startsWith('POST /apis/authentication.k8s.io/v1/tokenreviews')));
+    const forged = sidecar('not-a-token');
+    try {
+      await waitFor(/ca: refused .*kubernetes-token-review/);
+    } finally {
+      await forged.stop();
+    }
   });
 });

@@ -19,11 +19,13 @@ const SAMPLES = path.resolve(ROOT, '../shared/testdata/istio/samples/bookinfo/ne
 
 describe('tandem up examples/bookinfo', () => {
   let extra: string;
+  let state: string;
   let up: TandemProcess;
   let port: number;
 
   before(() => {
     extra = mkdtempSync(path.join(tmpdir(), 'tandem-up-'));
+    state = mkdtempSync(path.join(tmpdir(), 'tandem-up-state-'));
   });
 
   after(async () => {
@@ -33,6 +35,7 @@ describe('tandem up examples/bookinfo', () => {
       await up.exit;
     }
     rmSync(extra, { recursive: true, force: true });
+    rmSync(state, { recursive: true, force: true });
   });
 
   it('answers the product page through the ingress gateway within 30 s', async () => {
@@ -50,6 +53,8 @@ describe('tandem up examples/bookinfo', () => {
       '8080=0',
       '--drain-time-s',
       '1',
+      '--ca-dir',
+      path.join(state, 'ca'),
     ]);
     const m = await up.waitFor(
       /open http:\/\/127\.0\.0\.1:(\d+)\/productpage \(answered 200, ([\d.]+)s after start\)/,
@@ -87,6 +92,19 @@ describe('tandem up examples/bookinfo', () => {
       20_000,
     );
     assert.match((await get(port, '/productpage')).body, /<font class="stars" color="red">/);
+  });
+
+  it('runs the CA: every sidecar has its SPIFFE certificate and takes mutual TLS inbound', async () => {
+    const admin = Number(/reviews-v3-0 +ready .*? http:\/\/127\.0\.0\.1:(\d+) /.exec(up.output())?.[1]);
+    assert.ok(admin > 0, 'the status table shows the reviews-v3-0 sidecar admin port');
+    const certs = await get(admin, '/certs');
+    assert.match(certs.body, /spiffe:\/\/cluster\.local\/ns\/default\/sa\/bookinfo-reviews/);
+    const stats = await get(admin, '/stats?filter=ssl\\.handshake$');
+    const handshakes = [...stats.body.matchAll(/ssl\.handshake: (\d+)/g)].reduce(
+      (n, m) => n + Number(m[1]),
+      0,
+    );
+    assert.ok(handshakes > 0, `mTLS handshakes on the inbound listener:\n${stats.body}`);
   });
 
   it('restarts a sidecar killed with SIGKILL; the other workloads keep answering meanwhile', async () => {

@@ -61,6 +61,7 @@ describe('workload registrations', () => {
         app: 'reviews',
         version: 'v1',
         'tandem.dev/service': 'reviews',
+        // A registered workload has a sidecar: auto mTLS sends it mutual TLS.
         'security.istio.io/tlsMode': 'istio',
       },
       serviceAccount: 'bookinfo-reviews',

@@ -64,6 +64,7 @@ describe('admin observability endpoints', () => {
       '/stats',
       '/stats/prometheus',
       '/config_dump',
+      '/memory',
       '/clusters',
       '/listeners',
       '/server_info',
@@ -72,6 +73,13 @@ describe('admin observability endpoints', () => {
       '/quitquitquit',
     ])
       assert.match(help, new RegExp(`^  ${path}: `, 'm'));
+  });
+
+  it('reports memory on /memory: the JavaScript heap as Envoy names it, and RSS', async () => {
+    const m = JSON.parse((await adminRequest(proxy.adminPort, '/memory')).body) as Record<string, string>;
+    const allocated = Number(m['allocated']);
+    assert.ok(allocated > 0 && allocated <= Number(m['heap_size']), JSON.stringify(m));
+    assert.ok(Number(m['rss']) >= Number(m['heap_size']), JSON.stringify(m));
   });
 
   it('changes log levels at run time on /logging', async () => {

@@ -10,7 +10,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { formatConfigIssue, validateBootstrap } from '@tandem/api';
-import { AgentServer, buildSidecarBootstrap, ProxyServer, parseProbers } from '@tandem/proxy';
+import {
+  AgentServer,
+  buildSidecarBootstrap,
+  ProxyServer,
+  parseProbers,
+  type WorkloadIdentityOptions,
+} from '@tandem/proxy';
 import type { Command } from 'commander';
 
 const env = (name: string, fallback: string) => process.env[name] || fallback;
@@ -65,7 +71,13 @@ async function runSidecar(drainTimeMs: number): Promise<number> {
   if (dir) writeFileSafe(path.join(dir, 'bootstrap.json'), JSON.stringify(raw, null, 2));
   let done: (code: number) => void = () => {};
   const exited = new Promise<number>((resolve) => (done = resolve));
-  const proxy = new ProxyServer({ bootstrap: checked.bootstrap, raw, drainTimeMs, onExit: () => done(0) });
+  const proxy = new ProxyServer({
+    bootstrap: checked.bootstrap,
+    raw,
+    drainTimeMs,
+    onExit: () => done(0),
+    identity: sidecarIdentity(process.env),
+  });
   const agent = new AgentServer({
     ready: () => proxy.state() === 'LIVE',
     probers,
@@ -89,6 +101,24 @@ async function runSidecar(drainTimeMs: number): Promise<number> {
   await agent.close();
   await health.close();
   process.exit(code);
+}
+
+/**
+ * The workload identity the injector asks for: a certificate from the CA at TANDEM_CA_ADDR, proved by
+ * the projected service-account token at TANDEM_TOKEN_FILE (read for every request: the kubelet
+ * rotates it). Without TANDEM_CA_ADDR the sidecar has no identity and talks plaintext.
+ */
+export function sidecarIdentity(e: NodeJS.ProcessEnv): WorkloadIdentityOptions | undefined {
+  const caAddress = e.TANDEM_CA_ADDR;
+  if (!caAddress) return undefined;
+  const tokenFile = e.TANDEM_TOKEN_FILE || '/var/run/secrets/tokens/tandem-token';
+  return {
+    caAddress,
+    token: () => readFileSync(tokenFile, 'utf8').trim(),
+    trustDomain: e.TRUST_DOMAIN || 'cluster.local',
+    namespace: e.POD_NAMESPACE || 'default',
+    serviceAccount: e.SERVICE_ACCOUNT || 'default',
+  };
 }
 
 function writeFileSafe(file: string, text: string): void {

@@ -240,7 +240,7 @@ export function statusTable(rows: readonly InstanceStatus[]): string[] {
     'SERVES',
     pods ? 'SIDECAR METRICS' : 'SIDECAR ADMIN',
     'HTTP_PROXY',
-    'SIDECAR RSS',
+    'SIDECAR RSS (PRIVATE)',
     'RESTARTS',
   ];
   const body = rows.map((r) => [
@@ -250,7 +250,7 @@ export function statusTable(rows: readonly InstanceStatus[]): string[] {
     r.appPorts.map((p) => `${r.service}:${p.port} (app :${p.targetPort})`).join(', ') || '-',
     sidecarUrl(r),
     r.proxyPort ? `127.0.0.1:${r.proxyPort}` : '-',
-    r.sidecarRss === undefined ? '-' : `${(r.sidecarRss / 1024 / 1024).toFixed(0)} MB`,
+    memoryText(r.sidecarMemory),
     String(r.restarts),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
@@ -354,4 +354,11 @@ function hostPort(text: string): { host: string; port: number } | undefined {
   const m = /^\[?([^\]]*?)\]?:(\d+)$/.exec(text);
   if (m === null || Number(m[2]) > 65535) return undefined;
   return { host: m[1]!, port: Number(m[2]) };
+}
+
+/** `96 MB (51 MB)`: the RSS, and in brackets the private part (the rest is the shared node binary). */
+function memoryText(m: InstanceStatus['sidecarMemory']): string {
+  if (m === undefined) return '-';
+  const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
+  return m.private === undefined ? mb(m.rss) : `${mb(m.rss)} (${mb(m.private)})`;
 }

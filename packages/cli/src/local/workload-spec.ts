@@ -162,9 +162,9 @@ export function adsConfig(controlPlane: { host: string; port: number }): Record<
 
 /**
  * The application's environment: in explicit mode, interception through HTTP_PROXY (curl, Python,
- * Go, Java with -Djava.net.useSystemProxies, Node >= 24 with NODE_USE_ENV_PROXY, undici's
- * EnvHttpProxyAgent; none in transparent mode, where iptables does it), and where to listen (PORT
- * for the first port, TANDEM_PORT_<port> for each).
+ * Go, Node >= 24 with NODE_USE_ENV_PROXY, undici's EnvHttpProxyAgent; Java takes it as
+ * -Dhttp.proxyHost/-Dhttp.proxyPort, see docs/local-mesh.md; none in transparent mode, where
+ * iptables does it), and where to listen (PORT for the first port, TANDEM_PORT_<port> for each).
  */
 export function workloadEnv(spec: WorkloadSpec): Record<string, string> {
   const proxy = `http://127.0.0.1:${spec.proxyPort}`;

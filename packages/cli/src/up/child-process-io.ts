@@ -13,16 +13,27 @@ export function signal(child: ChildProcess | undefined, sig: NodeJS.Signals): vo
   } catch {}
 }
 
-/** Resident set size of a process, bytes (Linux /proc; undefined elsewhere or when it is gone). */
-export function rssOf(pid: number | undefined): number | undefined {
+/**
+ * Resident memory of a process, bytes (Linux /proc; undefined elsewhere or when it is gone): the RSS,
+ * and its private (anonymous) part. The rest is file pages, mostly the node binary, which every
+ * sidecar maps and shares.
+ */
+export function memoryOf(pid: number | undefined): SidecarMemory | undefined {
   if (pid === undefined) return undefined;
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const m = /^VmRSS:\s+(\d+) kB/m.exec(status);
-    return m ? Number(m[1]) * 1024 : undefined;
+    const rss = /^VmRSS:\s+(\d+) kB/m.exec(status);
+    const anon = /^RssAnon:\s+(\d+) kB/m.exec(status);
+    if (!rss) return undefined;
+    return { rss: Number(rss[1]) * 1024, private: anon ? Number(anon[1]) * 1024 : undefined };
   } catch {
     return undefined;
   }
+}
+
+export interface SidecarMemory {
+  rss: number;
+  private: number | undefined;
 }
 
 export function forwardLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {

@@ -16,7 +16,7 @@ import { validateBootstrap } from '@tandem/api';
 import { buildDebugHandlers, ControlPlane, DebugServer, parseIstioFile } from '@tandem/control-plane';
 import { ProxyServer } from '@tandem/proxy';
 import { freePorts } from '../local/free-ports.ts';
-import { forwardLines, rssOf, signal } from './child-process-io.ts';
+import { forwardLines, memoryOf, type SidecarMemory, signal } from './child-process-io.ts';
 import { gatewayBootstrap } from './ingress.ts';
 import { isInstanceReady } from './instance-readiness.ts';
 import { MANIFEST_FILE, type UpManifest, type WorkloadDecl } from './manifest.ts';
@@ -70,8 +70,8 @@ export interface InstanceStatus {
   appPorts: { port: number; targetPort: number }[];
   restarts: number;
   lastExitCode: number | undefined;
-  /** Resident memory of the sidecar process, bytes (undefined when unknown). */
-  sidecarRss: number | undefined;
+  /** Resident memory of the sidecar process (undefined when unknown). */
+  sidecarMemory: SidecarMemory | undefined;
 }
 
 interface Instance {
@@ -208,7 +208,7 @@ export class LocalMesh {
       appPorts: i.appPorts,
       restarts: i.restarts,
       lastExitCode: i.lastExitCode,
-      sidecarRss: i.state === 'ready' || i.state === 'starting' ? rssOf(i.child?.pid) : undefined,
+      sidecarMemory: i.state === 'ready' || i.state === 'starting' ? memoryOf(i.child?.pid) : undefined,
     }));
   }
 

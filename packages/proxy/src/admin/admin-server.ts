@@ -31,6 +31,20 @@ function buildHandlers(): AdminHandler[] {
     },
     { path: '/config_dump', help: 'dump current config, xDS-shaped', handle: configDumpHandler },
     {
+      path: '/memory',
+      help: "print memory usage (Envoy's allocated and heap_size: the JavaScript heap; plus rss, external)",
+      handle: () => {
+        const m = process.memoryUsage();
+        return json({
+          allocated: String(m.heapUsed),
+          heap_size: String(m.heapTotal),
+          rss: String(m.rss),
+          external: String(m.external),
+          array_buffers: String(m.arrayBuffers),
+        });
+      },
+    },
+    {
       path: '/certs',
       help: 'print certificates: chains, trusted CAs, SANs, expiry (JSON)',
       handle: certsHandler,
