@@ -11,6 +11,10 @@ import { fileURLToPath } from 'node:url';
 export function tandemCommand(): string[] {
   const here = fileURLToPath(import.meta.url);
   if (path.basename(here) === 'tandem.mjs') return [process.execPath, here];
+  // Bundled code shared by several entry points lands in dist/chunks/, beside dist/tandem.mjs.
+  const entry = path.join(path.dirname(here), '..', 'tandem.mjs');
+  if (path.basename(path.dirname(here)) === 'chunks' && existsSync(entry))
+    return [process.execPath, path.resolve(entry)];
   const root = path.resolve(path.dirname(here), '../../../..');
   const bundle = path.join(root, 'dist', 'tandem.mjs');
   if (existsSync(bundle) && statSync(bundle).mtimeMs >= newestSource(path.join(root, 'packages')))

@@ -17,7 +17,7 @@ import {
   type InterceptionOptions,
 } from '@tandem/proxy/interception';
 import type { AppUser } from '../local/app-process.ts';
-import type { Ipv4Cidr } from './ipv4-cidr.ts';
+import { hostCount, type Ipv4Cidr } from './ipv4-cidr.ts';
 import type { WorkloadDecl } from './manifest.ts';
 import { type Pod, PodNetwork } from './pod-network.ts';
 import { allocateServiceAddresses, buildPodHosts, serviceKey } from './service-addresses.ts';
@@ -60,6 +60,11 @@ export class TransparentPods {
 
   /** Makes the bridge and a pod per instance, with its hosts file and iptables rules. */
   create(instances: readonly { name: string; decl: WorkloadDecl }[]): void {
+    const room = hostCount(this.options.podCidr) - 1; // the bridge takes the first address
+    if (instances.length > room)
+      throw new Error(
+        `--pod-cidr ${this.options.podCidr.text} has room for ${room} pods; ${instances.length} instances need one each`,
+      );
     this.serviceAddresses = allocateServiceAddresses(
       instances.map((i) => i.decl),
       this.options.serviceCidr,
