@@ -240,7 +240,7 @@ export function statusTable(rows: readonly InstanceStatus[]): string[] {
     'SERVES',
     pods ? 'SIDECAR METRICS' : 'SIDECAR ADMIN',
     'HTTP_PROXY',
-    'SIDECAR RSS (PRIVATE)',
+    'SIDECAR RSS (PSS)',
     'RESTARTS',
   ];
   const body = rows.map((r) => [
@@ -356,9 +356,9 @@ function hostPort(text: string): { host: string; port: number } | undefined {
   return { host: m[1]!, port: Number(m[2]) };
 }
 
-/** `96 MB (51 MB)`: the RSS, and in brackets the private part (the rest is the shared node binary). */
+/** `87 MB (44 MB)`: the RSS, and in brackets the PSS (shared pages, the node binary, divided up). */
 function memoryText(m: InstanceStatus['sidecarMemory']): string {
   if (m === undefined) return '-';
   const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
-  return m.private === undefined ? mb(m.rss) : `${mb(m.rss)} (${mb(m.private)})`;
+  return m.pss === undefined ? mb(m.rss) : `${mb(m.rss)} (${mb(m.pss)})`;
 }

@@ -14,18 +14,24 @@ export function signal(child: ChildProcess | undefined, sig: NodeJS.Signals): vo
 }
 
 /**
- * Resident memory of a process, bytes (Linux /proc; undefined elsewhere or when it is gone): the RSS,
- * and its private (anonymous) part. The rest is file pages, mostly the node binary, which every
- * sidecar maps and shares.
+ * Memory of a process, bytes (Linux /proc; undefined elsewhere or when it is gone): its RSS, and its
+ * proportional share (PSS): private pages in full, shared ones (the node binary, mapped by every
+ * sidecar) divided among the processes that map them. PSS is what one more sidecar costs.
  */
 export function memoryOf(pid: number | undefined): SidecarMemory | undefined {
   if (pid === undefined) return undefined;
+  const kB = (text: string, field: string): number | undefined => {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text);
+    return m ? Number(m[1]) * 1024 : undefined;
+  };
   try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const rss = /^VmRSS:\s+(\d+) kB/m.exec(status);
-    const anon = /^RssAnon:\s+(\d+) kB/m.exec(status);
-    if (!rss) return undefined;
-    return { rss: Number(rss[1]) * 1024, private: anon ? Number(anon[1]) * 1024 : undefined };
+    const rss = kB(readFileSync(`/proc/${pid}/status`, 'utf8'), 'VmRSS');
+    if (rss === undefined) return undefined;
+    let pss: number | undefined;
+    try {
+      pss = kB(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'), 'Pss');
+    } catch {}
+    return { rss, pss };
   } catch {
     return undefined;
   }
@@ -33,7 +39,8 @@ export function memoryOf(pid: number | undefined): SidecarMemory | undefined {
 
 export interface SidecarMemory {
   rss: number;
-  private: number | undefined;
+  /** Proportional set size; undefined where the kernel does not report it. */
+  pss: number | undefined;
 }
 
 export function forwardLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
