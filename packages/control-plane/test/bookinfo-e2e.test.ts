@@ -105,7 +105,7 @@ describe('bookinfo traffic management through the control plane', () => {
     await mesh.until('no delay', async () => (await mesh.productPage('jason')).ms < 500);
   });
 
-  it('traffic shifting: virtual-service-reviews-50-v3.yaml splits reviews 50/50 between v1 and v3', async () => {
+  it('traffic shifting: virtual-service-reviews-50-v3.yaml splits reviews 50/50 between v1 and v3', async (t) => {
     mesh.link(path.join(NETWORKING, 'virtual-service-reviews-50-v3.yaml'), 'z-reviews.yaml');
     await mesh.reload();
     await mesh.until('v3 in the mix', async () => podOf((await mesh.productPage()).body) === 'reviews-v3');
@@ -121,6 +121,7 @@ describe('bookinfo traffic management through the control plane', () => {
     const v3 = pods.filter((p) => p === 'reviews-v3').length;
     assert.equal(v1 + v3, n, 'every page from v1 or v3');
     const { lo, hi } = binomialBounds(n, 0.5, 4);
+    t.diagnostic(`v1 ${v1}, v3 ${v3} of ${n} pages`);
     assert.ok(v1 >= lo && v1 <= hi, `v1 served ${v1} of ${n} pages (bounds ${lo}..${hi})`);
     // productpage's sidecar counted exactly those requests on the two subset clusters.
     assert.equal((await total('v1')) - v1Before, v1);
