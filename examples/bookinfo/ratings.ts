@@ -15,7 +15,10 @@ export interface RatingsOptions {
   version: string;
   host?: string;
   instance?: string;
-  /** Answer ratings requests with this status instead (0: healthy). */
+  /**
+   * Answer ratings requests with this status instead (0: healthy). Read per request, so a caller
+   * that keeps the options object can break and heal the running service.
+   */
   failStatus?: number;
   log?: (line: string) => void;
 }

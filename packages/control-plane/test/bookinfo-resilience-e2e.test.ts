@@ -110,7 +110,7 @@ spec:
     await mesh.until('outlier detection in the client sidecar', async () =>
       /"base_ejection_time":\s*"2s"/.test(await mesh.configDump(mesh.client)),
     );
-    await mesh.setRatingsFailing('ratings-0', 500);
+    mesh.setRatingsFailing('ratings-0', 500);
     const ejections = `${RATINGS}outlier_detection.ejections_active`;
     // Round robin over three replicas: the third 500 in a row from ratings-0 ejects it.
     let lastErrorAtMs = 0;
@@ -123,7 +123,7 @@ spec:
     assert.ok((stats.get(`${RATINGS}outlier_detection.ejections_enforced_consecutive_5xx`) ?? 0) >= 1);
     assert.ok((stats.get(`${RATINGS}outlier_detection.ejections_enforced_total`) ?? 0) >= 1);
     // Ejected: clients no longer see its errors (none of the 30 goes to it, and none is retried).
-    await mesh.setRatingsFailing('ratings-0', 0);
+    mesh.setRatingsFailing('ratings-0', 0);
     const during: Reply[] = [];
     for (let i = 0; i < 30 && (await mesh.stat(mesh.client, ejections)) === 1; i++)
       during.push(await mesh.get(RATINGS_URL));
@@ -190,14 +190,14 @@ ${backoff}`;
           await mesh.configDump(mesh.client),
         ),
       );
-      await mesh.setRatingsFailing('ratings-0', 503);
+      mesh.setRatingsFailing('ratings-0', 503);
     });
 
     after(async () => {
       mesh.remove('retries.yaml');
       mesh.setRatingsEndpoints(mesh.ratings.map((r) => r.name));
       await mesh.reload();
-      await mesh.setRatingsFailing('ratings-0', 0);
+      mesh.setRatingsFailing('ratings-0', 0);
     });
 
     it('an attempt that fails on one replica is retried on another, per the VirtualService', async () => {

@@ -18,7 +18,7 @@ import { validateBootstrap } from '@tandem/api';
 import { ProxyServer } from '@tandem/proxy';
 import { startDetails } from '../../../../examples/bookinfo/details.ts';
 import { startProductPage } from '../../../../examples/bookinfo/productpage.ts';
-import { startRatings } from '../../../../examples/bookinfo/ratings.ts';
+import { type RatingsOptions, startRatings } from '../../../../examples/bookinfo/ratings.ts';
 import { startReviews } from '../../../../examples/bookinfo/reviews.ts';
 import { adminRequest, readStats } from '../../../proxy/test/helpers/admin.ts';
 import { adsBootstrap } from '../../../proxy/test/helpers/ads-bootstrap.ts';
@@ -30,6 +30,9 @@ export const NETWORKING = path.resolve(
   '../../../../../shared/testdata/istio/samples/bookinfo/networking',
 );
 export const SAMPLES = path.resolve(import.meta.dirname, '../../../../../shared/testdata/istio/samples');
+
+/** How long a test request may take before it counts as failed (status 0). */
+const REQUEST_TIMEOUT_MS = 20_000;
 
 /** The outbound cluster Istio names for a bookinfo service's port 9080 (and subset). */
 export function outbound(service: string, subset = ''): string {
@@ -69,7 +72,8 @@ export interface Workload {
 
 export interface RatingsReplica {
   name: string;
-  failStatus: number;
+  /** The running service's options; its `failStatus` is read per request. */
+  options: RatingsOptions;
   app: Running;
 }
 
@@ -93,30 +97,41 @@ export class BookinfoMesh {
     this.dir = dir;
   }
 
+  /** Starts the mesh; if any part fails, stops what had started (so the test process can exit). */
   static async start(opts: { networking: string[]; ratingsReplicas: number }): Promise<BookinfoMesh> {
     const mesh = new BookinfoMesh(mkdtempSync(path.join(tmpdir(), 'tandem-bookinfo-')));
-    mkdirSync(path.join(mesh.dir, '10-networking'));
-    mkdirSync(path.join(mesh.dir, '20-test'));
-    for (const f of opts.networking) mesh.link(path.join(NETWORKING, f));
+    try {
+      await mesh.startAll(opts);
+    } catch (err) {
+      await mesh.stop();
+      throw err;
+    }
+    return mesh;
+  }
+
+  private async startAll(opts: { networking: string[]; ratingsReplicas: number }): Promise<void> {
+    mkdirSync(path.join(this.dir, '10-networking'));
+    mkdirSync(path.join(this.dir, '20-test'));
+    for (const f of opts.networking) this.link(path.join(NETWORKING, f));
     const plan = await planWorkloads();
     for (let i = 0; i < opts.ratingsReplicas; i++) {
       const name = `ratings-${i}`;
-      const app = await startRatings({ port: 0, version: 'v1', instance: name, log: mesh.logger() });
-      mesh.ratings.push({ name, failStatus: 0, app });
+      const options: RatingsOptions = { port: 0, version: 'v1', instance: name, log: this.logger() };
+      const app = await startRatings(options);
+      this.ratings.push({ name, options, app });
     }
-    mesh.writeRegistry(plan);
-    mesh.cp = new ControlPlane({
-      configDir: mesh.dir,
+    this.writeRegistry(plan);
+    this.cp = new ControlPlane({
+      configDir: this.dir,
       parse: parseIstioFile,
       debounceQuietMs: 20,
       log: () => {},
     });
-    await mesh.cp.start();
-    const xdsPort = await mesh.cp.ads.listen('127.0.0.1:0');
-    mesh.clientPort = await freePort();
-    mesh.client = await startSidecar(xdsPort, 'client-1', { app: 'client' }, mesh.clientPort);
-    for (const p of plan) mesh.workloads.push(await mesh.startWorkload(xdsPort, p));
-    return mesh;
+    await this.cp.start();
+    const xdsPort = await this.cp.ads.listen('127.0.0.1:0');
+    this.clientPort = await freePort();
+    this.client = await startSidecar(xdsPort, 'client-1', { app: 'client' }, this.clientPort);
+    for (const p of plan) this.workloads.push(await this.startWorkload(xdsPort, p));
   }
 
   /** Links a file (read in place) into the config directory under `name` (default: its own name). */
@@ -182,6 +197,8 @@ export class BookinfoMesh {
         },
       );
       req.on('error', () => resolve(reply(0, {}, '')));
+      // A request that never ends fails its test instead of hanging it.
+      req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error('no answer')));
       req.end(body);
     });
   }
@@ -235,13 +252,14 @@ export class BookinfoMesh {
     this.writeRatings(this.ratings.filter((r) => names.includes(r.name)));
   }
 
-  /** Restarts a ratings replica answering with `failStatus` (0: healthy) on the same port. */
-  async setRatingsFailing(name: string, failStatus: number): Promise<void> {
-    const r = this.ratings.find((x) => x.name === name)!;
-    const port = r.app.port;
-    await r.app.close();
-    r.failStatus = failStatus;
-    r.app = await startRatings({ port, version: 'v1', instance: name, failStatus, log: this.logger() });
+  /**
+   * Makes a ratings replica answer with `failStatus` (0: healthy again), at once and without a
+   * restart (which could lose its port to another process in between).
+   */
+  setRatingsFailing(name: string, failStatus: number): void {
+    const r = this.ratings.find((x) => x.name === name);
+    if (r === undefined) throw new Error(`no ratings replica ${name}`);
+    r.options.failStatus = failStatus;
   }
 
   /** Stops a workload's application (its sidecar stays, and finds nobody behind it). */
@@ -280,7 +298,12 @@ export class BookinfoMesh {
       { app: p.service, version: p.version },
       proxyPort,
     );
-    return { ...p, proxy, proxyPort, app: await this.startApp(p, proxyPort) };
+    try {
+      return { ...p, proxy, proxyPort, app: await this.startApp(p, proxyPort) };
+    } catch (err) {
+      await proxy.stop(0);
+      throw err;
+    }
   }
 
   private startApp(p: PlannedWorkload, proxyPort: number): Promise<Running> {
@@ -397,7 +420,12 @@ async function startSidecar(
   const v = validateBootstrap(raw);
   if (!v.ok) throw new Error(JSON.stringify(v.errors));
   const proxy = new ProxyServer({ bootstrap: v.bootstrap, raw, log: () => {}, drainTimeMs: 200 });
-  await proxy.start();
+  try {
+    await proxy.start();
+  } catch (err) {
+    await proxy.stop(0);
+    throw err;
+  }
   return proxy;
 }
 
