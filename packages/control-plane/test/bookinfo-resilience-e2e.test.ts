@@ -232,7 +232,7 @@ ${backoff}`;
 
     it('a POST body over the buffer limit is not retried; a small one is', async () => {
       await onlyRatings0();
-      const abandoned = `${mesh.outboundHttp(mesh.clientPort)}retry_or_shadow_abandoned`;
+      const abandoned = `${RATINGS}retry_or_shadow_abandoned`;
       const post = (u: string, bytes: number) => {
         const body = Buffer.from(
           JSON.stringify({ Reviewer1: 1, Reviewer2: 2, note: 'x'.repeat(Math.max(0, bytes - 50)) }),

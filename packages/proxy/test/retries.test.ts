@@ -191,7 +191,8 @@ describe('retries', () => {
 
   it('does not retry a body larger than the listener buffer limit', async () => {
     const id = nextId();
-    const before = await stat('http.ingress_http.retry_or_shadow_abandoned');
+    // Envoy counts it on the cluster (`cluster.<name>.retry_or_shadow_abandoned`).
+    const before = await stat('cluster.primary.retry_or_shadow_abandoned');
     const r = await httpRequest(smallBufferPort, '/retry-5xx', {
       method: 'POST',
       body: Buffer.alloc(64 * 1024, 121),
@@ -199,7 +200,7 @@ describe('retries', () => {
     });
     assert.equal(r.status, 503);
     assert.equal(backend.attempts(id).length, 1);
-    assert.ok((await stat('http.ingress_http.retry_or_shadow_abandoned')) > before);
+    assert.ok((await stat('cluster.primary.retry_or_shadow_abandoned')) > before);
   });
 
   it('waits a jittered exponential back-off between attempts', async () => {

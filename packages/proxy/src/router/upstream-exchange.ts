@@ -436,7 +436,7 @@ export class UpstreamExchange
       this.keepForRetry = false;
       this.retry?.cancel();
       this.retry = undefined;
-      this.stream.hcm.stats.retryOrShadowAbandoned.inc();
+      this.target!.stats.retryOrShadowAbandoned.inc();
       if (this.upstream !== undefined) {
         this.retained = false;
         this.dropBody();

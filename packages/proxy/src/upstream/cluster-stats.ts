@@ -34,6 +34,8 @@ export class ClusterStats {
   readonly upstreamRqRetryBackoffExponential: Counter;
   readonly upstreamRqPerTryTimeout: Counter;
   readonly upstreamRqMaxDurationReached: Counter;
+  /** Requests whose body outgrew the buffer limit, so that they could no longer be retried. */
+  readonly retryOrShadowAbandoned: Counter;
   readonly lbHealthyPanic: Counter;
   readonly membershipTotal: Gauge;
   readonly membershipHealthy: Gauge;
@@ -73,6 +75,7 @@ export class ClusterStats {
     this.upstreamRqRetryBackoffExponential = scope.counter('upstream_rq_retry_backoff_exponential');
     this.upstreamRqPerTryTimeout = scope.counter('upstream_rq_per_try_timeout');
     this.upstreamRqMaxDurationReached = scope.counter('upstream_rq_max_duration_reached');
+    this.retryOrShadowAbandoned = scope.counter('retry_or_shadow_abandoned');
     this.lbHealthyPanic = scope.counter('lb_healthy_panic');
     this.membershipTotal = scope.gauge('membership_total');
     this.membershipHealthy = scope.gauge('membership_healthy');
