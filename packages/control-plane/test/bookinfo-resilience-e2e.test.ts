@@ -226,7 +226,9 @@ ${backoff}`;
       const delta = (name: string) => (after.get(RATINGS + name) ?? 0) - (before.get(RATINGS + name) ?? 0);
       assert.equal(delta('upstream_rq_retry'), retried);
       assert.equal(delta('upstream_rq_retry_success'), retried);
-      // Envoy charges the response codes of retried attempts to `retry.upstream_rq_<code>`, not here.
+      // The responses of retried attempts are counted under `retry.` (Envoy's names).
+      assert.equal(delta('retry.upstream_rq_503'), retried);
+      assert.equal(delta('upstream_rq_503'), 0);
       assert.equal(delta('upstream_rq_200'), 24);
     });
 

@@ -120,6 +120,9 @@ describe('retries', () => {
       ['1', '2'],
     );
     assert.equal((await stat('cluster.primary.upstream_rq_retry')) - before, 1);
+    // The retried attempt's 503 is counted under `retry.` (Envoy), the final 200 as usual.
+    assert.ok((await stat('cluster.primary.retry.upstream_rq_503')) >= 1);
+    assert.ok((await stat('cluster.primary.retry.upstream_rq_5xx')) >= 1);
     assert.ok((await stat('cluster.primary.upstream_rq_retry_success')) >= 1);
   });
 

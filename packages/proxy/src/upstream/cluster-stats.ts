@@ -43,6 +43,8 @@ export class ClusterStats {
   readonly upstreamRqClass: Counter[];
   private readonly scope: StatsScope;
   private readonly byCode: (Counter | undefined)[] = [];
+  /** `retry.upstream_rq_*`: the responses of attempts that were retried (made on first use). */
+  private retried: { byClass: Counter[]; byCode: (Counter | undefined)[] } | undefined;
 
   constructor(scope: StatsScope) {
     this.scope = scope;
@@ -88,6 +90,20 @@ export class ClusterStats {
     if (cls >= 1 && cls <= 5) this.upstreamRqClass[cls]!.inc();
     let c = this.byCode[status];
     if (c === undefined) this.byCode[status] = c = this.scope.counter(`upstream_rq_${status}`);
+    c.inc();
+  }
+
+  /** Counts the response of an attempt that is being retried, as Envoy does, under `retry.`. */
+  countRetriedResponse(status: number): void {
+    let r = this.retried;
+    if (r === undefined) {
+      const byClass = [0, 1, 2, 3, 4, 5].map((c) => this.scope.counter(`retry.upstream_rq_${c}xx`));
+      this.retried = r = { byClass, byCode: [] };
+    }
+    const cls = (status / 100) | 0;
+    if (cls >= 1 && cls <= 5) r.byClass[cls]!.inc();
+    let c = r.byCode[status];
+    if (c === undefined) r.byCode[status] = c = this.scope.counter(`retry.upstream_rq_${status}`);
     c.inc();
   }
 }
