@@ -120,7 +120,10 @@ spec:
     }
     // Every page is answered, and the shadows are still waiting on ratings.
     assert.ok((await mesh.stat(pp, `${V2}upstream_rq_active`)) >= 1, 'no shadow in flight');
-    assert.equal(reviewsLines(from, 'reviews-v2', 'reviews-shadow:9080'), 10);
+    await mesh.until(
+      '10 shadows at v2',
+      () => reviewsLines(from, 'reviews-v2', 'reviews-shadow:9080') === 10,
+    );
     await mesh.until('the slow shadows answered', async () => {
       const now = await mesh.stats(pp);
       return (now.get(`${V2}upstream_rq_200`) ?? 0) - (before.get(`${V2}upstream_rq_200`) ?? 0) === 10;
