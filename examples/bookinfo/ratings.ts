@@ -7,8 +7,7 @@
  * (a broken replica, for outlier detection demos); INSTANCE_NAME names it in `x-served-by`.
  */
 import http from 'node:http';
-import type net from 'node:net';
-import { pathToFileURL } from 'node:url';
+import { instanceFromEnv, json, listen, type RunningService, runWhenMain } from './service-kit.ts';
 
 export interface RatingsOptions {
   port: number;
@@ -21,11 +20,6 @@ export interface RatingsOptions {
    */
   failStatus?: number;
   log?: (line: string) => void;
-}
-
-export interface RunningService {
-  port: number;
-  close(): Promise<void>;
 }
 
 const DEFAULT_RATINGS: Readonly<Record<string, number>> = { Reviewer1: 5, Reviewer2: 4 };
@@ -80,46 +74,14 @@ function parseRatings(body: string): Record<string, number> | undefined {
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
-function json(res: http.ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-function listen(server: http.Server, port: number, host = '127.0.0.1'): Promise<RunningService> {
-  const sockets = new Set<net.Socket>();
-  server.on('connection', (s: net.Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  server.keepAliveTimeout = 60_000;
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () =>
-      resolve({
-        port: (server.address() as net.AddressInfo).port,
-        close: () =>
-          new Promise<void>((done) => {
-            for (const s of sockets) s.destroy();
-            server.close(() => done());
-          }),
-      }),
-    );
-  });
-}
-
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const port = Number(process.argv[2] ?? process.env.PORT ?? 9080);
-  const version = process.argv[3] ?? process.env.SERVICE_VERSION ?? 'v1';
-  const failStatus = Number(process.env.FAIL_STATUS ?? 0);
-  startRatings({
-    port,
-    version,
-    failStatus,
-    instance: process.env.INSTANCE_NAME ?? process.env.TANDEM_INSTANCE,
-  }).then((s) => {
-    console.log(`ratings ${version} listening on ${s.port}`);
-    // `tandem run` drains the sidecar first, then sends SIGTERM: finish what is in flight and exit.
-    process.once('SIGTERM', () => void s.close().then(() => process.exit(0)));
-  });
-}
+runWhenMain(
+  import.meta.url,
+  () =>
+    startRatings({
+      port: Number(process.argv[2] ?? process.env.PORT ?? 9080),
+      version: process.argv[3] ?? process.env.SERVICE_VERSION ?? 'v1',
+      failStatus: Number(process.env.FAIL_STATUS ?? 0),
+      instance: instanceFromEnv(),
+    }),
+  'ratings',
+);
