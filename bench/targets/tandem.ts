@@ -2,7 +2,6 @@ import { existsSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type net from 'node:net';
 import { join } from 'node:path';
-import { SIDECAR_NODE_FLAGS } from '../../packages/cli/src/up/tandem-command.ts';
 import { buildBundle } from '../../scripts/build-bundle.ts';
 import { freePort } from '../net/free-port.ts';
 import { httpGet } from '../net/http-probe.ts';
@@ -49,15 +48,11 @@ export function tandemTarget(root: string, label: string, variant: TandemVariant
         renderBootstrap({ adminPort, listenerPort, backendPort: context.backendPort }, telemetry, resilience),
       );
       const what = `tandem proxy 127.0.0.1:${listenerPort}`;
-      const child = context.cleanup.spawn(
-        process.execPath,
-        [...SIDECAR_NODE_FLAGS, cli, 'proxy', '--config', config],
-        {
-          name: what,
-          cpu: context.proxyCpu,
-          cwd: root,
-        },
-      );
+      const child = context.cleanup.spawn(process.execPath, [cli, 'proxy', '--config', config], {
+        name: what,
+        cpu: context.proxyCpu,
+        cwd: root,
+      });
       const extraReady = async (): Promise<boolean> => (await httpGet(adminPort, '/ready')).status === 200;
       let running: RunningTarget;
       try {

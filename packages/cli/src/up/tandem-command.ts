@@ -12,8 +12,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Node flags for sidecar processes (also the proxy image's NODE_OPTIONS and the bench's Tandem rows). */
-export const SIDECAR_NODE_FLAGS = ['--max-semi-space-size=1'];
+const SIDECAR_NODE_FLAGS = ['--max-semi-space-size=1'];
 
 export function tandemCommand(): string[] {
   const [node, ...script] = tandemScript();
