@@ -4,9 +4,10 @@
  * the time and memory of the TypeScript sources, so it is used when it is at least as new as
  * every source file; otherwise the sources run, as they do for this process.
  *
- * Sidecars run with a small young generation (`--max-semi-space-size=1`, MB): an idle sidecar keeps
- * about 10 MB less resident memory, and a proxy's per-request garbage is short-lived, so the more
- * frequent scavenges did not cost throughput in our runs (wrk through `tandem proxy`, 32 connections).
+ * Sidecars of the local mesh run with a small young generation (`--max-semi-space-size=1`, MB): an
+ * idle sidecar keeps about 10 MB less resident memory. It costs CPU under load (a few percent per
+ * request on plain routing, about 20% with 100% tracing: more scavenges), which suits a mesh on a
+ * laptop, where sidecars mostly idle; the proxy image and the benchmark keep Node's default.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
