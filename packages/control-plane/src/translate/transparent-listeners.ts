@@ -106,18 +106,29 @@ function addOutboundPorts(
   }
 }
 
-/** The ports this workload serves: endpoints of services at one of the proxy's addresses. */
-function addInbound(services: readonly MeshService[], ctx: RouteContext, out: XdsResources): void {
-  const ips = new Set(ctx.proxy.ips);
+/**
+ * The ports a workload at `ips` serves, each with whether it speaks HTTP, in port order: the target
+ * ports of the endpoints of `services` at one of those addresses (a later service wins a port).
+ */
+export function servedInboundPorts(
+  services: readonly MeshService[],
+  ips: readonly string[],
+): [port: number, http: boolean][] {
+  const addresses = new Set(ips);
   const served = new Map<number, boolean>();
   for (const s of services) {
     for (const ep of s.endpoints) {
-      if (!ips.has(ep.address)) continue;
+      if (!addresses.has(ep.address)) continue;
       for (const p of s.ports) served.set(ep.ports[p.name] ?? (p.targetPort || p.number), isHttp(p));
     }
   }
+  return [...served].sort((a, b) => a[0] - b[0]);
+}
+
+/** The ports this workload serves: endpoints of services at one of the proxy's addresses. */
+function addInbound(services: readonly MeshService[], ctx: RouteContext, out: XdsResources): void {
   const chains: Json[] = [];
-  for (const [port, http] of [...served].sort((a, b) => a[0] - b[0])) {
+  for (const [port, http] of servedInboundPorts(services, ctx.proxy.ips)) {
     const cluster = inboundClusterName(port);
     out.clusters.set(
       cluster,

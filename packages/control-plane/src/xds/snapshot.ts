@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type AnyMessage, toAny } from '@tandem/xds-proto';
+import type { ResourceCache } from './resource-cache.ts';
 import { resourceNameOf } from './resource-types.ts';
 import { XdsServerError, XdsServerErrorCode } from './xds-server-error.ts';
 
@@ -28,7 +29,8 @@ const EMPTY: ReadonlyMap<string, SnapshotResource> = new Map();
 
 /**
  * Encodes resources given in proto3 JSON into a snapshot. Names come from `name` (`cluster_name` for a
- * ClusterLoadAssignment). Consistency is checked when the snapshot is set in a cache.
+ * ClusterLoadAssignment). Consistency is checked when the snapshot is set in a cache. With a
+ * {@link ResourceCache}, resources already encoded for an earlier snapshot are reused, not re-encoded.
  *
  * @throws {XdsServerError} `TANDEM_ERR_XDS_SNAPSHOT_RESOURCE` when a resource has no name, a duplicate name,
  * or does not encode (the cause is the `XdsProtoError` with its field path).
@@ -41,13 +43,17 @@ const EMPTY: ReadonlyMap<string, SnapshotResource> = new Map();
 export function buildSnapshot(
   version: string,
   resources: Readonly<Record<string, readonly unknown[]>>,
+  cache?: ResourceCache,
 ): Snapshot {
   const byType = new Map<string, ReadonlyMap<string, SnapshotResource>>();
   const typeVersions = new Map<string, string>();
   for (const [typeUrl, list] of Object.entries(resources)) {
     const byName = new Map<string, SnapshotResource>();
     for (const [index, json] of list.entries()) {
-      const resource = buildResource(typeUrl, json, index);
+      const resource =
+        cache === undefined
+          ? buildResource(typeUrl, json, index)
+          : cache.resource(typeUrl, json, () => buildResource(typeUrl, json, index));
       if (byName.has(resource.name)) {
         throw new XdsServerError(
           XdsServerErrorCode.invalidResource,
