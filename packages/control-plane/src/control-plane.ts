@@ -358,6 +358,7 @@ export class ControlPlane {
         [TypeUrls.clusterLoadAssignment]: [...resources.endpoints.values()],
       },
       this.resourceCache,
+      known?.snapshot,
     );
     this.metrics.buildTime.observe({ stage: 'translate' }, (translated - began) / 1000);
     this.metrics.buildTime.observe({ stage: 'snapshot' }, (performance.now() - translated) / 1000);

@@ -118,6 +118,7 @@ describe('translation shared between proxies and between changes', () => {
     assert.notEqual(b.endpoints.get(REVIEWS), a.endpoints.get(REVIEWS), 'the moved endpoint');
     assert.deepEqual(b.clusters.get(REVIEWS), a.clusters.get(REVIEWS));
     assert.ok(Object.isFrozen(b.clusters.get(REVIEWS)), 'shared pieces cannot be changed by accident');
+    assert.equal(b.routes.get('9080'), a.routes.get('9080'), 'the route configuration keeps its identity');
     assert.deepEqual(b.notes, a.notes);
   });
 

@@ -7,7 +7,7 @@
  */
 import { labelsMatch, type MeshEndpoint, type MeshService } from '../model/mesh-service.ts';
 import type { MeshSnapshot } from '../model/mesh-snapshot.ts';
-import { internedToken } from './memo.ts';
+import { internedToken, perObject } from './memo.ts';
 import { effectiveMtlsMode } from './peer-authentication.ts';
 
 export const TLS_MODE_LABEL = 'security.istio.io/tlsMode';
@@ -59,18 +59,15 @@ export function endpointIdentities(
   return [...ids].sort();
 }
 
-const mtlsTokens = new WeakMap<MeshSnapshot, object>();
-
 /**
  * Everything of the snapshot that auto mTLS and endpoint identities read besides the service itself
  * (security settings, Sidecars, PeerAuthentications), as one memo input: a cluster or endpoint
  * assignment memoized with it is rebuilt when any of them changes.
  */
 export function mtlsInputs(snapshot: MeshSnapshot): object {
-  let token = mtlsTokens.get(snapshot);
-  if (token === undefined) {
+  return perObject(snapshot, 'mtls-inputs', () => {
     const { mtls, trustDomain, rootNamespace } = snapshot.security;
-    token = internedToken('mtls', [
+    return internedToken('mtls', [
       mtls,
       trustDomain,
       rootNamespace,
@@ -78,7 +75,5 @@ export function mtlsInputs(snapshot: MeshSnapshot): object {
       '|',
       ...snapshot.peerAuthentications,
     ]);
-    mtlsTokens.set(snapshot, token);
-  }
-  return token;
+  });
 }

@@ -14,7 +14,7 @@ import { outboundClusterName } from './cluster-name.ts';
 import { CORS_FILTER, corsPolicy } from './cors.ts';
 import { FAULT_FILTER, faultConfig } from './fault.ts';
 import { applyHeaderOps } from './header-ops.ts';
-import { memoized } from './memo.ts';
+import { memoized, perObject, stableFacet } from './memo.ts';
 import { grpcRetryPolicy, sidecarRetryPolicy } from './retry-policy.ts';
 import { matchApplies, routeMatch } from './route-match.ts';
 import { destinationRuleFor, effectivePolicy } from './traffic-policy.ts';
@@ -42,11 +42,30 @@ export function virtualServiceFor(snapshot: MeshSnapshot, host: string): Virtual
     : wildcard;
 }
 
+/** What a virtual host reads of a service: not its endpoints, so that moving one rebuilds nothing here. */
+export type RoutedService = Pick<MeshService, 'hostname' | 'addresses' | 'ports'>;
+
 /**
- * The virtual host of a service on a port, memoized per service: it reads the VirtualService of the
- * host, the DestinationRule of the host and of every destination (hash policies), the services of
- * the destinations (their ports), and of the proxy its kind (what it supports), its namespace
- * (domains) and which of the VirtualService's matches apply to it (port, source labels, namespace).
+ * The routing facet of a service: the same object from one snapshot to the next while its hostname,
+ * addresses and ports stay the same (a service whose endpoints changed is a new object).
+ */
+function routedService(service: MeshService): RoutedService {
+  return perObject(service, 'routed-service', () => {
+    const { hostname, addresses, ports } = service;
+    return stableFacet('routed-service', hostname, JSON.stringify([addresses, ports]), () => ({
+      hostname,
+      addresses: [...addresses],
+      ports: structuredClone(ports),
+    }));
+  });
+}
+
+/**
+ * The virtual host of a service on a port, memoized per routing facet of the service (hostname,
+ * addresses, ports: not its endpoints): it reads the VirtualService of the host, the DestinationRule
+ * of the host and of every destination (hash policies), the routing facets of the destinations' services
+ * (their ports), and of the proxy its kind (what it supports), its namespace (domains) and which of the
+ * VirtualService's matches apply to it (port, source labels, namespace).
  */
 export function buildVirtualHost(
   service: MeshService,
@@ -56,8 +75,9 @@ export function buildVirtualHost(
 ): Json {
   const vs = virtualServiceFor(ctx.snapshot, service.hostname);
   const key = `vhost ${ctx.proxy.kind} ${port} ${ctx.proxy.namespace} ${matchFacts(vs, port, ctx)} ${extraDomains.join(',')}`;
-  return memoized(service, key, virtualHostInputs(vs, service, ctx), ctx.notes, (notes) =>
-    buildVirtualHostOf(vs, service, port, { ...ctx, notes }, extraDomains),
+  const routed = routedService(service);
+  return memoized(routed, key, virtualHostInputs(vs, service, ctx), ctx.notes, (notes) =>
+    buildVirtualHostOf(vs, routed, port, { ...ctx, notes }, extraDomains),
   );
 }
 
@@ -80,7 +100,8 @@ function virtualHostInputs(
   for (const r of vs?.spec.http ?? []) {
     for (const d of [...r.route, ...r.mirrors]) {
       const host = resolveHost(d.destination.host, vs!.ref.namespace);
-      inputs.push(ctx.snapshot.services.get(host), destinationRuleFor(ctx.snapshot, host));
+      const destination = ctx.snapshot.services.get(host);
+      inputs.push(destination && routedService(destination), destinationRuleFor(ctx.snapshot, host));
     }
   }
   return inputs;
@@ -88,7 +109,7 @@ function virtualHostInputs(
 
 function buildVirtualHostOf(
   vs: VirtualServiceEntry | undefined,
-  service: MeshService,
+  service: RoutedService,
   port: number,
   ctx: RouteContext,
   extraDomains: string[],
@@ -107,7 +128,7 @@ function buildVirtualHostOf(
   return vh;
 }
 
-function domainsFor(service: MeshService, port: number, proxy: ProxyInfo, extra: string[]): string[] {
+function domainsFor(service: RoutedService, port: number, proxy: ProxyInfo, extra: string[]): string[] {
   const names = [...hostAliases(service.hostname, proxy.namespace), ...service.addresses];
   const out = new Set<string>(extra);
   for (const n of names) {
@@ -117,7 +138,7 @@ function domainsFor(service: MeshService, port: number, proxy: ProxyInfo, extra:
   return [...out];
 }
 
-function defaultRoute(service: MeshService, port: number, ctx: RouteContext): Json {
+function defaultRoute(service: RoutedService, port: number, ctx: RouteContext): Json {
   const action: Json = { cluster: outboundClusterName(port, '', service.hostname) };
   applyTimeout(action, 0, ctx.caps);
   if (ctx.caps.retries && ctx.proxy.kind !== 'grpc') {

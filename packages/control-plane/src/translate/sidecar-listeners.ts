@@ -17,6 +17,7 @@ import { buildInboundCluster } from './cluster-builder.ts';
 import { inboundClusterName, outboundClusterName } from './cluster-name.ts';
 import { corsFilter } from './cors.ts';
 import { faultFilter } from './fault.ts';
+import { internedValue } from './memo.ts';
 import { istioMutualDownstream } from './mtls-transport.ts';
 import { effectiveMtlsMode, type MtlsMode } from './peer-authentication.ts';
 import { buildVirtualHost, type RouteContext, virtualServiceFor } from './route-builder.ts';
@@ -55,11 +56,16 @@ export function buildSidecarListeners(
     const http = entries.filter((e) => isHttp(e.port));
     if (http.length > 0) {
       const name = String(number);
-      out.routes.set(name, {
+      const vhosts = http.map((e) => buildVirtualHost(e.service, number, ctx));
+      // Built once for the same (memoized) virtual hosts, so that it keeps its identity.
+      out.routes.set(
         name,
-        virtual_hosts: http.map((e) => buildVirtualHost(e.service, number, ctx)),
-        validate_clusters: false,
-      });
+        internedValue('sidecar-route', [name, ...vhosts], () => ({
+          name,
+          virtual_hosts: vhosts,
+          validate_clusters: false,
+        })),
+      );
       out.listeners.set(
         `127.0.0.1_${number}`,
         httpListener(`127.0.0.1_${number}`, '127.0.0.1', number, name, 'outbound'),

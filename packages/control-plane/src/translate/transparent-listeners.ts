@@ -14,6 +14,7 @@
 import type { MeshService } from '../model/mesh-service.ts';
 import { buildInboundCluster } from './cluster-builder.ts';
 import { inboundClusterName, outboundClusterName } from './cluster-name.ts';
+import { internedValue } from './memo.ts';
 import { buildVirtualHost, type RouteContext } from './route-builder.ts';
 import { isHttp } from './sidecar-listeners.ts';
 import { sidecarFor } from './visibility.ts';
@@ -80,12 +81,7 @@ function addOutboundPorts(
     const http = list.filter((s) => isHttp(s.ports.find((p) => p.number === port)!));
     if (http.length > 0) {
       const vhosts = http.map((s) => buildVirtualHost(s, port, ctx));
-      vhosts.push({
-        name: 'allow_any',
-        domains: ['*'],
-        routes: [{ name: 'allow_any', match: { prefix: '/' }, route: { cluster: fallback, timeout: '0s' } }],
-      });
-      out.routes.set(String(port), { name: String(port), virtual_hosts: vhosts, validate_clusters: false });
+      out.routes.set(String(port), outboundRouteConfiguration(String(port), vhosts, fallback));
       out.listeners.set(
         name,
         notBound(name, port, [{ filters: [hcm(`outbound_0.0.0.0_${port}`, String(port))] }]),
@@ -123,6 +119,25 @@ export function servedInboundPorts(
     }
   }
   return [...served].sort((a, b) => a[0] - b[0]);
+}
+
+/**
+ * An outbound port's route configuration: the services' virtual hosts, then a catch-all to the
+ * fallback. Built once for the same (memoized) virtual hosts, so that it keeps its identity.
+ */
+function outboundRouteConfiguration(name: string, vhosts: readonly Json[], fallback: string): Json {
+  return internedValue('transparent-route', [name, fallback, ...vhosts], () => ({
+    name,
+    virtual_hosts: [
+      ...vhosts,
+      {
+        name: 'allow_any',
+        domains: ['*'],
+        routes: [{ name: 'allow_any', match: { prefix: '/' }, route: { cluster: fallback, timeout: '0s' } }],
+      },
+    ],
+    validate_clusters: false,
+  }));
 }
 
 /** The ports this workload serves: endpoints of services at one of the proxy's addresses. */

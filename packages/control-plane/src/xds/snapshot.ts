@@ -30,7 +30,9 @@ const EMPTY: ReadonlyMap<string, SnapshotResource> = new Map();
 /**
  * Encodes resources given in proto3 JSON into a snapshot. Names come from `name` (`cluster_name` for a
  * ClusterLoadAssignment). Consistency is checked when the snapshot is set in a cache. With a
- * {@link ResourceCache}, resources already encoded for an earlier snapshot are reused, not re-encoded.
+ * {@link ResourceCache}, resources already encoded for an earlier snapshot are reused, not re-encoded;
+ * with a `previous` snapshot, a type whose resources are all the very ones it holds keeps its
+ * resource map and version (nothing is sorted or hashed again).
  *
  * @throws {XdsServerError} `TANDEM_ERR_XDS_SNAPSHOT_RESOURCE` when a resource has no name, a duplicate name,
  * or does not encode (the cause is the `XdsProtoError` with its field path).
@@ -44,6 +46,7 @@ export function buildSnapshot(
   version: string,
   resources: Readonly<Record<string, readonly unknown[]>>,
   cache?: ResourceCache,
+  previous?: Snapshot,
 ): Snapshot {
   const byType = new Map<string, ReadonlyMap<string, SnapshotResource>>();
   const typeVersions = new Map<string, string>();
@@ -62,10 +65,24 @@ export function buildSnapshot(
       }
       byName.set(resource.name, resource);
     }
-    byType.set(typeUrl, byName);
-    typeVersions.set(typeUrl, selectionVersion([...byName.values()]));
+    const before = previous?.resources.get(typeUrl);
+    const kept = before !== undefined && sameResources(before, byName);
+    byType.set(typeUrl, kept ? before : byName);
+    typeVersions.set(
+      typeUrl,
+      kept ? previous!.typeVersions.get(typeUrl)! : selectionVersion([...byName.values()]),
+    );
   }
   return Object.freeze({ version, resources: byType, typeVersions });
+}
+
+function sameResources(
+  a: ReadonlyMap<string, SnapshotResource>,
+  b: ReadonlyMap<string, SnapshotResource>,
+): boolean {
+  if (a.size !== b.size) return false;
+  for (const [name, resource] of b) if (a.get(name) !== resource) return false;
+  return true;
 }
 
 function buildResource(typeUrl: string, json: unknown, index: number): SnapshotResource {

@@ -378,6 +378,7 @@ export function steps(): [what: string, edit: (s: MeshState) => MeshState][] {
         }),
     ],
     ['solo moves to another port', replace('solo', 'number: 7000', 'number: 7001')],
+    ['web gets another address', replace('web', 'addresses: [240.0.0.1]', 'addresses: [240.0.0.9]')],
     [
       'api gets another port',
       replace(
