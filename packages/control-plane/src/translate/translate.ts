@@ -6,7 +6,7 @@
  * every input they read, so a change rebuilds only the pieces it touches; the memoized pieces are
  * frozen and shared between translations.
  */
-import type { Locality } from '../model/mesh-service.ts';
+import type { Locality, MeshService } from '../model/mesh-service.ts';
 import type { MeshSnapshot } from '../model/mesh-snapshot.ts';
 import type { ProxyInfo } from '../proxy/proxy-info.ts';
 import { mtlsInputs } from './auto-mtls.ts';
@@ -29,10 +29,10 @@ export function translate(snapshot: MeshSnapshot, proxy: ProxyInfo): XdsResource
   const out = emptyResources();
   const caps = capabilitiesOf(proxy);
   const services = visibleServices(snapshot, proxy);
-  for (const plan of planOutboundClusters(snapshot, services)) {
-    out.clusters.set(plan.name, memoizedCluster(snapshot, plan, proxy, caps, out.notes));
-    if (plan.service.resolution === 'STATIC')
-      out.endpoints.set(plan.name, memoizedLoadAssignment(snapshot, plan, proxy, out.notes));
+  for (const service of services) {
+    const outbound = memoizedOutbound(snapshot, service, proxy, caps, out.notes);
+    for (const [name, cluster] of outbound.clusters) out.clusters.set(name, cluster);
+    for (const [name, assignment] of outbound.endpoints) out.endpoints.set(name, assignment);
   }
   const ctx: RouteContext = { snapshot, proxy, caps, notes: out.notes };
   if (proxy.kind === 'grpc') {
@@ -49,6 +49,37 @@ export function translate(snapshot: MeshSnapshot, proxy: ProxyInfo): XdsResource
     applyTelemetry(snapshot, proxy, out);
   }
   return out;
+}
+
+interface Outbound {
+  readonly clusters: readonly (readonly [string, Json])[];
+  readonly endpoints: readonly (readonly [string, Json])[];
+}
+
+/**
+ * A service's outbound clusters and endpoint assignments, memoized per service with every input of
+ * the pieces below (the DestinationRule, the mTLS inputs, the proxy's kind and locality), so that an
+ * unchanged service costs one lookup.
+ */
+function memoizedOutbound(
+  snapshot: MeshSnapshot,
+  service: MeshService,
+  proxy: ProxyInfo,
+  caps: Capabilities,
+  notes: string[],
+): Outbound {
+  const rule = destinationRuleFor(snapshot, service.hostname);
+  const key = `outbound ${proxy.kind} ${localityKey(proxy.locality)}`;
+  return memoized(service, key, [rule, mtlsInputs(snapshot)], notes, (written) => {
+    const clusters: [string, Json][] = [];
+    const endpoints: [string, Json][] = [];
+    for (const plan of planOutboundClusters(snapshot, [service])) {
+      clusters.push([plan.name, memoizedCluster(snapshot, plan, proxy, caps, written)]);
+      if (service.resolution === 'STATIC')
+        endpoints.push([plan.name, memoizedLoadAssignment(snapshot, plan, proxy, written)]);
+    }
+    return { clusters, endpoints };
+  });
 }
 
 /**

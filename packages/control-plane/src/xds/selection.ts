@@ -83,7 +83,9 @@ export function selectResources(
     const resources = wildcard
       ? [...all.values()].sort((a, b) => compare(a.name, b.name))
       : names.sorted.flatMap((name) => all.get(name) ?? []);
-    selection = makeSelection(resources, selectionVersion(resources));
+    // All of the type (names are distinct): its version is the type's, already computed.
+    const whole = resources.length === all.size && snapshot.typeVersions.get(typeUrl);
+    selection = makeSelection(resources, whole || selectionVersion(resources));
     bySubscription.set(key, selection);
   }
   return selection;

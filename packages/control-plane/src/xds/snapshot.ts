@@ -116,11 +116,11 @@ export function resourcesOf(snapshot: Snapshot, typeUrl: string): ReadonlyMap<st
 
 /** The version of a set of resources as one response carries it: a hash of their names and versions. */
 export function selectionVersion(resources: readonly SnapshotResource[]): string {
-  const hash = createHash('sha256');
-  for (const resource of [...resources].sort((a, b) => compare(a.name, b.name))) {
-    hash.update(resource.name).update('\0').update(resource.version).update('\n');
-  }
-  return hash.digest('hex').slice(0, 16);
+  // One string hashed at once: the same bytes as hashing each part, without a native call per part.
+  let text = '';
+  for (const resource of [...resources].sort((a, b) => compare(a.name, b.name)))
+    text += `${resource.name}\0${resource.version}\n`;
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
 
 function hashHex(bytes: Uint8Array): string {
