@@ -29,8 +29,9 @@ export const USAGE = `Usage: npm run bench -- [options]
   --warmup <sec>        unmeasured wrk warm-up per target and round (default 1)
   --quick               smoke run: 1 round, 2 s runs
   --targets <list>      comma-separated subset of direct,tandem,haproxy,nginx,tandem-pair,tandem-mtls (default all;
-                        direct is always run); tandem brings tandem-accesslog and tandem-tracing along
-                        (add no-telemetry to skip them)
+                        direct is always run); tandem brings its feature rows along: tandem-accesslog,
+                        tandem-tracing, tandem-resilience (add no-features to skip them, no-telemetry
+                        to skip the first two; or name the rows you want)
   --rates <list>        open-loop rates in requests/s (default 1000,5000)
   --connections <n>     wrk connections (default 32)
   --no-pin              do not pin with taskset
@@ -44,6 +45,7 @@ const ALL_TARGETS: TargetName[] = [
   'tandem',
   'tandem-accesslog',
   'tandem-tracing',
+  'tandem-resilience',
   'haproxy',
   'nginx',
   'tandem-pair',
@@ -51,6 +53,8 @@ const ALL_TARGETS: TargetName[] = [
 ];
 /** Selecting `tandem` also measures these rows (each a ratio to the plain Tandem row). */
 const TANDEM_TELEMETRY: TargetName[] = ['tandem-accesslog', 'tandem-tracing'];
+const TANDEM_TRAFFIC: TargetName[] = ['tandem-resilience'];
+const OPT_OUTS = ['no-features', 'no-telemetry'];
 
 /** Parses flags and environment; throws a message meant for the user on bad input. */
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv, repoRoot: string): BenchOptions {
@@ -97,13 +101,18 @@ function parseTargets(list: string | undefined): TargetName[] {
   if (!list) return ALL_TARGETS;
   const names = list.split(',').map((name) => name.trim());
   for (const name of names) {
-    if (name !== 'no-telemetry' && !ALL_TARGETS.includes(name as TargetName)) {
+    if (!OPT_OUTS.includes(name) && !ALL_TARGETS.includes(name as TargetName)) {
       throw new Error(`--targets: unknown target "${name}" (known: ${ALL_TARGETS.join(', ')})`);
     }
   }
-  const withTelemetry = names.includes('tandem') && !names.includes('no-telemetry');
+  const withFeatures = names.includes('tandem') && !names.includes('no-features');
+  const withTelemetry = withFeatures && !names.includes('no-telemetry');
   return ALL_TARGETS.filter(
-    (name) => name === 'direct' || names.includes(name) || (withTelemetry && TANDEM_TELEMETRY.includes(name)),
+    (name) =>
+      name === 'direct' ||
+      names.includes(name) ||
+      (withTelemetry && TANDEM_TELEMETRY.includes(name)) ||
+      (withFeatures && TANDEM_TRAFFIC.includes(name)),
   );
 }
 

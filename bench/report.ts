@@ -1,7 +1,7 @@
+import { featureCosts } from './feature-cost.ts';
 import { formatTable } from './format-table.ts';
 import type { BenchResults } from './results.ts';
 import type { Ratios, TargetSummary } from './summarize.ts';
-import { telemetryCosts } from './telemetry-cost.ts';
 
 /** Run-queue wait of the proxy above which a run counts as disturbed by other work on its core. */
 const DISTURBED_WAIT = 0.02;
@@ -55,7 +55,7 @@ export function renderReport(results: BenchResults): string {
         .filter((t) => t.target !== 'direct')
         .map((t) => [t.label, ...ratioCells(t.vsHaproxy), ...ratioCells(t.vsNginx)]),
     ),
-    ...telemetrySection(results),
+    ...featureSection(results),
     '',
     ...handshakeLines(results),
     'Tandem targets from the issue (report only; never fails the run)',
@@ -65,12 +65,12 @@ export function renderReport(results: BenchResults): string {
   return `${sections.join('\n')}\n`;
 }
 
-function telemetrySection(results: BenchResults): string[] {
-  const costs = telemetryCosts(results.targets);
+function featureSection(results: BenchResults): string[] {
+  const costs = featureCosts(results.targets);
   if (costs.length === 0) return [];
   return [
     '',
-    'Telemetry cost, relative to the plain Tandem row (Istio metrics are always on, in every Tandem row)',
+    'Feature cost, relative to the plain Tandem row (Istio metrics are always on, in every Tandem row)',
     formatTable(
       ['target', 'req/s vs plain', 'CPU/req vs plain', 'limit'],
       costs.map((c) => [

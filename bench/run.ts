@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { evaluateCriteria, evaluateMtlsCriterion } from './criteria.ts';
+import { featureCriteria } from './feature-cost.ts';
 import { describeMachine, gitCommit } from './machine-info.ts';
 import { measureTarget, type TargetRound } from './measure-target.ts';
 import { type HandshakeResult, measureHandshakes } from './mtls/handshake-rate.ts';
@@ -19,7 +20,6 @@ import { summarize } from './summarize.ts';
 import { startBackend } from './targets/backend.ts';
 import { buildTargets } from './targets/build-targets.ts';
 import type { Target, TargetContext } from './targets/target.ts';
-import { telemetryCriteria } from './telemetry-cost.ts';
 import { findTools, type Tools, toolVersion } from './tools.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -66,7 +66,7 @@ async function main(): Promise<number> {
       targets: summaries,
       criteria: [
         ...evaluateCriteria(summaries, options.ratesPerSec[0]),
-        ...telemetryCriteria(summaries),
+        ...featureCriteria(summaries),
         ...evaluateMtlsCriterion(summaries),
       ],
       ...(handshakes === undefined ? {} : { handshakes }),

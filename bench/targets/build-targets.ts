@@ -21,6 +21,11 @@ export function buildTargets(tools: Tools, versions: TargetVersions, options: Be
     tandemTarget(options.tandemRoot, tandemLabel, 'plain'),
     tandemTarget(options.tandemRoot, `${tandemLabel} + access log`, 'accesslog'),
     tandemTarget(options.tandemRoot, `${tandemLabel} + 100% tracing`, 'tracing'),
+    tandemTarget(
+      options.tandemRoot,
+      `${tandemLabel} + retries, outlier detection, 3-endpoint least-request cluster`,
+      'resilience',
+    ),
     tandemPairTarget(options.tandemRoot, tandemLabel, false),
     tandemPairTarget(options.tandemRoot, tandemLabel, true),
     haproxyTarget(tools.haproxy, versions.haproxy),

@@ -50,4 +50,28 @@ describe('renderBootstrap', () => {
       else assert.equal(hcm.config.tracing?.randomSamplingPercent, 100);
     }
   });
+
+  it('adds the resilience setup: retries, outlier detection, a least-request cluster of three endpoints', () => {
+    const addresses = ['127.0.0.1', '127.0.0.2', '127.0.0.3'];
+    const doc = parse(
+      renderBootstrap({ adminPort: 9901, listenerPort: 10000, backendPort: 8080 }, {}, { addresses }),
+    );
+    const result = validateBootstrap(doc);
+    assert.ok(result.ok, JSON.stringify(!result.ok && result.errors));
+    assert.deepEqual(result.warnings, []);
+    const hcm = doc.static_resources.listeners[0].filter_chains[0].filters[0].typed_config;
+    const route = hcm.route_config.virtual_hosts[0].routes[0].route;
+    assert.equal(route.cluster, 'backend');
+    assert.equal(route.retry_policy.num_retries, 2);
+    assert.deepEqual(route.retry_policy.retriable_status_codes, [503]);
+    const [cluster] = doc.static_resources.clusters;
+    assert.equal(cluster.lb_policy, 'LEAST_REQUEST');
+    assert.equal(cluster.outlier_detection.consecutive_5xx, 5);
+    assert.deepEqual(
+      cluster.load_assignment.endpoints[0].lb_endpoints.map(
+        (e: { endpoint: { address: { socket_address: unknown } } }) => e.endpoint.address.socket_address,
+      ),
+      addresses.map((address) => ({ address, port_value: 8080 })),
+    );
+  });
 });

@@ -1,5 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SIDECAR_NODE_FLAGS } from '../../packages/cli/src/up/tandem-command.ts';
 import { buildBundle } from '../../scripts/build-bundle.ts';
 import { pairBootstraps } from '../mtls/pair-bootstraps.ts';
 import { createPairPki } from '../mtls/pair-pki.ts';
@@ -37,11 +38,15 @@ export function tandemPairTarget(root: string, label: string, mtls: boolean): Ta
         const file = join(dir, `${which}.json`);
         writeFileSync(file, JSON.stringify(configs[which]));
         const what = `tandem ${which} sidecar 127.0.0.1:${port}`;
-        const child = context.cleanup.spawn(process.execPath, [cli!, 'proxy', '--config', file], {
-          name: what,
-          cpu: context.proxyCpu,
-          cwd: root,
-        });
+        const child = context.cleanup.spawn(
+          process.execPath,
+          [...SIDECAR_NODE_FLAGS, cli!, 'proxy', '--config', file],
+          {
+            name: what,
+            cpu: context.proxyCpu,
+            cwd: root,
+          },
+        );
         const extraReady = async (): Promise<boolean> => (await httpGet(admin, '/ready')).status === 200;
         return { child, extraReady, what, port };
       };

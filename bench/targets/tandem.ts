@@ -2,9 +2,11 @@ import { existsSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type net from 'node:net';
 import { join } from 'node:path';
+import { SIDECAR_NODE_FLAGS } from '../../packages/cli/src/up/tandem-command.ts';
 import { buildBundle } from '../../scripts/build-bundle.ts';
 import { freePort } from '../net/free-port.ts';
 import { httpGet } from '../net/http-probe.ts';
+import { BACKEND_ADDRESSES } from './backend.ts';
 import { awaitServer } from './start-server.ts';
 import { renderBootstrap, type Telemetry } from './tandem-bootstrap.ts';
 import type { RunningTarget, TandemVariant, Target, TargetContext } from './target.ts';
@@ -15,8 +17,10 @@ import type { RunningTarget, TandemVariant, Target, TargetContext } from './targ
  * the first run, started as `node <root>/dist/tandem.mjs proxy --config <bootstrap.yaml>`. Ready
  * when its admin `/ready` answers 200 or a request through the listener reaches the backend.
  *
- * Variants: `plain` (metrics on, as always), `accesslog` (Envoy's default format to a file) and
- * `tracing` (100% sampling, OTLP/HTTP export to a collector stub in the bench process).
+ * Variants: `plain` (metrics on, as always), `accesslog` (Envoy's default format to a file),
+ * `tracing` (100% sampling, OTLP/HTTP export to a collector stub in the bench process) and
+ * `resilience` (Istio's default retry policy on the route, outlier detection, and a least-request
+ * cluster of three endpoints: the backend on three loopback addresses).
  */
 export function tandemTarget(root: string, label: string, variant: TandemVariant = 'plain'): Target {
   const source = join(root, 'packages', 'cli', 'src', 'main.ts');
@@ -39,16 +43,21 @@ export function tandemTarget(root: string, label: string, variant: TandemVariant
             ? { otlpPort: collector.port }
             : undefined;
       const config = join(dir, 'bootstrap.yaml');
+      const resilience = variant === 'resilience' ? { addresses: BACKEND_ADDRESSES } : undefined;
       writeFileSync(
         config,
-        renderBootstrap({ adminPort, listenerPort, backendPort: context.backendPort }, telemetry),
+        renderBootstrap({ adminPort, listenerPort, backendPort: context.backendPort }, telemetry, resilience),
       );
       const what = `tandem proxy 127.0.0.1:${listenerPort}`;
-      const child = context.cleanup.spawn(process.execPath, [cli, 'proxy', '--config', config], {
-        name: what,
-        cpu: context.proxyCpu,
-        cwd: root,
-      });
+      const child = context.cleanup.spawn(
+        process.execPath,
+        [...SIDECAR_NODE_FLAGS, cli, 'proxy', '--config', config],
+        {
+          name: what,
+          cpu: context.proxyCpu,
+          cwd: root,
+        },
+      );
       const extraReady = async (): Promise<boolean> => (await httpGet(adminPort, '/ready')).status === 200;
       let running: RunningTarget;
       try {

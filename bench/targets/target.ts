@@ -5,13 +5,18 @@ export type TargetName =
   | 'tandem'
   | 'tandem-accesslog'
   | 'tandem-tracing'
+  | 'tandem-resilience'
   | 'haproxy'
   | 'nginx'
   | 'tandem-pair'
   | 'tandem-mtls';
 
-/** Tandem with one telemetry feature switched on (metrics are always on, in every Tandem row). */
-export type TandemVariant = 'plain' | 'accesslog' | 'tracing';
+/**
+ * Tandem with one feature switched on (metrics are always on, in every Tandem row): a telemetry
+ * feature, or the resilience setup a mesh route usually has (retries, outlier detection, a
+ * least-request cluster of three endpoints).
+ */
+export type TandemVariant = 'plain' | 'accesslog' | 'tracing' | 'resilience';
 
 /** What every target needs to start: where the backend is, which CPU the proxy gets, who cleans up. */
 export interface TargetContext {

@@ -24,4 +24,7 @@ COPY deploy/docker/tandem.sh /usr/local/bin/tandem
 RUN groupadd --gid 1337 tandem && useradd --uid 1337 --gid 1337 --no-create-home --shell /usr/sbin/nologin tandem
 USER 1337:1337
 ENV NODE_ENV=production TANDEM_HOME=/opt/tandem
+# Sidecars keep a small young generation: about 10 MB less resident memory, no throughput cost measured
+# (the same flag `tandem up` gives its sidecars and `npm run bench` gives the Tandem rows).
+ENV NODE_OPTIONS=--max-semi-space-size=1
 ENTRYPOINT ["/usr/local/bin/tandem"]

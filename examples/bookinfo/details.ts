@@ -5,8 +5,7 @@
  * 9080 and v1 by default).
  */
 import http from 'node:http';
-import type net from 'node:net';
-import { pathToFileURL } from 'node:url';
+import { instanceFromEnv, json, listen, type RunningService, runWhenMain } from './service-kit.ts';
 
 export interface DetailsOptions {
   port: number;
@@ -14,11 +13,6 @@ export interface DetailsOptions {
   host?: string;
   instance?: string;
   log?: (line: string) => void;
-}
-
-export interface RunningService {
-  port: number;
-  close(): Promise<void>;
 }
 
 export function startDetails(opts: DetailsOptions): Promise<RunningService> {
@@ -48,42 +42,13 @@ export function startDetails(opts: DetailsOptions): Promise<RunningService> {
   return listen(server, opts.port, opts.host);
 }
 
-function json(res: http.ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-function listen(server: http.Server, port: number, host = '127.0.0.1'): Promise<RunningService> {
-  const sockets = new Set<net.Socket>();
-  server.on('connection', (s: net.Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  server.keepAliveTimeout = 60_000;
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () =>
-      resolve({
-        port: (server.address() as net.AddressInfo).port,
-        close: () =>
-          new Promise<void>((done) => {
-            for (const s of sockets) s.destroy();
-            server.close(() => done());
-          }),
-      }),
-    );
-  });
-}
-
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const port = Number(process.argv[2] ?? process.env.PORT ?? 9080);
-  const version = process.argv[3] ?? process.env.SERVICE_VERSION ?? 'v1';
-  startDetails({ port, version, instance: process.env.INSTANCE_NAME ?? process.env.TANDEM_INSTANCE }).then(
-    (s) => {
-      console.log(`details ${version} listening on ${s.port}`);
-      // `tandem run` drains the sidecar first, then sends SIGTERM: finish what is in flight and exit.
-      process.once('SIGTERM', () => void s.close().then(() => process.exit(0)));
-    },
-  );
-}
+runWhenMain(
+  import.meta.url,
+  () =>
+    startDetails({
+      port: Number(process.argv[2] ?? process.env.PORT ?? 9080),
+      version: process.argv[3] ?? process.env.SERVICE_VERSION ?? 'v1',
+      instance: instanceFromEnv(),
+    }),
+  'details',
+);

@@ -8,8 +8,17 @@
  * REVIEWS_HOSTNAME, RATINGS_HOSTNAME and HTTP_PROXY say where the others are).
  */
 import http from 'node:http';
-import type net from 'node:net';
-import { pathToFileURL } from 'node:url';
+import {
+  forwarded,
+  get,
+  httpProxyFromEnv,
+  instanceFromEnv,
+  listen,
+  type Reply,
+  type RunningService,
+  runWhenMain,
+  send,
+} from './service-kit.ts';
 
 export interface ProductPageOptions {
   port: number;
@@ -25,37 +34,11 @@ export interface ProductPageOptions {
   log?: (line: string) => void;
 }
 
-export interface RunningService {
-  port: number;
-  close(): Promise<void>;
-}
-
-type Reply = { status: number; body: string } | undefined;
-
 interface Review {
   reviewer: string;
   text: string;
   rating?: { stars?: number; color?: string; error?: string };
 }
-
-const FORWARDED = [
-  'end-user',
-  'user-agent',
-  'cookie',
-  'authorization',
-  'x-request-id',
-  'traceparent',
-  'tracestate',
-  'b3',
-  'x-b3-traceid',
-  'x-b3-spanid',
-  'x-b3-parentspanid',
-  'x-b3-sampled',
-  'x-b3-flags',
-  'x-ot-span-context',
-  'x-cloud-trace-context',
-  'grpc-trace-bin',
-];
 
 export function startProductPage(opts: ProductPageOptions): Promise<RunningService> {
   const instance = opts.instance ?? `productpage-${opts.version ?? 'v1'}`;
@@ -96,17 +79,6 @@ function userOf(req: http.IncomingMessage): string {
   if (typeof header === 'string' && header !== '') return header;
   const m = /(?:^|;\s*)user=([^;]*)/.exec(req.headers.cookie ?? '');
   return m?.[1] ? decodeURIComponent(m[1]) : '';
-}
-
-function forwarded(req: http.IncomingMessage): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const name of FORWARDED) {
-    const v = req.headers[name];
-    if (typeof v === 'string') out[name] = v;
-  }
-  const user = userOf(req);
-  if (user !== '') out['end-user'] = user;
-  return out;
 }
 
 async function retryOnce(fn: () => Promise<Reply>): Promise<Reply> {
@@ -168,79 +140,17 @@ function escapeHtml(s: string): string {
   return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 }
 
-/** GET `url` (through `proxy` when given); undefined on a network error or timeout. */
-function get(
-  url: string,
-  headers: Record<string, string>,
-  proxy: string | undefined,
-  timeoutMs: number,
-): Promise<Reply> {
-  const u = new URL(url);
-  const [host, port] = proxy === undefined ? [u.hostname, u.port || '80'] : proxy.split(':');
-  return new Promise((resolve) => {
-    const req = http.request(
-      {
-        host,
-        port: Number(port),
-        path: proxy === undefined ? u.pathname : url,
-        headers: { ...headers, host: u.host },
-        timeout: timeoutMs,
-      },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (d: string) => (body += d));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-        res.on('error', () => resolve(undefined));
-      },
-    );
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(undefined));
-    req.end();
-  });
-}
-
-function send(res: http.ServerResponse, status: number, type: string, body: string): void {
-  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
-  res.end(body);
-}
-
-function listen(server: http.Server, port: number, host = '127.0.0.1'): Promise<RunningService> {
-  const sockets = new Set<net.Socket>();
-  server.on('connection', (s: net.Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  server.keepAliveTimeout = 60_000;
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () =>
-      resolve({
-        port: (server.address() as net.AddressInfo).port,
-        close: () =>
-          new Promise<void>((done) => {
-            for (const s of sockets) s.destroy();
-            server.close(() => done());
-          }),
-      }),
-    );
-  });
-}
-
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const port = Number(process.argv[2] ?? process.env.PORT ?? 9080);
-  const env = (name: string) => `${process.env[`${name.toUpperCase()}_HOSTNAME`] ?? name}:9080`;
-  const httpProxy = process.env.HTTP_PROXY?.replace(/^http:\/\//, '').replace(/\/$/, '');
-  startProductPage({
-    port,
-    details: env('details'),
-    reviews: env('reviews'),
-    ratings: env('ratings'),
-    httpProxy,
-    instance: process.env.INSTANCE_NAME ?? process.env.TANDEM_INSTANCE,
-  }).then((s) => {
-    console.log(`productpage listening on ${s.port}`);
-    // `tandem run` drains the sidecar first, then sends SIGTERM: finish what is in flight and exit.
-    process.once('SIGTERM', () => void s.close().then(() => process.exit(0)));
-  });
-}
+const hostOf = (name: string) => `${process.env[`${name.toUpperCase()}_HOSTNAME`] ?? name}:9080`;
+runWhenMain(
+  import.meta.url,
+  () =>
+    startProductPage({
+      port: Number(process.argv[2] ?? process.env.PORT ?? 9080),
+      details: hostOf('details'),
+      reviews: hostOf('reviews'),
+      ratings: hostOf('ratings'),
+      httpProxy: httpProxyFromEnv(),
+      instance: instanceFromEnv(),
+    }),
+  'productpage',
+);

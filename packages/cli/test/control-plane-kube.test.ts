@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -102,10 +102,21 @@ describe('tandem control-plane --kubeconfig', () => {
     const [, port] = await waitFor(/injection webhook on 127\.0\.0\.1:(\d+) \(HTTPS\)/);
     await waitFor(/1 services/);
     await waitFor(/caBundle of tandem-sidecar-injector patched \(1 webhooks\)/);
-    const config = api.get(PATHS.webhooks, '', 'tandem-sidecar-injector') as unknown as {
-      webhooks: { clientConfig: { caBundle: string } }[];
+    // With --ca-dir the serving certificate comes from the mesh CA: the caBundle becomes the mesh root.
+    await waitFor(/injection webhook certificate signed by the mesh CA/);
+    const root = readFileSync(path.join(dir, 'ca', 'root-cert.pem'), 'utf8');
+    const patched = () => {
+      const config = api.get(PATHS.webhooks, '', 'tandem-sidecar-injector') as unknown as {
+        webhooks: { clientConfig: { caBundle?: string } }[];
+      };
+      return Buffer.from(config.webhooks[0]!.clientConfig.caBundle ?? '', 'base64').toString('utf8');
     };
-    const ca = Buffer.from(config.webhooks[0]!.clientConfig.caBundle, 'base64').toString('utf8');
+    const deadline = Date.now() + 20_000;
+    while (patched().trim() !== root.trim()) {
+      if (Date.now() > deadline) throw new Error(`caBundle is not the mesh root:\n${patched()}\n${stderr}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const ca = patched();
     const review = {
       apiVersion: 'admission.k8s.io/v1',
       kind: 'AdmissionReview',

@@ -6,12 +6,12 @@
  * workloads keep answering; Ctrl-C (SIGINT) stops everything and leaves no process behind.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { alive, eventually, spawnTandem, type TandemProcess } from './helpers/tandem-process.ts';
+import { alive, descendants, eventually, spawnTandem, type TandemProcess } from './helpers/tandem-process.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const BOOKINFO = path.join(ROOT, 'examples/bookinfo');
@@ -157,30 +157,6 @@ function get(port: number, urlPath: string): Promise<{ status: number; body: str
       })
       .on('error', reject);
   });
-}
-
-/** Every live process below `root`, from /proc. */
-function descendants(root: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      const list = children.get(ppid) ?? [];
-      list.push(Number(entry));
-      children.set(ppid, list);
-    } catch {}
-  }
-  const out: number[] = [];
-  const walk = (pid: number): void => {
-    for (const c of children.get(pid) ?? []) {
-      out.push(c);
-      walk(c);
-    }
-  };
-  walk(root);
-  return out;
 }
 
 function cmdline(pid: number): string {

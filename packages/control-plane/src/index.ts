@@ -48,7 +48,12 @@ export { IstioResources, KubeResources } from './kube/kube-resources.ts';
 export { type ProxyInfo, parseProxyInfo } from './proxy/proxy-info.ts';
 export { KubeRegistry } from './registry/kube-registry.ts';
 export { translate } from './translate/translate.ts';
-export type { CertificateProvider, ServingCertificate } from './webhook/certificate-provider.ts';
+export {
+  type CertificateProvider,
+  HandoverCertificateProvider,
+  type ServingCertificate,
+} from './webhook/certificate-provider.ts';
 export { InjectionWebhookServer } from './webhook/injection-webhook-server.ts';
+export { MeshCaCertificateProvider } from './webhook/mesh-ca-certificate-provider.ts';
 export { SelfSignedCertificateProvider } from './webhook/self-signed-certificate-provider.ts';
 export * from './xds/index.ts';

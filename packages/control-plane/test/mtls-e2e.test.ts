@@ -167,6 +167,24 @@ describe('mTLS between sidecars (PeerAuthentication, auto mTLS)', () => {
     );
   });
 
+  it("fills Istio's principals and connection_security_policy on the server side from the mTLS connection", async () => {
+    for (const m of ['STRICT', 'DISABLE'] as const)
+      assert.equal((await request(clientPort, `http://${host(m)}:8080/`)).status, 200);
+    const metricsOf = async (m: Mode) => {
+      const server = proxies[MODES.indexOf(m)]!;
+      const text = (await request(0, `http://127.0.0.1:${server.adminPort}/stats/prometheus`)).body;
+      return text.split('\n').filter((l) => l.startsWith('istio_requests_total{reporter="destination"'));
+    };
+    const strict = (await metricsOf('STRICT')).join('\n');
+    assert.match(strict, /source_principal="spiffe:\/\/cluster\.local\/ns\/default\/sa\/client"/);
+    assert.match(strict, /destination_principal="spiffe:\/\/cluster\.local\/ns\/default\/sa\/srv-strict"/);
+    assert.match(strict, /connection_security_policy="mutual_tls"/);
+    const plain = (await metricsOf('DISABLE')).join('\n');
+    assert.match(plain, /source_principal="unknown"/);
+    assert.match(plain, /connection_security_policy="none"/);
+    assert.doesNotMatch(plain, /mutual_tls/);
+  });
+
   it('openssl s_client: STRICT refuses a handshake without a client certificate, accepts a mesh certificate', async () => {
     const files = meshClientCertificate(dir, 'tester');
     await files.issue(cp);

@@ -97,6 +97,60 @@ spec: { mtls: { mode: STRICT } }
   });
 });
 
+describe('translate: PeerAuthentication on virtualInbound (transparent mode)', () => {
+  const served = `
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: { name: web, namespace: default }
+spec:
+  hosts: [web.default.svc.cluster.local]
+  addresses: [10.90.0.2]
+  location: MESH_INTERNAL
+  resolution: STATIC
+  ports: [{ number: 9080, name: http, protocol: HTTP }, { number: 9000, name: tcp, protocol: TCP }]
+  endpoints: [{ address: 10.89.0.3, labels: { app: web } }]
+---
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: { name: web, namespace: default }
+spec:
+  selector: { matchLabels: { app: web } }
+  mtls: { mode: STRICT }
+  portLevelMtls: { 9080: { mode: PERMISSIVE } }
+`;
+
+  it('gives each served port its mTLS chains, matched by destination port and transport', () => {
+    const parsed = parseIstioFile(served, 'test.yaml');
+    assert.deepEqual(parsed.rejected, []);
+    const snapshot = buildMeshSnapshot(
+      '1',
+      parsed.objects,
+      servicesFromConfig(parsed.objects),
+      undefined,
+      SECURITY,
+    );
+    const proxy = parseProxyInfo({
+      id: 'sidecar~10.89.0.3~web-0.default~default.svc.cluster.local',
+      metadata: { NAMESPACE: 'default', LABELS: { app: 'web' }, INTERCEPTION_MODE: 'REDIRECT' },
+    });
+    const res = translate(snapshot, proxy);
+    assertAllValid(res);
+    const inbound = res.listeners.get('virtualInbound')!;
+    assert.deepEqual(
+      (inbound['filter_chains'] as Json[]).map((c) => [
+        ...chains({ filter_chains: [c] }),
+        JSON.stringify(c['filter_chain_match']),
+      ]),
+      [
+        ['0.0.0.0_9000_mtls:tls', '{"destination_port":9000,"transport_protocol":"tls"}'],
+        ['0.0.0.0_9080_mtls:tls', '{"destination_port":9080,"transport_protocol":"tls"}'],
+        ['0.0.0.0_9080_plaintext:plain', '{"destination_port":9080,"transport_protocol":"raw_buffer"}'],
+      ],
+    );
+    assert.match(JSON.stringify(inbound['listener_filters']), /tls_inspector/);
+  });
+});
+
 const service = (extraLabels = '') => `
 apiVersion: networking.istio.io/v1
 kind: ServiceEntry

@@ -16,6 +16,7 @@ import {
   type WorkloadRegistration,
 } from '../src/registry/workload-registrations.ts';
 import { translate } from '../src/translate/translate.ts';
+import { simulate } from './simulate.ts';
 
 function proxy(instance: string, workload: unknown, labels: Record<string, string> = { app: 'reviews' }) {
   return parseProxyInfo({
@@ -88,6 +89,10 @@ describe('workload registrations', () => {
     assert.equal(
       reason({ service: 'reviews', ports: [{ port: 9080, endpointPort: 0, targetPort: 1 }] }),
       'TANDEM_WORKLOAD: ports[0].endpointPort: 0 is not a port number (1-65535)',
+    );
+    assert.equal(
+      reason({ service: 'reviews', serviceAddress: 'reviews', ports: [] }),
+      'TANDEM_WORKLOAD: serviceAddress: "reviews" is not an IP address',
     );
     assert.equal(
       reason({
@@ -171,5 +176,61 @@ spec:
       ],
     });
     assert.ok(out.listeners.has('127.0.0.1_15001'), 'the HTTP proxy listener stays');
+  });
+
+  it('transparent mode: the service address becomes the ServiceEntry address, and REDIRECT sidecars route by it', () => {
+    const pod = (ip: string, instance: string, workload: unknown, labels: Record<string, string>) =>
+      parseProxyInfo({
+        id: `sidecar~${ip}~${instance}.default~default.svc.cluster.local`,
+        metadata: {
+          NAMESPACE: 'default',
+          LABELS: labels,
+          WORKLOAD_NAME: instance,
+          INSTANCE_IPS: ip,
+          INTERCEPTION_MODE: 'REDIRECT',
+          TANDEM_WORKLOAD: workload,
+        },
+      });
+    const reviewsVip = { ...reviews(9080, 9080), serviceAddress: '10.90.0.2' };
+    const echo = {
+      service: 'tcp-echo',
+      serviceAddress: '10.90.0.3',
+      ports: [{ name: 'tcp', port: 9000, protocol: 'TCP', endpointPort: 9000, targetPort: 9000 }],
+    };
+    const reviewsPod = pod('10.89.0.3', 'reviews-v1-0', reviewsVip, { app: 'reviews', version: 'v1' });
+    const regs = new Map<string, WorkloadRegistration>();
+    for (const [key, info] of [
+      ['p1', reviewsPod],
+      ['p2', pod('10.89.0.4', 'tcp-echo-0', echo, { app: 'tcp-echo' })],
+    ] as const) {
+      const r = parseRegistration(info);
+      assert.equal(r.kind, 'ok');
+      regs.set(key, (r as { registration: WorkloadRegistration }).registration);
+    }
+    assert.equal(regs.get('p1')?.serviceAddress, '10.90.0.2');
+    assert.equal(regs.get('p1')?.address, '10.89.0.3');
+    const objects = registrationObjects(regs, []).objects;
+    const se = objects.find((o) => o.kind === 'ServiceEntry' && o.meta.name === 'reviews');
+    assert.deepEqual(se?.kind === 'ServiceEntry' ? se.spec.addresses : undefined, ['10.90.0.2']);
+    const snapshot = buildMeshSnapshot('1', objects, servicesFromConfig(objects));
+    const client = translate(snapshot, pod('10.89.0.2', 'productpage-0', undefined, { app: 'productpage' }));
+    assert.equal(
+      simulate(client, { routeConfig: '9080', authority: 'reviews:9080' }).cluster,
+      'outbound|9080||reviews.default.svc.cluster.local',
+    );
+    const tcp = client.listeners.get('0.0.0.0_9000') as {
+      filter_chains: { filter_chain_match: { prefix_ranges: unknown[] } }[];
+    };
+    assert.deepEqual(tcp.filter_chains[0]!.filter_chain_match.prefix_ranges, [
+      { address_prefix: '10.90.0.3', prefix_len: 32 },
+    ]);
+    // The reviews pod serves 9080 on its own address: captured inbound, to the application.
+    const inbound = translate(snapshot, reviewsPod).listeners.get('virtualInbound') as {
+      filter_chains: { filter_chain_match: { destination_port: number } }[];
+    };
+    assert.deepEqual(
+      inbound.filter_chains.map((c) => c.filter_chain_match.destination_port),
+      [9080],
+    );
   });
 });

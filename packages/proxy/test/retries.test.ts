@@ -120,6 +120,9 @@ describe('retries', () => {
       ['1', '2'],
     );
     assert.equal((await stat('cluster.primary.upstream_rq_retry')) - before, 1);
+    // The retried attempt's 503 is counted under `retry.` (Envoy), the final 200 as usual.
+    assert.ok((await stat('cluster.primary.retry.upstream_rq_503')) >= 1);
+    assert.ok((await stat('cluster.primary.retry.upstream_rq_5xx')) >= 1);
     assert.ok((await stat('cluster.primary.upstream_rq_retry_success')) >= 1);
   });
 
@@ -191,7 +194,8 @@ describe('retries', () => {
 
   it('does not retry a body larger than the listener buffer limit', async () => {
     const id = nextId();
-    const before = await stat('http.ingress_http.retry_or_shadow_abandoned');
+    // Envoy counts it on the cluster (`cluster.<name>.retry_or_shadow_abandoned`).
+    const before = await stat('cluster.primary.retry_or_shadow_abandoned');
     const r = await httpRequest(smallBufferPort, '/retry-5xx', {
       method: 'POST',
       body: Buffer.alloc(64 * 1024, 121),
@@ -199,7 +203,7 @@ describe('retries', () => {
     });
     assert.equal(r.status, 503);
     assert.equal(backend.attempts(id).length, 1);
-    assert.ok((await stat('http.ingress_http.retry_or_shadow_abandoned')) > before);
+    assert.ok((await stat('cluster.primary.retry_or_shadow_abandoned')) > before);
   });
 
   it('waits a jittered exponential back-off between attempts', async () => {

@@ -10,9 +10,11 @@ import { readFileSync } from 'node:fs';
 import type {
   ControlPlane,
   DebugServer,
+  HandoverCertificateProvider,
   InjectSettings,
   KubeConnection,
   KubeIntegration,
+  MeshCaCertificateProvider,
   MeshConfig,
 } from '@tandem/control-plane';
 import type { Command } from 'commander';
@@ -142,6 +144,9 @@ async function run(flags: Flags): Promise<number> {
         };
   let kube: KubeIntegration | undefined;
   let cp: ControlPlane | undefined;
+  let webhookCerts: HandoverCertificateProvider | undefined;
+  let meshCerts: MeshCaCertificateProvider | undefined;
+  const dnsNames = flags.webhookDnsNames.split(',').map((s) => s.trim());
   let debug: DebugServer | undefined;
   try {
     const connection = kubeConnection(lib, flags);
@@ -151,6 +156,10 @@ async function run(flags: Flags): Promise<number> {
     }
     if (connection !== undefined) {
       const [wh, wp] = flags.webhookAddress ? splitHostPort(flags.webhookAddress) : ['', 0];
+      // Self-signed until the mesh CA is up (it starts with the control plane, after the registry).
+      webhookCerts = flags.webhookAddress
+        ? new lib.HandoverCertificateProvider(await lib.SelfSignedCertificateProvider.create({ dnsNames }))
+        : undefined;
       kube = await startKubeIntegration({
         connection,
         log,
@@ -159,8 +168,9 @@ async function run(flags: Flags): Promise<number> {
               host: wh,
               port: wp,
               configurationName: flags.webhookConfigName,
-              dnsNames: flags.webhookDnsNames.split(',').map((s) => s.trim()),
+              dnsNames,
               settings: injectionSettings(lib, flags.injectionConfig),
+              certificates: webhookCerts,
             }
           : undefined,
       });
@@ -190,6 +200,14 @@ async function run(flags: Flags): Promise<number> {
       security: security === undefined ? undefined : { ...security, authenticators },
     });
     await cp.start();
+    if (webhookCerts !== undefined && cp.security !== undefined) {
+      const ca = cp.security.ca;
+      meshCerts = await lib.MeshCaCertificateProvider.create(ca, { dnsNames, log });
+      webhookCerts.handOver(meshCerts);
+      const renew = meshCerts;
+      cp.security.onRootsChanged(() => void renew.renew().catch((e) => log(`webhook certificate: ${e}`)));
+      log('injection webhook certificate signed by the mesh CA');
+    }
     const xdsPort = await cp.ads.listen(flags.xdsAddress);
     const [dh, dp] = splitHostPort(flags.debugAddress);
     debug = new DebugServer(buildDebugHandlers(cp));
@@ -201,6 +219,7 @@ async function run(flags: Flags): Promise<number> {
     log(`${e.message}${e.code ? ` [${e.code}]` : ''}`);
     await cp?.stop();
     await kube?.stop();
+    meshCerts?.close();
     return 2;
   }
   await new Promise<void>((resolve) => {
@@ -210,5 +229,6 @@ async function run(flags: Flags): Promise<number> {
   await debug.close();
   await cp.stop();
   await kube?.stop();
+  meshCerts?.close();
   return 0;
 }

@@ -24,6 +24,7 @@ interface Flags {
   includeOutboundCidrs: string;
   excludeOutboundCidrs: string;
   excludeOutboundPorts: string;
+  includeOutboundPorts: string;
   dryRun?: boolean;
   cleanup?: boolean;
 }
@@ -41,6 +42,7 @@ export function addIptablesCommand(program: Command): void {
     .option('-i, --include-outbound-cidrs <cidrs>', 'destinations to capture, or *', '*')
     .option('-x, --exclude-outbound-cidrs <cidrs>', 'destinations to leave alone', '')
     .option('-o, --exclude-outbound-ports <ports>', 'outbound ports to leave alone', '')
+    .option('-q, --include-outbound-ports <ports>', 'outbound ports to capture whatever the destination', '')
     .option('--dry-run', 'print the rules instead of applying them')
     .option('--cleanup', 'remove the rules')
     .action((flags: Flags) => {
@@ -77,6 +79,11 @@ function run(flags: Flags): number {
       excludeOutboundPorts: parsePorts(
         '--exclude-outbound-ports',
         flags.excludeOutboundPorts,
+        false,
+      ) as number[],
+      includeOutboundPorts: parsePorts(
+        '--include-outbound-ports',
+        flags.includeOutboundPorts,
         false,
       ) as number[],
     };

@@ -10,12 +10,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import type { WorkloadIdentityOptions } from '@tandem/proxy';
 import type { Command } from 'commander';
+import { type AppUser, parseAppUser } from '../local/app-process.ts';
 import { freePorts } from '../local/free-ports.ts';
 import { isPort, type PortDecl, parsePortFlag, resolvePorts } from '../local/port-decl.ts';
 import { WorkloadRunner } from '../local/workload-runner.ts';
-import type { WorkloadSpec } from '../local/workload-spec.ts';
+import type { TransparentSpec, WorkloadSpec } from '../local/workload-spec.ts';
 
 interface Flags {
   name: string;
@@ -34,6 +36,10 @@ interface Flags {
   caTokenFile?: string;
   caAddress?: string;
   trustDomain: string;
+  transparent?: boolean;
+  podIp?: string;
+  serviceAddress?: string;
+  appUser?: string;
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -75,11 +81,18 @@ export function addRunCommand(program: Command): void {
     )
     .option('--ca-address <host:port>', 'the CA (default: the control plane)')
     .option('--trust-domain <domain>', 'SPIFFE trust domain', 'cluster.local')
+    .option(
+      '--transparent',
+      'transparent interception: run inside a pod whose iptables rules send its TCP to this sidecar (tandem iptables; tandem up --transparent does it all); the command gets no HTTP_PROXY',
+    )
+    .option('--pod-ip <ip>', "with --transparent: the pod's IP, where peers reach this workload")
+    .option('--service-address <ip>', "with --transparent: the service's virtual IP, for the control plane")
+    .option('--app-user <uid[:gid]>', "run the command as this user (transparent: never the sidecar's UID)")
     .option('-q, --quiet', "leave out the sidecar's routine config updates (problems are still shown)")
     .passThroughOptions()
     .addHelpText(
       'after',
-      '\nThe command gets HTTP_PROXY pointing at the sidecar, PORT (its first port) and TANDEM_PORT_<port>.' +
+      '\nThe command gets PORT (its first port), TANDEM_PORT_<port> and, in explicit mode, HTTP_PROXY pointing at the sidecar.' +
         '\nExample: tandem run --name reviews --version v2 --port 9080:auto -- node reviews.js',
     )
     .action(async (command: string[], flags: Flags) => {
@@ -105,6 +118,7 @@ async function run(command: string[], flags: Flags): Promise<number> {
     drainTimeMs: parsed.drainTimeMs,
     readyTimeoutMs: parsed.readyTimeoutMs,
     identity: parsed.identity,
+    appUser: parsed.appUser,
     log,
   });
   let signalled = 0;
@@ -130,13 +144,21 @@ function describe(spec: WorkloadSpec, adminPort: number, readyMs: number): strin
   const serves = spec.ports
     .map((p) => `${spec.service}:${p.port} -> sidecar :${p.endpointPort} -> app :${p.targetPort}`)
     .join(', ');
-  return `${spec.instance} ready in ${Math.round(readyMs)} ms; HTTP_PROXY=http://127.0.0.1:${spec.proxyPort}, sidecar admin :${adminPort}${serves ? `; ${serves}` : ''}`;
+  const outbound =
+    spec.transparent === undefined
+      ? `HTTP_PROXY=http://127.0.0.1:${spec.proxyPort}`
+      : `transparent in pod ${spec.transparent.podIp}`;
+  return `${spec.instance} ready in ${Math.round(readyMs)} ms; ${outbound}, sidecar admin :${adminPort}${serves ? `; ${serves}` : ''}`;
 }
 
-async function parseFlags(
-  flags: Flags,
-): Promise<
-  | { spec: WorkloadSpec; drainTimeMs: number; readyTimeoutMs: number; identity?: WorkloadIdentityOptions }
+async function parseFlags(flags: Flags): Promise<
+  | {
+      spec: WorkloadSpec;
+      drainTimeMs: number;
+      readyTimeoutMs: number;
+      identity?: WorkloadIdentityOptions;
+      appUser?: AppUser;
+    }
   | string
 > {
   if (!DNS_LABEL.test(flags.name)) return `--name "${flags.name}": must be a DNS label (a-z, 0-9, -)`;
@@ -165,8 +187,14 @@ async function parseFlags(
     return `--ready-timeout-s "${flags.readyTimeoutS}": expected seconds (> 0)`;
   const adminPort = Number(flags.adminPort);
   if (!(adminPort === 0 || isPort(adminPort))) return `--admin-port "${flags.adminPort}": not a port`;
+  const transparent = parseTransparent(flags);
+  if (typeof transparent === 'string') return transparent;
+  const appUser = parseAppUser(flags.appUser);
+  if (typeof appUser === 'string') return appUser;
   let proxyPort: number;
-  if (flags.proxyPort !== undefined) {
+  if (transparent !== undefined) {
+    proxyPort = 0; // iptables brings the application's calls; there is no HTTP proxy port
+  } else if (flags.proxyPort !== undefined) {
     proxyPort = Number(flags.proxyPort);
     if (!isPort(proxyPort)) return `--proxy-port "${flags.proxyPort}": not a port`;
   } else {
@@ -197,19 +225,37 @@ async function parseFlags(
   }
   return {
     identity,
+    appUser,
     spec: {
       service: flags.name,
       instance,
       namespace: flags.namespace,
       serviceAccount: flags.serviceAccount,
       labels,
-      ports: await resolvePorts(decls),
+      ports: await resolvePorts(decls, transparent === undefined ? 'explicit' : 'transparent'),
       proxyPort,
       adminPort,
       controlPlane: { host: cp[1]!, port: Number(cp[2]) },
+      ...(transparent === undefined ? {} : { transparent }),
     },
     drainTimeMs,
     readyTimeoutMs,
+  };
+}
+
+function parseTransparent(flags: Flags): TransparentSpec | undefined | string {
+  if (!flags.transparent) {
+    if (flags.podIp !== undefined || flags.serviceAddress !== undefined)
+      return '--pod-ip and --service-address go with --transparent';
+    return undefined;
+  }
+  if (flags.podIp === undefined) return "--transparent needs --pod-ip (the pod's address)";
+  if (isIP(flags.podIp) === 0) return `--pod-ip "${flags.podIp}": not an IP address`;
+  if (flags.serviceAddress !== undefined && isIP(flags.serviceAddress) === 0)
+    return `--service-address "${flags.serviceAddress}": not an IP address`;
+  return {
+    podIp: flags.podIp,
+    ...(flags.serviceAddress === undefined ? {} : { serviceAddress: flags.serviceAddress }),
   };
 }
 

@@ -4,13 +4,24 @@
  * sidecar, prints where things are and each workload's output, and applies changes to DIR's
  * YAML live. Ctrl-C drains and stops everything; a second Ctrl-C kills at once.
  *
- * Exit codes: 0 after a clean stop, 1 for an invalid tandem.yaml or flags, 2 when something cannot
- * start (a port in use).
+ * `--transparent` runs every instance in a network namespace of its own with iptables interception
+ * (see up/transparent-pods.ts and docs/local-mesh.md); it needs Linux and root.
+ *
+ * Exit codes: 0 after a clean stop, 1 for an invalid tandem.yaml or flags, or when transparent mode
+ * cannot run here (the message says what is missing), 2 when something cannot start (a port in use).
  */
 import path from 'node:path';
+import { parseCidrs, parsePorts } from '@tandem/proxy/interception';
 import type { Command } from 'commander';
+import { parseAppUser } from '../local/app-process.ts';
+import { POD_AGENT_PORT } from '../local/workload-spec.ts';
+import { httpStatus } from '../up/instance-readiness.ts';
+import { overlaps, parseIpv4Cidr } from '../up/ipv4-cidr.ts';
 import type { InstanceStatus, LocalMesh } from '../up/local-mesh.ts';
 import { ManifestError, readManifest } from '../up/manifest.ts';
+import { tandemCommand } from '../up/tandem-command.ts';
+import type { TransparentOptions } from '../up/transparent-pods.ts';
+import { transparentUnavailable } from '../up/transparent-preflight.ts';
 
 interface Flags {
   configDir: string[];
@@ -21,6 +32,14 @@ interface Flags {
   readyTimeoutS: string;
   caDir?: string;
   mtls: boolean;
+  transparent?: boolean;
+  podCidr: string;
+  serviceCidr: string;
+  proxyUid: string;
+  appUser?: string;
+  excludeOutboundPorts: string;
+  excludeOutboundCidrs: string;
+  excludeInboundPorts: string;
 }
 
 export function addUpCommand(program: Command): void {
@@ -45,6 +64,24 @@ export function addUpCommand(program: Command): void {
     .option('--ready-timeout-s <seconds>', 'when to report workloads that are still not ready', '60')
     .option('--ca-dir <dir>', "the mesh CA's directory (root created on first start)", 'DIR/.tandem/ca')
     .option('--no-mtls', 'no CA: sidecars talk plaintext')
+    .option(
+      '--transparent',
+      'each instance in a network namespace of its own, its TCP redirected to its sidecar by iptables (Linux, root)',
+    )
+    .option(
+      '--pod-cidr <cidr>',
+      "transparent: the pods' addresses (the bridge takes the first)",
+      '10.89.0.0/24',
+    )
+    .option('--service-cidr <cidr>', "transparent: the services' virtual IPs", '10.90.0.0/16')
+    .option('--proxy-uid <uid>', "transparent: the sidecars' UID, exempt from redirection", '1337')
+    .option(
+      '--app-user <uid[:gid]>',
+      'transparent: who the applications run as (default: the sudo caller, else you)',
+    )
+    .option('--exclude-outbound-ports <ports>', 'transparent: outbound ports that bypass the sidecar', '')
+    .option('--exclude-outbound-cidrs <cidrs>', 'transparent: destinations that bypass the sidecar', '')
+    .option('--exclude-inbound-ports <ports>', 'transparent: inbound ports that bypass the sidecar', '')
     .action(async (dir: string, flags: Flags) => {
       process.exitCode = await up(dir, flags);
     });
@@ -76,6 +113,24 @@ async function up(dir: string, flags: Flags): Promise<number> {
     log(parsed);
     return 1;
   }
+  let transparent: TransparentOptions | undefined;
+  if (flags.transparent) {
+    const checked = parseTransparentFlags(flags);
+    if (typeof checked === 'string') {
+      log(checked);
+      return 1;
+    }
+    const missing = transparentUnavailable({
+      podCidr: checked.podCidr,
+      proxyUid: checked.proxyUid,
+      command: tandemCommand(),
+    });
+    if (missing !== undefined) {
+      log(missing);
+      return 1;
+    }
+    transparent = checked;
+  }
   const width = Math.max(...manifest.workloads.map((w) => instanceWidth(w.name, w.labels['version'])));
   const colors = process.stdout.isTTY ? new Map<string, string>() : undefined;
   const output = (instance: string, line: string): void => {
@@ -87,7 +142,7 @@ async function up(dir: string, flags: Flags): Promise<number> {
     process.stdout.write(`${prefix} | ${line}\n`);
   };
   // Loaded here: `tandem run` (one per sidecar) shares this CLI and must not load the control plane.
-  const { LocalMesh, httpStatus } = await import('../up/local-mesh.ts');
+  const { LocalMesh } = await import('../up/local-mesh.ts');
   const mesh = new LocalMesh({
     manifest,
     extraConfigDirs: flags.configDir.map((d) => path.resolve(d)),
@@ -96,6 +151,7 @@ async function up(dir: string, flags: Flags): Promise<number> {
     ingressPorts: parsed.ingressPorts,
     drainTimeMs: parsed.drainTimeMs,
     caDir: flags.mtls ? caDirOf(flags.caDir, manifest.dir) : undefined,
+    transparent,
     log,
     output,
   });
@@ -176,20 +232,23 @@ async function reportWhenReady(
 }
 
 export function statusTable(rows: readonly InstanceStatus[]): string[] {
+  const pods = rows.some((r) => r.podIp !== undefined);
   const header = [
     'WORKLOAD',
     'STATE',
+    ...(pods ? ['POD IP'] : []),
     'SERVES',
-    'SIDECAR ADMIN',
+    pods ? 'SIDECAR METRICS' : 'SIDECAR ADMIN',
     'HTTP_PROXY',
-    'SIDECAR RSS (PRIVATE)',
+    'SIDECAR RSS (PSS)',
     'RESTARTS',
   ];
   const body = rows.map((r) => [
     r.name,
     r.state,
+    ...(pods ? [r.podIp ?? '-'] : []),
     r.appPorts.map((p) => `${r.service}:${p.port} (app :${p.targetPort})`).join(', ') || '-',
-    r.adminPort ? `http://127.0.0.1:${r.adminPort}` : '-',
+    sidecarUrl(r),
     r.proxyPort ? `127.0.0.1:${r.proxyPort}` : '-',
     memoryText(r.sidecarMemory),
     String(r.restarts),
@@ -201,6 +260,12 @@ export function statusTable(rows: readonly InstanceStatus[]): string[] {
       .join('  ')
       .trimEnd(),
   );
+}
+
+/** Explicit mode: the admin API on loopback; a pod: its metrics on the agent port (admin stays inside). */
+function sidecarUrl(r: InstanceStatus): string {
+  if (r.podIp !== undefined) return `http://${r.podIp}:${POD_AGENT_PORT}/stats/prometheus`;
+  return r.adminPort ? `http://127.0.0.1:${r.adminPort}` : '-';
 }
 
 function instanceWidth(name: string, version: string | undefined): number {
@@ -238,15 +303,62 @@ function parseFlags(flags: Flags):
   return { xds, debug, ingressPorts, drainTimeMs: drain * 1000, readyTimeoutMs: ready * 1000 };
 }
 
+/** The transparent-mode flags, checked; a string names the flag at fault. */
+function parseTransparentFlags(flags: Flags): TransparentOptions | string {
+  try {
+    const podCidr = parseIpv4Cidr('--pod-cidr', flags.podCidr);
+    const serviceCidr = parseIpv4Cidr('--service-cidr', flags.serviceCidr);
+    if (overlaps(podCidr, serviceCidr))
+      return `--service-cidr ${serviceCidr.text} overlaps --pod-cidr ${podCidr.text}; they must be apart`;
+    const proxyUid = Number(flags.proxyUid);
+    if (!Number.isInteger(proxyUid) || proxyUid <= 0)
+      return `--proxy-uid "${flags.proxyUid}": expected a UID other than 0 (root's traffic must stay redirected)`;
+    // The sudo caller by default: files the applications write are the user's, not root's.
+    const sudo =
+      process.env['SUDO_UID'] === undefined
+        ? undefined
+        : `${process.env['SUDO_UID']}:${process.env['SUDO_GID'] ?? process.env['SUDO_UID']}`;
+    const appUser = parseAppUser(
+      flags.appUser ?? sudo ?? `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`,
+    );
+    if (appUser === undefined || typeof appUser === 'string') return String(appUser);
+    if (appUser.uid === proxyUid)
+      return `--app-user ${appUser.uid}: the applications cannot run as the proxy UID (${proxyUid}), whose traffic is never redirected`;
+    return {
+      podCidr,
+      serviceCidr,
+      proxyUid,
+      appUser,
+      excludeOutboundPorts: parsePorts(
+        '--exclude-outbound-ports',
+        flags.excludeOutboundPorts,
+        false,
+      ) as number[],
+      excludeOutboundCidrs: parseCidrs(
+        '--exclude-outbound-cidrs',
+        flags.excludeOutboundCidrs,
+        false,
+      ) as string[],
+      excludeInboundPorts: parsePorts(
+        '--exclude-inbound-ports',
+        flags.excludeInboundPorts,
+        false,
+      ) as number[],
+    };
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
 function hostPort(text: string): { host: string; port: number } | undefined {
   const m = /^\[?([^\]]*?)\]?:(\d+)$/.exec(text);
   if (m === null || Number(m[2]) > 65535) return undefined;
   return { host: m[1]!, port: Number(m[2]) };
 }
 
-/** `96 MB (51 MB)`: the RSS, and in brackets the private part (the rest is the shared node binary). */
+/** `87 MB (44 MB)`: the RSS, and in brackets the PSS (shared pages, the node binary, divided up). */
 function memoryText(m: InstanceStatus['sidecarMemory']): string {
   if (m === undefined) return '-';
   const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
-  return m.private === undefined ? mb(m.rss) : `${mb(m.rss)} (${mb(m.private)})`;
+  return m.pss === undefined ? mb(m.rss) : `${mb(m.rss)} (${mb(m.pss)})`;
 }

@@ -78,6 +78,8 @@ export function defaultChartDir(): string {
     process.env.TANDEM_CHART_DIR,
     path.resolve(import.meta.dirname, '../../../../deploy/helm/tandem'),
     path.resolve(import.meta.dirname, '../deploy/helm/tandem'),
+    // The bundle: code the CLI loads on demand sits in dist/chunks/.
+    path.resolve(import.meta.dirname, '../../deploy/helm/tandem'),
   ];
   return (
     candidates.find((c): c is string => c !== undefined && existsSync(path.join(c, 'Chart.yaml'))) ??

@@ -4,6 +4,10 @@
  * with SIGKILL (no orphan keeps the port). When stdin is not a terminal the application gets its
  * own process group, so a signal meant for the whole tree reaches the sidecar first and the
  * sidecar decides when the application stops (see workload-runner.ts).
+ *
+ * In transparent mode the sidecar runs as the proxy UID (which iptables exempts) and the
+ * application must not: `user` starts it as another UID through `setpriv`, with no groups and no
+ * capabilities inherited (the sidecar holds CAP_SETUID/CAP_SETGID only to do this).
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { constants } from 'node:os';
@@ -26,12 +30,28 @@ export interface AppProcessOptions {
   cwd?: string;
   /** Pipe stdout/stderr (to prefix them) instead of sharing the sidecar's. */
   pipe?: boolean;
+  /** Run as this user instead of the sidecar's. */
+  user?: AppUser;
+}
+
+export interface AppUser {
+  uid: number;
+  gid: number;
 }
 
 export function spawnApp(options: AppProcessOptions): ChildProcess {
   const [file, ...args] = options.command;
   if (file === undefined) throw new Error('no command to run');
-  const argv = hasPdeathsig() ? ['setpriv', '--pdeathsig', 'KILL', '--', file, ...args] : [file, ...args];
+  const { user } = options;
+  if (user !== undefined && !hasPdeathsig())
+    throw new Error(`running the application as UID ${user.uid} needs setpriv (util-linux) on Linux`);
+  const setpriv = [
+    ...(hasPdeathsig() ? ['--pdeathsig', 'KILL'] : []),
+    ...(user === undefined
+      ? []
+      : [`--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups', '--inh-caps=-all']),
+  ];
+  const argv = setpriv.length > 0 ? ['setpriv', ...setpriv, '--', file, ...args] : [file, ...args];
   const interactive = process.stdin.isTTY === true;
   return spawn(argv[0]!, argv.slice(1), {
     cwd: options.cwd,
@@ -50,4 +70,12 @@ export function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): 
   if (code !== null) return code;
   const n = signal === null ? undefined : constants.signals[signal];
   return 128 + (n ?? 0);
+}
+
+/** `UID` or `UID:GID` (numbers: inside a pod, names from the host's /etc/passwd may not mean much). */
+export function parseAppUser(text: string | undefined): AppUser | undefined | string {
+  if (text === undefined) return undefined;
+  const m = /^(\d+)(?::(\d+))?$/.exec(text);
+  if (m === null) return `--app-user "${text}": expected UID or UID:GID (numbers)`;
+  return { uid: Number(m[1]), gid: Number(m[2] ?? m[1]) };
 }

@@ -50,8 +50,27 @@ export function portName(decl: PortDecl, all: readonly PortDecl[]): string {
   return all.filter((d) => d.protocol === decl.protocol).length > 1 ? `${proto}-${decl.port}` : proto;
 }
 
-/** Concrete ports: a fresh sidecar inbound port per declared port, and `auto` app ports. */
-export async function resolvePorts(decls: readonly PortDecl[]): Promise<WorkloadPort[]> {
+/**
+ * Concrete ports. Explicit mode (instances share the host's loopback): a fresh sidecar inbound port
+ * per declared port, and `auto` app ports picked by the OS. Transparent mode (a pod per instance):
+ * nothing to share, so `auto` is the service port itself and peers connect to the application's
+ * port, which iptables hands to the sidecar (Kubernetes' targetPort).
+ */
+export async function resolvePorts(
+  decls: readonly PortDecl[],
+  mode: 'explicit' | 'transparent' = 'explicit',
+): Promise<WorkloadPort[]> {
+  if (mode === 'transparent')
+    return decls.map((d) => {
+      const targetPort = d.targetPort === 'auto' ? d.port : d.targetPort;
+      return {
+        name: portName(d, decls),
+        port: d.port,
+        protocol: d.protocol,
+        endpointPort: targetPort,
+        targetPort,
+      };
+    });
   const autos = decls.filter((d) => d.targetPort === 'auto').length;
   const free = await freePorts(decls.length + autos);
   return decls.map((d) => ({

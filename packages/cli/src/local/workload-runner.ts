@@ -15,9 +15,16 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { formatConfigIssue, validateBootstrap } from '@tandem/api';
-import { ProxyServer, type WorkloadIdentityOptions } from '@tandem/proxy';
-import { exitCodeOf, spawnApp } from './app-process.ts';
-import { type WorkloadSpec, workloadBootstrap, workloadEnv } from './workload-spec.ts';
+import { AgentServer, ProxyServer, type WorkloadIdentityOptions } from '@tandem/proxy';
+import { type AppUser, exitCodeOf, spawnApp } from './app-process.ts';
+import {
+  outboundListenerName,
+  POD_AGENT_PORT,
+  POD_HEALTH_PORT,
+  type WorkloadSpec,
+  workloadBootstrap,
+  workloadEnv,
+} from './workload-spec.ts';
 
 export interface WorkloadRunnerOptions {
   spec: WorkloadSpec;
@@ -33,6 +40,8 @@ export interface WorkloadRunnerOptions {
   output?: (stream: 'stdout' | 'stderr', chunk: Buffer) => void;
   /** Workload identity from the mesh CA (mTLS); without it the sidecar talks plaintext. */
   identity?: WorkloadIdentityOptions;
+  /** Run the application as this user (transparent mode: never the sidecar's exempt UID). */
+  appUser?: AppUser;
 }
 
 /** Exit codes of the runner itself (the application's own code is passed through otherwise). */
@@ -43,6 +52,8 @@ export class WorkloadRunner {
   readonly spec: WorkloadSpec;
   private readonly options: WorkloadRunnerOptions;
   private proxy: ProxyServer | undefined;
+  /** Transparent mode: the health and agent endpoints on the pod's addresses. */
+  private agents: AgentServer[] = [];
   private app: ChildProcess | undefined;
   private appExit: Promise<number> | undefined;
   private terminating: Promise<void> | undefined;
@@ -94,7 +105,7 @@ export class WorkloadRunner {
       this.finish(EXIT_NOT_READY);
       throw err;
     }
-    const outbound = `127.0.0.1_${spec.proxyPort}`;
+    const outbound = outboundListenerName(spec);
     if (!proxy.listeners().some((l) => l.name === outbound)) {
       await proxy.stop(0);
       this.finish(EXIT_NOT_READY);
@@ -102,6 +113,7 @@ export class WorkloadRunner {
         `the sidecar got no config from the control plane at ${spec.controlPlane.host}:${spec.controlPlane.port} within ${this.options.readyTimeoutMs / 1000}s`,
       );
     }
+    if (spec.transparent !== undefined) await this.startAgents(proxy);
     const readyMs = performance.now() - started;
     if (this.terminating !== undefined) return readyMs;
     this.startApp();
@@ -131,6 +143,7 @@ export class WorkloadRunner {
         env: { ...workloadEnv(spec), ...this.options.env },
         cwd: this.options.cwd,
         pipe: output !== undefined,
+        user: this.options.appUser,
       });
     } catch (err) {
       log(`cannot start ${this.options.command.join(' ')}: ${(err as Error).message}`);
@@ -183,7 +196,25 @@ export class WorkloadRunner {
     this.finish(code);
   }
 
+  private async startAgents(proxy: ProxyServer): Promise<void> {
+    const ready = () => proxy.state() === 'LIVE';
+    const health = new AgentServer({ ready, probers: {}, adminPort: () => 0 });
+    const agent = new AgentServer({ ready, probers: {}, adminPort: () => proxy.adminPort });
+    this.agents = [health, agent];
+    try {
+      await health.listen('0.0.0.0', POD_HEALTH_PORT);
+      await agent.listen('0.0.0.0', POD_AGENT_PORT);
+    } catch (err) {
+      await this.stopProxy(0);
+      this.finish(EXIT_NOT_READY);
+      throw new Error(
+        `the pod's agent ports (${POD_HEALTH_PORT}, ${POD_AGENT_PORT}): ${(err as Error).message}`,
+      );
+    }
+  }
+
   private async stopProxy(drainMs: number): Promise<void> {
+    await Promise.all(this.agents.splice(0).map((a) => a.close()));
     await this.proxy?.stop(drainMs);
   }
 }

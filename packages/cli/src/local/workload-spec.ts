@@ -4,6 +4,12 @@
  * sidecar's bootstrap (an ADS client of the control plane that registers the workload through
  * TANDEM_WORKLOAD, see packages/control-plane/src/registry/workload-registrations.ts) and into
  * the application's environment.
+ *
+ * Two interception modes, as Istio names them: explicit (NONE), where every instance shares the
+ * host's loopback and the application sends HTTP through the sidecar's HTTP_PROXY port; and
+ * transparent (REDIRECT), where the instance has a network namespace of its own (a pod with its
+ * own IP) whose iptables rules send its TCP through the sidecar, so the application needs no
+ * settings at all.
  */
 
 export type PortProtocol = 'HTTP' | 'HTTP2' | 'GRPC' | 'TCP';
@@ -29,20 +35,44 @@ export interface WorkloadSpec {
   serviceAccount: string;
   labels: Record<string, string>;
   ports: WorkloadPort[];
-  /** The sidecar's outbound HTTP proxy port (the application's HTTP_PROXY). */
+  /** The sidecar's outbound HTTP proxy port (the application's HTTP_PROXY); unused when transparent. */
   proxyPort: number;
   /** The sidecar's admin port (0: any). */
   adminPort: number;
   controlPlane: { host: string; port: number };
+  /** Transparent interception: the instance runs in a pod of its own. Undefined: explicit. */
+  transparent?: TransparentSpec;
+}
+
+/**
+ * In a pod the admin API stays on the pod's loopback (it can stop the proxy); Istio's agent ports
+ * serve the outside, on every address, exempt from capture: readiness (`/healthz/ready`) on the
+ * health port, the proxy's metrics (`/stats/prometheus`) on the agent port.
+ */
+export const POD_AGENT_PORT = 15020;
+export const POD_HEALTH_PORT = 15021;
+
+export interface TransparentSpec {
+  /** The pod's IP: the workload's endpoint address. */
+  podIp: string;
+  /** The service's virtual IP, registered for the generated ServiceEntry's `addresses`. */
+  serviceAddress?: string;
+}
+
+/** The outbound listener whose arrival means the sidecar can carry the application's calls. */
+export function outboundListenerName(spec: WorkloadSpec): string {
+  return spec.transparent === undefined ? `127.0.0.1_${spec.proxyPort}` : 'virtualOutbound';
 }
 
 export const XDS_CLUSTER = 'xds-grpc';
 
 /** The Envoy bootstrap of a local sidecar: admin, and everything else over ADS. */
 export function workloadBootstrap(spec: WorkloadSpec): Record<string, unknown> {
+  const ip = spec.transparent?.podIp ?? '127.0.0.1';
+  const serviceAddress = spec.transparent?.serviceAddress;
   return {
     node: {
-      id: `sidecar~127.0.0.1~${spec.instance}.${spec.namespace}~${spec.namespace}.svc.cluster.local`,
+      id: `sidecar~${ip}~${spec.instance}.${spec.namespace}~${spec.namespace}.svc.cluster.local`,
       cluster: `${spec.service}.${spec.namespace}`,
       metadata: {
         NAMESPACE: spec.namespace,
@@ -50,17 +80,22 @@ export function workloadBootstrap(spec: WorkloadSpec): Record<string, unknown> {
         SERVICE_ACCOUNT: spec.serviceAccount,
         WORKLOAD_NAME: spec.instance,
         POD_NAME: spec.instance,
-        INSTANCE_IPS: '127.0.0.1',
-        INTERCEPTION_MODE: 'NONE',
-        HTTP_PROXY_PORT: String(spec.proxyPort),
-        // Every sidecar shares the host's loopback: only the HTTP proxy listener is outbound.
-        OUTBOUND_LISTENERS: 'http-proxy',
+        INSTANCE_IPS: ip,
+        ...(spec.transparent === undefined
+          ? {
+              INTERCEPTION_MODE: 'NONE',
+              HTTP_PROXY_PORT: String(spec.proxyPort),
+              // Every sidecar shares the host's loopback: only the HTTP proxy listener is outbound.
+              OUTBOUND_LISTENERS: 'http-proxy',
+            }
+          : { INTERCEPTION_MODE: 'REDIRECT' }),
         // A workload that serves nothing (a job, a client) calls out but is not a service.
         ...(spec.ports.length === 0
           ? {}
           : {
               TANDEM_WORKLOAD: {
                 service: spec.service,
+                ...(serviceAddress === undefined ? {} : { serviceAddress }),
                 ports: spec.ports.map((p) => ({
                   name: p.name,
                   port: p.port,
@@ -126,20 +161,26 @@ export function adsConfig(controlPlane: { host: string; port: number }): Record<
 }
 
 /**
- * The application's environment: explicit interception through HTTP_PROXY (curl, Python, Go,
- * Node >= 24 with NODE_USE_ENV_PROXY, undici's EnvHttpProxyAgent; Java takes it as
- * -Dhttp.proxyHost/-Dhttp.proxyPort, see docs/local-mesh.md), and where to listen (PORT for the
- * first port, TANDEM_PORT_<port> for each).
+ * The application's environment: in explicit mode, interception through HTTP_PROXY (curl, Python,
+ * Go, Node >= 24 with NODE_USE_ENV_PROXY, undici's EnvHttpProxyAgent; Java takes it as
+ * -Dhttp.proxyHost/-Dhttp.proxyPort, see docs/local-mesh.md; none in transparent mode, where
+ * iptables does it), and where to listen (PORT for the first port, TANDEM_PORT_<port> for each).
  */
 export function workloadEnv(spec: WorkloadSpec): Record<string, string> {
   const proxy = `http://127.0.0.1:${spec.proxyPort}`;
   const noProxy = 'localhost,127.0.0.1,::1';
+  const explicit: Record<string, string> =
+    spec.transparent === undefined
+      ? {
+          HTTP_PROXY: proxy,
+          http_proxy: proxy,
+          NO_PROXY: noProxy,
+          no_proxy: noProxy,
+          NODE_USE_ENV_PROXY: '1',
+        }
+      : {};
   const env: Record<string, string> = {
-    HTTP_PROXY: proxy,
-    http_proxy: proxy,
-    NO_PROXY: noProxy,
-    no_proxy: noProxy,
-    NODE_USE_ENV_PROXY: '1',
+    ...explicit,
     TANDEM_SERVICE: spec.service,
     TANDEM_NAMESPACE: spec.namespace,
     TANDEM_INSTANCE: spec.instance,

@@ -4,19 +4,24 @@
  * and one `tandem run` child per workload instance — the sidecar and, once the sidecar is ready,
  * the application. Children are restarted by their restart policy with a growing back-off; on
  * stop every child drains (SIGTERM), and whatever has not exited when the time is up is killed.
+ *
+ * With `transparent`, each instance runs in a pod of its own (transparent-pods.ts): the control
+ * plane also listens on the pods' bridge, the sidecars run as the proxy UID in REDIRECT mode, and
+ * the pods and the bridge are removed on stop, after every child has exited (also when start fails).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import net from 'node:net';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { validateBootstrap } from '@tandem/api';
 import { buildDebugHandlers, ControlPlane, DebugServer, parseIstioFile } from '@tandem/control-plane';
 import { ProxyServer } from '@tandem/proxy';
 import { freePorts } from '../local/free-ports.ts';
+import { forwardLines, memoryOf, type SidecarMemory, signal } from './child-process-io.ts';
 import { gatewayBootstrap } from './ingress.ts';
+import { isInstanceReady } from './instance-readiness.ts';
 import { MANIFEST_FILE, type UpManifest, type WorkloadDecl } from './manifest.ts';
 import { tandemCommand } from './tandem-command.ts';
+import { POD_ADMIN_PORT, type TransparentOptions, TransparentPods } from './transparent-pods.ts';
 
 export interface LocalMeshOptions {
   manifest: UpManifest;
@@ -39,7 +44,12 @@ export interface LocalMeshOptions {
   caDir?: string;
   /** Where instance tokens are written (mode 0600); default `<caDir>/../tokens`. */
   tokenDir?: string;
+  /** Transparent interception: a pod per instance. Undefined: explicit mode (HTTP_PROXY). */
+  transparent?: TransparentOptions;
 }
+
+/** Proxy settings a user's shell may carry; a transparent pod's application must not inherit them. */
+const PROXY_ENV = ['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'NO_PROXY', 'no_proxy'];
 
 const GATEWAY_IDENTITY = {
   namespace: 'istio-system',
@@ -55,6 +65,8 @@ export interface InstanceStatus {
   pid: number | undefined;
   adminPort: number;
   proxyPort: number;
+  /** The pod's IP (transparent mode); the sidecar's admin API is there too. */
+  podIp: string | undefined;
   appPorts: { port: number; targetPort: number }[];
   restarts: number;
   lastExitCode: number | undefined;
@@ -69,6 +81,7 @@ interface Instance {
   state: InstanceState;
   adminPort: number;
   proxyPort: number;
+  podIp: string | undefined;
   appPorts: { port: number; targetPort: number }[];
   restarts: number;
   /** Consecutive quick failures, for the back-off. */
@@ -93,6 +106,9 @@ export class LocalMesh {
   private debugServer: DebugServer | undefined;
   private gateway: ProxyServer | undefined;
   private checker: NodeJS.Timeout | undefined;
+  private readonly pods: TransparentPods | undefined;
+  /** Where the sidecars reach the control plane (and its CA). */
+  private sidecarXds = '';
   private stopping = false;
   private readyWaiters: (() => void)[] = [];
   xdsPort = 0;
@@ -101,6 +117,7 @@ export class LocalMesh {
   constructor(options: LocalMeshOptions) {
     this.options = options;
     this.command = options.command ?? tandemCommand();
+    this.pods = options.transparent === undefined ? undefined : new TransparentPods(options.transparent);
     const dir = options.manifest.dir;
     this.controlPlane = new ControlPlane({
       configDir: dir,
@@ -116,13 +133,15 @@ export class LocalMesh {
   private tokenFile(instance: Instance): string | undefined {
     const security = this.controlPlane.security;
     if (security === undefined || this.options.caDir === undefined) return undefined;
-    const dir = this.options.tokenDir ?? path.join(path.dirname(this.options.caDir), 'tokens');
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const file = path.join(dir, `${instance.decl.namespace}.${instance.name}.token`);
     const token = security.localTokens.mint({
       namespace: instance.decl.namespace,
       serviceAccount: instance.decl.serviceAccount,
     });
+    // A transparent sidecar runs as the proxy UID: its token is kept where that user can read it.
+    if (this.pods !== undefined) return this.pods.writeToken(instance.name, token);
+    const dir = this.options.tokenDir ?? path.join(path.dirname(this.options.caDir), 'tokens');
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const file = path.join(dir, `${instance.decl.namespace}.${instance.name}.token`);
     writeFileSync(file, `${token}\n`, { mode: 0o600 });
     return file;
   }
@@ -132,6 +151,7 @@ export class LocalMesh {
     const { xds, debug } = this.options;
     await this.controlPlane.start();
     this.xdsPort = await this.controlPlane.ads.listen(`${xds.host}:${xds.port}`);
+    this.sidecarXds = `${xds.host === '0.0.0.0' ? '127.0.0.1' : xds.host}:${this.xdsPort}`;
     this.debugServer = new DebugServer(buildDebugHandlers(this.controlPlane));
     this.debugPort = await this.debugServer.listen(debug.host, debug.port);
     for (const decl of this.options.manifest.workloads) {
@@ -144,6 +164,7 @@ export class LocalMesh {
           state: 'starting',
           adminPort: 0,
           proxyPort: 0,
+          podIp: undefined,
           appPorts: [],
           restarts: 0,
           failures: 0,
@@ -156,6 +177,7 @@ export class LocalMesh {
         this.instances.push(instance);
       }
     }
+    if (this.pods !== undefined) await this.createPods(this.pods);
     await Promise.all([this.startGateway(), ...this.instances.map((i) => this.launch(i))]);
     this.checker = setInterval(() => this.checkInstances(), CHECK_INTERVAL_MS);
   }
@@ -182,6 +204,7 @@ export class LocalMesh {
       pid: i.child?.pid,
       adminPort: i.adminPort,
       proxyPort: i.proxyPort,
+      podIp: i.podIp,
       appPorts: i.appPorts,
       restarts: i.restarts,
       lastExitCode: i.lastExitCode,
@@ -223,6 +246,11 @@ export class LocalMesh {
     await this.gateway?.stop(0);
     await this.debugServer?.close();
     await this.controlPlane.stop();
+    // Last: the sidecars have exited, and the control plane no longer talks to the pods.
+    if (this.pods !== undefined) {
+      for (const problem of this.pods.destroy()) this.options.log(`cannot clean up: ${problem}`);
+      this.options.log(`removed the pods and bridge ${this.pods.bridge}`);
+    }
   }
 
   /** Stops everything at once (a second Ctrl-C). */
@@ -232,8 +260,33 @@ export class LocalMesh {
 
   // ------------------------------------------------------------ instances
 
-  private async launch(instance: Instance): Promise<void> {
+  /**
+   * The bridge and a pod per instance; the control plane listens on the bridge too (same port), so
+   * the sidecars reach it, and through it the CA, at the bridge's address.
+   */
+  private async createPods(pods: TransparentPods): Promise<void> {
+    pods.create(this.instances);
+    const { xds } = this.options;
+    if (xds.host !== '0.0.0.0') await this.controlPlane.ads.listen(`${pods.bridgeIp}:${this.xdsPort}`);
+    this.sidecarXds = `${pods.bridgeIp}:${this.xdsPort}`;
+    for (const i of this.instances) i.podIp = pods.podOf(i.name).ip;
+    this.options.log(
+      `pods: bridge ${pods.bridge} ${pods.bridgeIp}/${pods.options.podCidr.prefix}, service addresses from ${pods.options.serviceCidr.text}; sidecars run as UID ${pods.options.proxyUid}, applications as UID ${pods.options.appUser.uid}`,
+    );
+  }
+
+  /** Ports: explicit mode shares the host's loopback, so every instance gets free ports of its own. */
+  private async assignPorts(instance: Instance): Promise<void> {
     const { decl } = instance;
+    if (this.pods !== undefined) {
+      instance.adminPort = POD_ADMIN_PORT;
+      instance.proxyPort = 0;
+      instance.appPorts = decl.ports.map((p) => ({
+        port: p.port,
+        targetPort: p.targetPort === 'auto' ? p.port : p.targetPort,
+      }));
+      return;
+    }
     const autos = decl.ports.filter((p) => p.targetPort === 'auto').length;
     const [adminPort, proxyPort, ...free] = await freePorts(2 + autos);
     instance.adminPort = adminPort!;
@@ -242,7 +295,13 @@ export class LocalMesh {
       port: p.port,
       targetPort: p.targetPort === 'auto' ? free.shift()! : p.targetPort,
     }));
+  }
+
+  private async launch(instance: Instance): Promise<void> {
+    const { decl } = instance;
+    await this.assignPorts(instance);
     const tokenFile = this.tokenFile(instance);
+    const pods = this.pods;
     const args = [
       ...this.command.slice(1),
       'run',
@@ -261,20 +320,25 @@ export class LocalMesh {
         `${p.name ? `${p.name}=` : ''}${p.port}:${instance.appPorts[n]!.targetPort}/${p.protocol.toLowerCase()}`,
       ]),
       '--control-plane',
-      `${this.options.xds.host === '0.0.0.0' ? '127.0.0.1' : this.options.xds.host}:${this.xdsPort}`,
-      '--admin-port',
-      String(instance.adminPort),
-      '--proxy-port',
-      String(instance.proxyPort),
+      this.sidecarXds,
+      ...(pods === undefined
+        ? ['--admin-port', String(instance.adminPort), '--proxy-port', String(instance.proxyPort)]
+        : pods.runFlags(instance.name, decl)),
       '--drain-time-s',
       String(this.options.drainTimeMs / 1000),
       ...(tokenFile === undefined ? [] : ['--ca-token-file', tokenFile]),
       '--',
       ...decl.command,
     ];
-    const child = spawn(this.command[0]!, args, {
+    const argv =
+      pods === undefined
+        ? [this.command[0]!, ...args]
+        : pods.command(instance.name, [this.command[0]!, ...args]);
+    const inherited = { ...process.env };
+    if (pods !== undefined) for (const name of PROXY_ENV) delete inherited[name];
+    const child = spawn(argv[0]!, argv.slice(1), {
       cwd: decl.cwd,
-      env: { ...process.env, ...decl.env },
+      env: { ...inherited, ...decl.env },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
@@ -287,7 +351,7 @@ export class LocalMesh {
     );
     instance.exited = new Promise<void>((resolve) => {
       child.once('error', (err) => {
-        this.options.log(`${instance.name}: cannot start ${this.command[0]}: ${err.message}`);
+        this.options.log(`${instance.name}: cannot start ${argv[0]}: ${err.message}`);
         resolve();
       });
       child.once('exit', (code, sig) => {
@@ -331,7 +395,7 @@ export class LocalMesh {
     for (const i of this.instances) {
       if (i.state !== 'starting' || i.checking || i.child === undefined) continue;
       i.checking = true;
-      void isInstanceReady(i)
+      void isInstanceReady({ ...i, pid: i.child?.pid })
         .then((ready) => {
           if (ready && i.state === 'starting' && !this.stopping) {
             i.state = 'ready';
@@ -385,85 +449,4 @@ export class LocalMesh {
     });
     await this.gateway.start();
   }
-}
-
-async function isInstanceReady(i: Instance): Promise<boolean> {
-  if ((await httpStatus(i.adminPort, '/ready')) !== 200) return false;
-  for (const p of i.appPorts) if (!(await canConnect(p.targetPort))) return false;
-  return true;
-}
-
-/** GET http://127.0.0.1:port/path -> status, or 0 when it cannot be asked. */
-export function httpStatus(port: number, urlPath: string, timeoutMs = 1000): Promise<number> {
-  return new Promise((resolve) => {
-    const req = http.get(
-      { host: '127.0.0.1', port, path: urlPath, timeout: timeoutMs, agent: false },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-        res.on('error', () => resolve(0));
-      },
-    );
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(0));
-  });
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect({ host: '127.0.0.1', port });
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
-}
-
-function signal(child: ChildProcess | undefined, sig: NodeJS.Signals): void {
-  if (child?.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  try {
-    // The child leads its own process group: SIGKILL reaches whatever it started too.
-    process.kill(sig === 'SIGKILL' ? -child.pid : child.pid, sig);
-  } catch {}
-}
-
-/**
- * Resident memory of a process, bytes (Linux /proc; undefined elsewhere or when it is gone): the RSS,
- * and its private (anonymous) part. The rest is file pages, mostly the node binary, which every
- * sidecar maps and shares.
- */
-export function memoryOf(pid: number | undefined): SidecarMemory | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const rss = /^VmRSS:\s+(\d+) kB/m.exec(status);
-    const anon = /^RssAnon:\s+(\d+) kB/m.exec(status);
-    if (!rss) return undefined;
-    return { rss: Number(rss[1]) * 1024, private: anon ? Number(anon[1]) * 1024 : undefined };
-  } catch {
-    return undefined;
-  }
-}
-
-export interface SidecarMemory {
-  rss: number;
-  private: number | undefined;
-}
-
-function forwardLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
-  let pending = '';
-  stream.setEncoding('utf8');
-  stream.on('data', (chunk: string) => {
-    pending += chunk;
-    let nl = pending.indexOf('\n');
-    while (nl >= 0) {
-      onLine(pending.slice(0, nl));
-      pending = pending.slice(nl + 1);
-      nl = pending.indexOf('\n');
-    }
-  });
-  stream.on('end', () => {
-    if (pending !== '') onLine(pending);
-  });
 }

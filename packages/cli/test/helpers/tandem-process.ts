@@ -1,5 +1,6 @@
 /** A `tandem` child process for tests: collects its output, waits for lines, reports its exit. */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 export const TANDEM = path.resolve(import.meta.dirname, '../../bin/tandem.js');
@@ -15,9 +16,11 @@ export interface TandemProcess {
 
 export function spawnTandem(
   args: string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+  /** `wrap`: a command that runs tandem, e.g. `ip netns exec NS` (it must exec, keeping the pid). */
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; wrap?: string[] } = {},
 ): TandemProcess {
-  const child = spawn(process.execPath, [TANDEM, ...args], {
+  const argv = [...(options.wrap ?? []), process.execPath, TANDEM, ...args];
+  const child = spawn(argv[0]!, argv.slice(1), {
     cwd: options.cwd,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -92,4 +95,28 @@ export async function eventually(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** Every live process below `root`, from /proc. */
+export function descendants(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const list = children.get(ppid) ?? [];
+      list.push(Number(entry));
+      children.set(ppid, list);
+    } catch {}
+  }
+  const out: number[] = [];
+  const walk = (pid: number): void => {
+    for (const c of children.get(pid) ?? []) {
+      out.push(c);
+      walk(c);
+    }
+  };
+  walk(root);
+  return out;
 }

@@ -103,6 +103,53 @@ export class CertificateAuthority {
     }
   }
 
+  /**
+   * A server certificate for DNS names, for the control plane itself (its webhook behind a Kubernetes
+   * Service): no caller to authenticate, so it is not reachable from the CA service. Same signer and
+   * chain as workload certificates; extended key usage serverAuth only.
+   */
+  async issueServing(
+    publicKey: webcrypto.CryptoKey,
+    dnsNames: readonly string[],
+    ttlMs: number,
+  ): Promise<ServingIssue> {
+    if (dnsNames.length === 0)
+      throw new CaError(CaErrorCode.badCsr, 'a serving certificate needs a DNS name');
+    const material = this.materialRef;
+    const signer = await this.signerFor(material);
+    const now = (this.options.nowMs ?? Date.now)();
+    const ttl = Math.min(ttlMs, this.options.maxTtlMs ?? MAX_WORKLOAD_TTL_MS, signer.notAfterMs - now);
+    const serialNumber = randomBytes(16)
+      .toString('hex')
+      .replace(/^[89a-f]/, '7');
+    const leaf = await x509.X509CertificateGenerator.create({
+      serialNumber,
+      subject: `CN=${dnsNames[0]}`,
+      issuer: signer.subject,
+      notBefore: new Date(now - Math.min(BACKDATE_MS, ttl / 10)),
+      notAfter: new Date(now + ttl),
+      publicKey,
+      signingKey: material.signingKey,
+      signingAlgorithm: algorithmParams(material.keyAlgorithm),
+      extensions: [
+        new x509.BasicConstraintsExtension(false, undefined, true),
+        new x509.KeyUsagesExtension(
+          x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
+          true,
+        ),
+        new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+        new x509.SubjectAlternativeNameExtension(dnsNames.map((value) => ({ type: 'dns' as const, value }))),
+        signer.authorityKeyId,
+      ],
+    });
+    this.issuedCount++;
+    return {
+      chainPem: [`${leaf.toString('pem')}\n`, ...material.chainPem, signer.rootPem],
+      serialNumber,
+      notAfterMs: now + ttl,
+    };
+  }
+
   private async signNow(
     csrPem: string,
     identity: WorkloadIdentity,
@@ -154,6 +201,13 @@ export class CertificateAuthority {
       notAfterMs: now + ttl,
     };
   }
+}
+
+/** A serving certificate for the control plane's own HTTPS endpoints (the injection webhook). */
+export interface ServingIssue {
+  readonly chainPem: readonly string[];
+  readonly serialNumber: string;
+  readonly notAfterMs: number;
 }
 
 interface Signer {

@@ -3,9 +3,9 @@
  * root with NET_ADMIN/NET_RAW only, before anything else in the pod uses the network. The proxy's
  * own traffic (its UID) and its ports (agent, health) are exempt. Flags, in the order written:
  *
- *   --mode REDIRECT|TPROXY  --proxy-uid N --proxy-gid N
+ *   --proxy-uid N (REDIRECT mode; TPROXY is refused when the annotation is read)
  *   --inbound-port 15006 --outbound-port 15001
- *   --include-inbound-ports '*'|list  --exclude-inbound-ports list
+ *   --inbound-ports '*'|list  --exclude-inbound-ports list
  *   --include-outbound-cidrs '*'|list --exclude-outbound-cidrs list
  *   [--include-outbound-ports list] [--exclude-outbound-ports list]
  */
@@ -17,17 +17,13 @@ export function iptablesArgs(o: PodOverrides, proxyUid: number): string[] {
   const excludeInbound = [SidecarPorts.agent, SidecarPorts.health, ...o.excludeInboundPorts];
   const args = [
     'iptables',
-    '--mode',
-    o.interceptionMode,
     '--proxy-uid',
-    String(proxyUid),
-    '--proxy-gid',
     String(proxyUid),
     '--inbound-port',
     String(SidecarPorts.inbound),
     '--outbound-port',
     String(SidecarPorts.outbound),
-    '--include-inbound-ports',
+    '--inbound-ports',
     o.includeInboundPorts,
     '--exclude-inbound-ports',
     [...new Set(excludeInbound)].join(','),

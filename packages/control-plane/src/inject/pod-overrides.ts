@@ -133,7 +133,9 @@ function readProxyConfig(ann: Record<string, string>) {
 function interceptionMode(ann: Record<string, string>): PodOverrides['interceptionMode'] {
   const a = pick(ann, SIDECAR, 'interceptionMode');
   if (a === undefined) return 'REDIRECT';
-  if (a.value === 'REDIRECT' || a.value === 'TPROXY' || a.value === 'NONE') return a.value;
+  if (a.value === 'TPROXY')
+    return bad(a.name, a.value, 'is not supported by Tandem (its rules use REDIRECT); use REDIRECT or NONE');
+  if (a.value === 'REDIRECT' || a.value === 'NONE') return a.value;
   return bad(a.name, a.value, 'is not one of REDIRECT, TPROXY, NONE');
 }
 

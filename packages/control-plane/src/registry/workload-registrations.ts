@@ -4,12 +4,15 @@
  * whose node metadata carries TANDEM_WORKLOAD is a member of the mesh for as long as its ADS
  * stream is open (Istio's WorkloadGroup auto-registration works the same way):
  *
- *   TANDEM_WORKLOAD: { service: "reviews",
+ *   TANDEM_WORKLOAD: { service: "reviews", serviceAddress: "10.90.0.3",
  *                      ports: [{ name: "http", port: 9080, protocol: "HTTP",
  *                                endpointPort: 41000, targetPort: 41001 }] }
  *
  * `port` is the service port clients use (`http://reviews:9080`), `endpointPort` the sidecar's
  * inbound listener (what other sidecars connect to) and `targetPort` the application's own port.
+ * `serviceAddress` (optional) is the service's virtual IP, as `tandem up --transparent` allocates
+ * it: the generated ServiceEntry lists it in `addresses`, which is what lets a REDIRECT-mode sidecar
+ * recognise a connection to `reviews` by its destination address (Istio's ClusterIP).
  * Namespace, labels, service account and address come from the usual Istio metadata (NAMESPACE,
  * LABELS, SERVICE_ACCOUNT, INSTANCE_IPS, default 127.0.0.1).
  *
@@ -20,6 +23,7 @@
  * refused with the same kind of message.
  */
 
+import { isIP } from 'node:net';
 import { type IstioIssue, validateIstioObject } from '@tandem/api';
 import type { IstioObject } from '@tandem/api/istio';
 import { resolveHost } from '../model/hostnames.ts';
@@ -44,6 +48,8 @@ export interface RegisteredPort {
 
 export interface WorkloadRegistration {
   service: string;
+  /** The service's virtual IP (transparent mode), when the registration names one. */
+  serviceAddress?: string;
   namespace: string;
   /** The instance name (WorkloadEntry name). */
   name: string;
@@ -67,6 +73,9 @@ export function parseRegistration(info: ProxyInfo): RegistrationParse {
   const service = value['service'];
   if (typeof service !== 'string' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(service))
     return invalid(`service: "${String(service)}" is not a DNS-1123 label`);
+  const serviceAddress = value['serviceAddress'];
+  if (serviceAddress !== undefined && (typeof serviceAddress !== 'string' || isIP(serviceAddress) === 0))
+    return invalid(`serviceAddress: ${JSON.stringify(serviceAddress)} is not an IP address`);
   const portsRaw = value['ports'];
   if (!Array.isArray(portsRaw) || portsRaw.length === 0)
     return invalid('ports: at least one port is required');
@@ -97,6 +106,7 @@ export function parseRegistration(info: ProxyInfo): RegistrationParse {
     kind: 'ok',
     registration: {
       service,
+      ...(serviceAddress === undefined ? {} : { serviceAddress }),
       namespace: info.namespace,
       name: info.workloadName || info.podName || service,
       address: info.ips[0] ?? '127.0.0.1',
@@ -131,7 +141,7 @@ export function registrationObjects(
   const out: RegistrationObjects = { objects: [], rejected: [] };
   const services = new Map<
     string,
-    { namespace: string; service: string; ports: Map<number, RegisteredPort> }
+    { namespace: string; service: string; ports: Map<number, RegisteredPort>; addresses: Set<string> }
   >();
   for (const key of [...registrations.keys()].sort()) {
     const r = registrations.get(key)!;
@@ -157,8 +167,13 @@ export function registrationObjects(
     const id = `${r.namespace}/${r.service}`;
     let svc = services.get(id);
     if (svc === undefined)
-      services.set(id, (svc = { namespace: r.namespace, service: r.service, ports: new Map() }));
+      services.set(
+        id,
+        (svc = { namespace: r.namespace, service: r.service, ports: new Map(), addresses: new Set() }),
+      );
     for (const p of r.ports) if (!svc.ports.has(p.port)) svc.ports.set(p.port, p);
+    // Instances that disagree (they should not) all stay reachable: every address is captured.
+    if (r.serviceAddress !== undefined) svc.addresses.add(r.serviceAddress);
   }
   for (const id of [...services.keys()].sort()) {
     const svc = services.get(id)!;
@@ -171,6 +186,7 @@ export function registrationObjects(
         metadata: { name: svc.service, namespace: svc.namespace },
         spec: {
           hosts: [host],
+          ...(svc.addresses.size === 0 ? {} : { addresses: [...svc.addresses].sort() }),
           location: 'MESH_INTERNAL',
           resolution: 'STATIC',
           ports: [...svc.ports.values()]

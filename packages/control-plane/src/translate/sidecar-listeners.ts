@@ -17,13 +17,13 @@ import { buildInboundCluster } from './cluster-builder.ts';
 import { inboundClusterName, outboundClusterName } from './cluster-name.ts';
 import { corsFilter } from './cors.ts';
 import { faultFilter } from './fault.ts';
+import { hcmFilter, tcpProxyFilter } from './hcm-filter.ts';
+import { buildInboundFilterChains, buildInboundFilters, TLS_INSPECTOR } from './inbound-chains.ts';
 import { internedValue } from './memo.ts';
-import { istioMutualDownstream } from './mtls-transport.ts';
-import { effectiveMtlsMode, type MtlsMode } from './peer-authentication.ts';
+import { effectiveMtlsMode } from './peer-authentication.ts';
 import { buildVirtualHost, type RouteContext, virtualServiceFor } from './route-builder.ts';
-import { inboundHttpFilters, inboundTcpFilters } from './security-filters.ts';
 import { sidecarFor } from './visibility.ts';
-import { type Json, TYPE, type XdsResources } from './xds-resources.ts';
+import type { Json, XdsResources } from './xds-resources.ts';
 
 const HTTP_PROTOCOLS = new Set<ServicePort['protocol']>(['HTTP', 'HTTP2', 'GRPC', 'GRPC-WEB']);
 export const HTTP_PROXY_ROUTE = 'http_proxy';
@@ -192,78 +192,15 @@ function addInboundListener(
   const mode = ctx.snapshot.security.mtls
     ? effectiveMtlsMode(ctx.snapshot, ctx.proxy.namespace, ctx.proxy.labels, port)
     : 'DISABLE';
-  const filter = http
-    ? hcmFilter(
-        `inbound_${bind}_${port}`,
-        {
-          name: cluster,
-          virtual_hosts: [
-            {
-              name: `inbound|http|${port}`,
-              domains: ['*'],
-              routes: [{ name: 'default', match: { prefix: '/' }, route: { cluster, timeout: '0s' } }],
-            },
-          ],
-          validate_clusters: false,
-        },
-        inboundHttpOptions(ctx, port, mode),
-      )
-    : tcpProxyFilter(name, { cluster });
-  const filters = http ? [filter] : [...inboundTcpFilters(ctx, name), filter];
-  out.listeners.set(name, inboundListener(name, bind, port, filters, mode));
-}
-
-/** XFCC on mTLS connections (Istio's inbound settings), and the security HTTP filters. */
-function inboundHttpOptions(ctx: RouteContext, port: number, mode: MtlsMode): HcmOptions {
-  const options: HcmOptions = { httpFilters: inboundHttpFilters(ctx, port) };
-  if (mode !== 'DISABLE') {
-    options.extra = {
-      forward_client_cert_details: 'APPEND_FORWARD',
-      set_current_client_cert_details: { subject: true, dns: true, uri: true },
-    };
-  }
-  return options;
-}
-
-/**
- * An inbound listener in the port's PeerAuthentication mode: STRICT has only a mutual TLS filter chain
- * (plaintext matches no chain and is closed), PERMISSIVE adds a plaintext chain on the same port (the TLS
- * inspector tells them apart), DISABLE is plaintext only.
- */
-function inboundListener(name: string, bind: string, port: number, filters: Json[], mode: MtlsMode): Json {
+  const filters = buildInboundFilters(ctx, http ? `inbound_${name}` : name, port, cluster, http, mode);
   const listener: Json = {
     name,
     address: { socket_address: { address: bind, port_value: port } },
     traffic_direction: 'INBOUND',
   };
-  if (mode === 'DISABLE') {
-    listener['filter_chains'] = [{ filters }];
-    return listener;
-  }
-  listener['listener_filters'] = [
-    {
-      name: 'envoy.filters.listener.tls_inspector',
-      typed_config: {
-        '@type': 'type.googleapis.com/envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector',
-      },
-    },
-  ];
-  const chains: Json[] = [
-    {
-      name: 'mtls',
-      filter_chain_match: { transport_protocol: 'tls' },
-      transport_socket: istioMutualDownstream(),
-      filters,
-    },
-  ];
-  if (mode === 'PERMISSIVE')
-    chains.push({
-      name: 'plaintext',
-      filter_chain_match: { transport_protocol: 'raw_buffer' },
-      filters,
-    });
-  listener['filter_chains'] = chains;
-  return listener;
+  if (mode !== 'DISABLE') listener['listener_filters'] = [TLS_INSPECTOR];
+  listener['filter_chains'] = buildInboundFilterChains(filters, mode);
+  out.listeners.set(name, listener);
 }
 
 /** `127.0.0.1:8080`, `unix://...` (unsupported), or empty (then 127.0.0.1 and the same port). */
@@ -272,32 +209,6 @@ function parseEndpoint(text: string, port: number): { address: string; port: num
   const m = /^(\d+\.\d+\.\d+\.\d+|\[[0-9a-fA-F:]+\]):(\d+)$/.exec(text);
   if (!m) return undefined;
   return { address: m[1]!.replace(/^\[|\]$/g, ''), port: Number(m[2]) };
-}
-
-export interface HcmOptions {
-  /** HTTP filters before the router. */
-  httpFilters?: Json[];
-  /** More HttpConnectionManager fields. */
-  extra?: Json;
-}
-
-export function hcmFilter(statPrefix: string, route: string | Json, options: HcmOptions = {}): Json {
-  const hcm: Json = {
-    '@type': TYPE.hcm,
-    stat_prefix: statPrefix,
-    codec_type: 'AUTO',
-    use_remote_address: false,
-    upgrade_configs: [{ upgrade_type: 'websocket' }],
-    http_filters: [
-      ...(options.httpFilters ?? []),
-      { name: 'envoy.filters.http.router', typed_config: { '@type': TYPE.router } },
-    ],
-    ...options.extra,
-  };
-  if (typeof route === 'string')
-    hcm['rds'] = { route_config_name: route, config_source: { ads: {}, resource_api_version: 'V3' } };
-  else hcm['route_config'] = route;
-  return { name: 'envoy.filters.network.http_connection_manager', typed_config: hcm };
 }
 
 /** An HTTP listener; outbound ones carry the per-route CORS and fault filters VirtualServices configure. */
@@ -314,13 +225,6 @@ export function httpListener(
     address: { socket_address: { address, port_value: port } },
     traffic_direction: direction === 'inbound' ? 'INBOUND' : 'OUTBOUND',
     filter_chains: [{ filters: [hcmFilter(`${direction}_${address}_${port}`, route, { httpFilters })] }],
-  };
-}
-
-function tcpProxyFilter(statPrefix: string, target: Json): Json {
-  return {
-    name: 'envoy.filters.network.tcp_proxy',
-    typed_config: { '@type': TYPE.tcpProxy, stat_prefix: statPrefix, ...target },
   };
 }
 

@@ -8,17 +8,23 @@
  * - per service port: HTTP ports route by Host through RDS `<port>` (with a catch-all virtual host
  *   to the passthrough); TCP ports match the service's addresses and go to its cluster;
  * - `virtualInbound` on 0.0.0.0:15006 restores the original destination and sends each port this
- *   workload serves to `inbound|<port>||` (the application on 127.0.0.1); other ports pass
- *   through to where they were headed.
+ *   workload serves to `inbound|<port>||` (the application on 127.0.0.1), in the port's
+ *   PeerAuthentication mode (mTLS chains as explicit mode's inbound listeners have them); other
+ *   ports pass through to where they were headed.
  */
 import type { MeshService } from '../model/mesh-service.ts';
 import { buildInboundCluster } from './cluster-builder.ts';
 import { inboundClusterName, outboundClusterName } from './cluster-name.ts';
+import { corsFilter } from './cors.ts';
+import { faultFilter } from './fault.ts';
+import { hcmFilter, tcpProxyFilter } from './hcm-filter.ts';
+import { buildInboundFilterChains, buildInboundFilters, TLS_INSPECTOR } from './inbound-chains.ts';
 import { internedValue } from './memo.ts';
+import { effectiveMtlsMode } from './peer-authentication.ts';
 import { buildVirtualHost, type RouteContext } from './route-builder.ts';
 import { isHttp } from './sidecar-listeners.ts';
 import { sidecarFor } from './visibility.ts';
-import { duration, type Json, TYPE, type XdsResources } from './xds-resources.ts';
+import { duration, type Json, type XdsResources } from './xds-resources.ts';
 
 export const OUTBOUND_CAPTURE_PORT = 15001;
 export const INBOUND_CAPTURE_PORT = 15006;
@@ -140,38 +146,31 @@ function outboundRouteConfiguration(name: string, vhosts: readonly Json[], fallb
   }));
 }
 
-/** The ports this workload serves: endpoints of services at one of the proxy's addresses. */
+/**
+ * The ports this workload serves (endpoints of services at one of the proxy's addresses), each a
+ * filter chain on its destination port in the port's PeerAuthentication mode.
+ */
 function addInbound(services: readonly MeshService[], ctx: RouteContext, out: XdsResources): void {
   const chains: Json[] = [];
+  let tls = false;
   for (const [port, http] of servedInboundPorts(services, ctx.proxy.ips)) {
     const cluster = inboundClusterName(port);
     out.clusters.set(
       cluster,
       buildInboundCluster(port, { address: '127.0.0.1', port }, http ? 'HTTP' : 'TCP'),
     );
-    const filter = http
-      ? hcmInline(`inbound_0.0.0.0_${port}`, {
-          name: cluster,
-          virtual_hosts: [
-            {
-              name: `inbound|http|${port}`,
-              domains: ['*'],
-              routes: [{ name: 'default', match: { prefix: '/' }, route: { cluster, timeout: '0s' } }],
-            },
-          ],
-          validate_clusters: false,
-        })
-      : tcpProxy(cluster, cluster);
-    chains.push({
-      name: `0.0.0.0_${port}`,
-      filter_chain_match: { destination_port: port },
-      filters: [filter],
-    });
+    const mode = ctx.snapshot.security.mtls
+      ? effectiveMtlsMode(ctx.snapshot, ctx.proxy.namespace, ctx.proxy.labels, port)
+      : 'DISABLE';
+    tls ||= mode !== 'DISABLE';
+    const name = `0.0.0.0_${port}`;
+    const filters = buildInboundFilters(ctx, http ? `inbound_${name}` : name, port, cluster, http, mode);
+    chains.push(...buildInboundFilterChains(filters, mode, { name, match: { destination_port: port } }));
   }
   out.listeners.set('virtualInbound', {
     name: 'virtualInbound',
     address: { socket_address: { address: '0.0.0.0', port_value: INBOUND_CAPTURE_PORT } },
-    listener_filters: [ORIGINAL_DST_FILTER],
+    listener_filters: tls ? [ORIGINAL_DST_FILTER, TLS_INSPECTOR] : [ORIGINAL_DST_FILTER],
     traffic_direction: 'INBOUND',
     filter_chains: chains,
     default_filter_chain: {
@@ -207,33 +206,10 @@ function originalDstCluster(name: string): Json {
 }
 
 function tcpProxy(statPrefix: string, cluster: string): Json {
-  return {
-    name: 'envoy.filters.network.tcp_proxy',
-    typed_config: { '@type': TYPE.tcpProxy, stat_prefix: statPrefix, cluster },
-  };
+  return tcpProxyFilter(statPrefix, { cluster });
 }
 
+/** Outbound HTTP: the per-route CORS and fault filters VirtualServices configure, as in explicit mode. */
 function hcm(statPrefix: string, route: string): Json {
-  return hcmWith(statPrefix, {
-    rds: { route_config_name: route, config_source: { ads: {}, resource_api_version: 'V3' } },
-  });
-}
-
-function hcmInline(statPrefix: string, routeConfig: Json): Json {
-  return hcmWith(statPrefix, { route_config: routeConfig });
-}
-
-function hcmWith(statPrefix: string, routes: Json): Json {
-  return {
-    name: 'envoy.filters.network.http_connection_manager',
-    typed_config: {
-      '@type': TYPE.hcm,
-      stat_prefix: statPrefix,
-      codec_type: 'AUTO',
-      use_remote_address: false,
-      upgrade_configs: [{ upgrade_type: 'websocket' }],
-      http_filters: [{ name: 'envoy.filters.http.router', typed_config: { '@type': TYPE.router } }],
-      ...routes,
-    },
-  };
+  return hcmFilter(statPrefix, route, { httpFilters: [corsFilter(), faultFilter()] });
 }

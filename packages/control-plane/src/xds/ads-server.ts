@@ -74,7 +74,8 @@ export class AdsServer {
   readonly #writes: WriteQueue;
   #nonce = 0;
   #connectionCount = 0;
-  #server: grpc.Server | undefined;
+  /** One gRPC server per {@link AdsServer.listen} (e.g. loopback and a pod bridge). */
+  #servers: grpc.Server[] = [];
 
   constructor(options: AdsServerOptions) {
     this.#cache = options.cache;
@@ -106,6 +107,7 @@ export class AdsServer {
 
   /**
    * Starts a gRPC server of its own on `address` (`host:port`, port 0 for any) and resolves to the bound port.
+   * May be called again for more addresses; every stream shares this server's cache and state.
    *
    * @throws {XdsServerError} `TANDEM_ERR_XDS_BIND` when the address cannot be bound.
    */
@@ -127,17 +129,15 @@ export class AdsServer {
           );
       });
     });
-    this.#server = server;
+    this.#servers.push(server);
     return port;
   }
 
-  /** Ends every open stream (UNAVAILABLE) and stops the server started by {@link listen}, if any. */
+  /** Ends every open stream (UNAVAILABLE) and stops the servers started by {@link listen}, if any. */
   async close(): Promise<void> {
     for (const stream of [...this.#streams.values()]) stream.end();
     this.#streams.clear();
-    const server = this.#server;
-    this.#server = undefined;
-    server?.forceShutdown();
+    for (const server of this.#servers.splice(0)) server.forceShutdown();
   }
 
   #serve<Request, Response>(

@@ -18,8 +18,9 @@ import { validateBootstrap } from '@tandem/api';
 import { ProxyServer } from '@tandem/proxy';
 import { startDetails } from '../../../../examples/bookinfo/details.ts';
 import { startProductPage } from '../../../../examples/bookinfo/productpage.ts';
-import { startRatings } from '../../../../examples/bookinfo/ratings.ts';
+import { type RatingsOptions, startRatings } from '../../../../examples/bookinfo/ratings.ts';
 import { startReviews } from '../../../../examples/bookinfo/reviews.ts';
+import { adminRequest, readStats } from '../../../proxy/test/helpers/admin.ts';
 import { adsBootstrap } from '../../../proxy/test/helpers/ads-bootstrap.ts';
 import { parseIstioFile } from '../../src/config/istio-file-parser.ts';
 import { ControlPlane } from '../../src/control-plane.ts';
@@ -29,6 +30,27 @@ export const NETWORKING = path.resolve(
   '../../../../../shared/testdata/istio/samples/bookinfo/networking',
 );
 export const SAMPLES = path.resolve(import.meta.dirname, '../../../../../shared/testdata/istio/samples');
+
+/** How long a test request may take before it counts as failed (status 0). */
+const REQUEST_TIMEOUT_MS = 20_000;
+
+/** The outbound cluster Istio names for a bookinfo service's port 9080 (and subset). */
+export function outbound(service: string, subset = ''): string {
+  return `outbound|9080|${subset}|${service}.default.svc.cluster.local`;
+}
+
+/** The reviews instance that served a product page, and the colour of its stars. */
+export const podOf = (html: string): string => /id="reviews-pod">([^<]*)</.exec(html)?.[1] ?? '';
+export const starsOf = (html: string): string => /class="stars" color="(\w+)"/.exec(html)?.[1] ?? 'none';
+
+export interface Reply {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+  /** When the request was sent and how long the answer took, on performance.now()'s clock. */
+  atMs: number;
+  ms: number;
+}
 
 interface Running {
   port: number;
@@ -50,7 +72,8 @@ export interface Workload {
 
 export interface RatingsReplica {
   name: string;
-  failStatus: number;
+  /** The running service's options; its `failStatus` is read per request. */
+  options: RatingsOptions;
   app: Running;
 }
 
@@ -74,30 +97,41 @@ export class BookinfoMesh {
     this.dir = dir;
   }
 
+  /** Starts the mesh; if any part fails, stops what had started (so the test process can exit). */
   static async start(opts: { networking: string[]; ratingsReplicas: number }): Promise<BookinfoMesh> {
     const mesh = new BookinfoMesh(mkdtempSync(path.join(tmpdir(), 'tandem-bookinfo-')));
-    mkdirSync(path.join(mesh.dir, '10-networking'));
-    mkdirSync(path.join(mesh.dir, '20-test'));
-    for (const f of opts.networking) mesh.link(path.join(NETWORKING, f));
+    try {
+      await mesh.startAll(opts);
+    } catch (err) {
+      await mesh.stop();
+      throw err;
+    }
+    return mesh;
+  }
+
+  private async startAll(opts: { networking: string[]; ratingsReplicas: number }): Promise<void> {
+    mkdirSync(path.join(this.dir, '10-networking'));
+    mkdirSync(path.join(this.dir, '20-test'));
+    for (const f of opts.networking) this.link(path.join(NETWORKING, f));
     const plan = await planWorkloads();
     for (let i = 0; i < opts.ratingsReplicas; i++) {
       const name = `ratings-${i}`;
-      const app = await startRatings({ port: 0, version: 'v1', instance: name, log: mesh.logger() });
-      mesh.ratings.push({ name, failStatus: 0, app });
+      const options: RatingsOptions = { port: 0, version: 'v1', instance: name, log: this.logger() };
+      const app = await startRatings(options);
+      this.ratings.push({ name, options, app });
     }
-    mesh.writeRegistry(plan);
-    mesh.cp = new ControlPlane({
-      configDir: mesh.dir,
+    this.writeRegistry(plan);
+    this.cp = new ControlPlane({
+      configDir: this.dir,
       parse: parseIstioFile,
       debounceQuietMs: 20,
       log: () => {},
     });
-    await mesh.cp.start();
-    const xdsPort = await mesh.cp.ads.listen('127.0.0.1:0');
-    mesh.clientPort = await freePort();
-    mesh.client = await startSidecar(xdsPort, 'client-1', { app: 'client' }, mesh.clientPort);
-    for (const p of plan) mesh.workloads.push(await mesh.startWorkload(xdsPort, p));
-    return mesh;
+    await this.cp.start();
+    const xdsPort = await this.cp.ads.listen('127.0.0.1:0');
+    this.clientPort = await freePort();
+    this.client = await startSidecar(xdsPort, 'client-1', { app: 'client' }, this.clientPort);
+    for (const p of plan) this.workloads.push(await this.startWorkload(xdsPort, p));
   }
 
   /** Links a file (read in place) into the config directory under `name` (default: its own name). */
@@ -133,15 +167,17 @@ export class BookinfoMesh {
     return w;
   }
 
-  /** A GET through the client's sidecar, as an app using HTTP_PROXY sends it. */
-  get(
-    url: string,
-    headers: Record<string, string> = {},
-    method = 'GET',
-    body?: Buffer,
-  ): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string; ms: number }> {
+  /** A request through the client's sidecar, as an app using HTTP_PROXY sends it. */
+  get(url: string, headers: Record<string, string> = {}, method = 'GET', body?: Buffer): Promise<Reply> {
     const u = new URL(url);
     const started = performance.now();
+    const reply = (status: number, h: http.IncomingHttpHeaders, text: string): Reply => ({
+      status,
+      headers: h,
+      body: text,
+      atMs: started,
+      ms: performance.now() - started,
+    });
     return new Promise((resolve) => {
       const req = http.request(
         {
@@ -156,23 +192,49 @@ export class BookinfoMesh {
           let text = '';
           res.setEncoding('utf8');
           res.on('data', (d: string) => (text += d));
-          res.on('end', () =>
-            resolve({
-              status: res.statusCode ?? 0,
-              headers: res.headers,
-              body: text,
-              ms: performance.now() - started,
-            }),
-          );
+          res.on('end', () => resolve(reply(res.statusCode ?? 0, res.headers, text)));
+          res.on('error', () => resolve(reply(0, {}, '')));
         },
       );
-      req.on('error', () => resolve({ status: 0, headers: {}, body: '', ms: performance.now() - started }));
+      req.on('error', () => resolve(reply(0, {}, '')));
+      // A request that never ends fails its test instead of hanging it.
+      req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error('no answer')));
       req.end(body);
     });
   }
 
-  productPage(user = ''): ReturnType<BookinfoMesh['get']> {
+  productPage(user = ''): Promise<Reply> {
     return this.get('http://productpage:9080/productpage', user === '' ? {} : { 'end-user': user });
+  }
+
+  /** `n` product pages, `concurrency` at a time. */
+  async productPages(n: number, user = '', concurrency = 10): Promise<Reply[]> {
+    const out: Reply[] = [];
+    for (let i = 0; i < n; i += concurrency) {
+      const batch = Array.from({ length: Math.min(concurrency, n - i) }, () => this.productPage(user));
+      out.push(...(await Promise.all(batch)));
+    }
+    return out;
+  }
+
+  /** Every stat of a sidecar, read from its admin API's `/stats` as an operator would. */
+  stats(proxy: ProxyServer): Promise<Map<string, number>> {
+    return readStats(proxy.adminPort);
+  }
+
+  /** One stat of a sidecar from `/stats` (0 when it does not exist yet). */
+  async stat(proxy: ProxyServer, name: string): Promise<number> {
+    return (await this.stats(proxy)).get(name) ?? 0;
+  }
+
+  /** A sidecar's `/config_dump` (the config it runs, as JSON text). */
+  async configDump(proxy: ProxyServer): Promise<string> {
+    return (await adminRequest(proxy.adminPort, '/config_dump')).body;
+  }
+
+  /** The stat prefix of a sidecar's HTTP proxy listener (its outbound connection manager). */
+  outboundHttp(proxyPort: number): string {
+    return `http.outbound_127.0.0.1_${proxyPort}.`;
   }
 
   /** Polls until `check` holds (config changes take a moment to reach every proxy). */
@@ -190,13 +252,24 @@ export class BookinfoMesh {
     this.writeRatings(this.ratings.filter((r) => names.includes(r.name)));
   }
 
-  /** Restarts a ratings replica answering with `failStatus` (0: healthy) on the same port. */
-  async setRatingsFailing(name: string, failStatus: number): Promise<void> {
-    const r = this.ratings.find((x) => x.name === name)!;
-    const port = r.app.port;
-    await r.app.close();
-    r.failStatus = failStatus;
-    r.app = await startRatings({ port, version: 'v1', instance: name, failStatus, log: this.logger() });
+  /**
+   * Makes a ratings replica answer with `failStatus` (0: healthy again), at once and without a
+   * restart (which could lose its port to another process in between).
+   */
+  setRatingsFailing(name: string, failStatus: number): void {
+    const r = this.ratings.find((x) => x.name === name);
+    if (r === undefined) throw new Error(`no ratings replica ${name}`);
+    r.options.failStatus = failStatus;
+  }
+
+  /** Stops a workload's application (its sidecar stays, and finds nobody behind it). */
+  async stopApp(w: Workload): Promise<void> {
+    await w.app.close();
+  }
+
+  /** Starts a workload's application again, on the port it had. */
+  async restartApp(w: Workload): Promise<void> {
+    w.app = await this.startApp(w, w.proxyPort);
   }
 
   async stop(): Promise<void> {
@@ -225,14 +298,20 @@ export class BookinfoMesh {
       { app: p.service, version: p.version },
       proxyPort,
     );
+    try {
+      return { ...p, proxy, proxyPort, app: await this.startApp(p, proxyPort) };
+    } catch (err) {
+      await proxy.stop(0);
+      throw err;
+    }
+  }
+
+  private startApp(p: PlannedWorkload, proxyPort: number): Promise<Running> {
     const httpProxy = `127.0.0.1:${proxyPort}`;
-    const log = this.logger();
-    const base = { port: p.appPort, version: p.version, log };
-    let app: Running;
-    if (p.service === 'productpage') app = await startProductPage({ ...base, httpProxy });
-    else if (p.service === 'reviews') app = await startReviews({ ...base, httpProxy });
-    else app = await startDetails(base);
-    return { ...p, proxy, proxyPort, app };
+    const base = { port: p.appPort, version: p.version, log: this.logger() };
+    if (p.service === 'productpage') return startProductPage({ ...base, httpProxy });
+    if (p.service === 'reviews') return startReviews({ ...base, httpProxy });
+    return startDetails(base);
   }
 
   private writeRegistry(plan: PlannedWorkload[]): void {
@@ -341,7 +420,12 @@ async function startSidecar(
   const v = validateBootstrap(raw);
   if (!v.ok) throw new Error(JSON.stringify(v.errors));
   const proxy = new ProxyServer({ bootstrap: v.bootstrap, raw, log: () => {}, drainTimeMs: 200 });
-  await proxy.start();
+  try {
+    await proxy.start();
+  } catch (err) {
+    await proxy.stop(0);
+    throw err;
+  }
   return proxy;
 }
 

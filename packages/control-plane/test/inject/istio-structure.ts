@@ -64,7 +64,7 @@ export function istioInterception(init: Container, ignorePorts: number[]) {
 export function tandemInterception(init: Container, ignorePorts: number[]) {
   const a = init.args ?? [];
   return {
-    includeInboundPorts: flagValue(a, '--include-inbound-ports'),
+    includeInboundPorts: flagValue(a, '--inbound-ports'),
     excludeInboundPorts: portSet(flagValue(a, '--exclude-inbound-ports'), ignorePorts),
     excludeOutboundPorts: portSet(flagValue(a, '--exclude-outbound-ports')),
     includeOutboundCidrs: flagValue(a, '--include-outbound-cidrs'),

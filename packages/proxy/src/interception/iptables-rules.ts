@@ -17,6 +17,8 @@ export interface InterceptionOptions {
   includeOutboundCidrs: '*' | string[];
   excludeOutboundCidrs: string[];
   excludeOutboundPorts: number[];
+  /** Ports always captured outbound, whatever the destination CIDR (Istio's includeOutboundPorts). */
+  includeOutboundPorts?: number[];
 }
 
 export const DEFAULT_INTERCEPTION: InterceptionOptions = {
@@ -55,6 +57,7 @@ export function buildIptablesRules(o: InterceptionOptions): string {
   add(`TANDEM_OUTPUT -o lo -p tcp -m owner ! --uid-owner ${o.proxyUid} -j RETURN`);
   add(`TANDEM_OUTPUT -m owner --uid-owner ${o.proxyUid} -j RETURN`);
   add('TANDEM_OUTPUT -d 127.0.0.1/32 -j RETURN');
+  for (const p of o.includeOutboundPorts ?? []) add(`TANDEM_OUTPUT -p tcp --dport ${p} -j TANDEM_REDIRECT`);
   for (const p of o.excludeOutboundPorts) add(`TANDEM_OUTPUT -p tcp --dport ${p} -j RETURN`);
   for (const c of o.excludeOutboundCidrs) add(`TANDEM_OUTPUT -d ${c} -j RETURN`);
   if (o.includeOutboundCidrs === '*') add('TANDEM_OUTPUT -p tcp -j TANDEM_REDIRECT');

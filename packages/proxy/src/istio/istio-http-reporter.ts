@@ -6,6 +6,7 @@
  * numbers; no strings are built and nothing is allocated.
  */
 import type { HttpStream } from '../http/http-stream.ts';
+import { connectionSecurity, PLAINTEXT, peerPrincipalOf } from './connection-security.ts';
 import { type DestinationService, serviceFromAuthority, serviceFromCluster } from './destination-service.ts';
 import type { IstioMetrics } from './istio-metrics.ts';
 import { type HttpSeries, type Reporter, renderPeerLabels } from './istio-series.ts';
@@ -17,18 +18,27 @@ const MAX_TARGETS = 256;
 /** Series of one (target, peer): keyed by response code, gRPC status and protocol. */
 class PeerSeries {
   readonly prefix: string;
+  readonly securityPolicy: string;
   readonly plain = new Map<number, HttpSeries>();
   flagged: Map<string, Map<number, HttpSeries>> | undefined = undefined;
-  constructor(prefix: string) {
+  constructor([prefix, securityPolicy]: [string, string]) {
     this.prefix = prefix;
+    this.securityPolicy = securityPolicy;
   }
+}
+
+/** `who` with its principal, when the connection told it (mTLS). */
+function withPrincipal(who: WorkloadIdentity, principal: string): WorkloadIdentity {
+  return principal === '' ? who : { ...who, principal };
 }
 
 export class IstioHttpReporter {
   readonly reporter: Reporter;
   private readonly metrics: IstioMetrics;
-  /** target (cluster name or authority) -> peer -> series. */
+  /** target (cluster name or authority) -> peer -> series, over plaintext (or on the client side). */
   private readonly targets = new Map<string, Map<WorkloadIdentity, PeerSeries>>();
+  /** The same under mutual TLS, by the peer's principal first (server side only). */
+  private readonly secured = new Map<string, Map<string, Map<WorkloadIdentity, PeerSeries>>>();
 
   constructor(metrics: IstioMetrics, reporter: Reporter) {
     this.metrics = metrics;
@@ -51,15 +61,22 @@ export class IstioHttpReporter {
   private series(stream: HttpStream): HttpSeries {
     const source = this.reporter === 'source';
     let target = source ? stream.upstreamCluster : stream.head.authority;
-    let byPeer = this.targets.get(target);
+    const principal = source ? '' : peerPrincipalOf(stream.conn);
+    let targets = this.targets;
+    if (principal !== '') {
+      let t = this.secured.get(principal);
+      if (t === undefined) this.secured.set(principal, (t = new Map()));
+      targets = t;
+    }
+    let byPeer = targets.get(target);
     if (byPeer === undefined) {
-      if (this.targets.size >= MAX_TARGETS && !source) target = '';
-      byPeer = this.targets.get(target);
-      if (byPeer === undefined) this.targets.set(target, (byPeer = new Map()));
+      if (targets.size >= MAX_TARGETS && !source) target = '';
+      byPeer = targets.get(target);
+      if (byPeer === undefined) targets.set(target, (byPeer = new Map()));
     }
     const peer = stream.peer;
     let ps = byPeer.get(peer);
-    if (ps === undefined) byPeer.set(peer, (ps = new PeerSeries(this.prefixFor(target, peer))));
+    if (ps === undefined) byPeer.set(peer, (ps = new PeerSeries(this.prefixFor(target, peer, stream))));
     const grpc = stream.grpc !== undefined;
     const key = stream.responseStatus + 1000 * (stream.grpcStatus + 1) + (grpc ? 100000 : 0);
     const flags = stream.responseFlags;
@@ -74,28 +91,26 @@ export class IstioHttpReporter {
       const labels =
         `${ps.prefix},request_protocol="${grpc ? 'grpc' : 'http'}",response_code="${stream.responseStatus}"` +
         `,grpc_response_status="${stream.grpcStatus < 0 ? '' : stream.grpcStatus}"` +
-        `,response_flags="${flags === '' ? '-' : flags}",connection_security_policy="${this.securityPolicy()}"`;
+        `,response_flags="${flags === '' ? '-' : flags}",connection_security_policy="${ps.securityPolicy}"`;
       byKey.set(key, (s = this.metrics.httpSeries(labels, grpc)));
     }
     return s;
   }
 
-  /** Until mTLS lands: "none" on the server side (plaintext), "unknown" on the client side, as Istio reports. */
-  private securityPolicy(): string {
-    return this.reporter === 'destination' ? 'none' : 'unknown';
-  }
-
-  private prefixFor(target: string, peer: WorkloadIdentity): string {
+  private prefixFor(target: string, peer: WorkloadIdentity, stream: HttpStream): [string, string] {
     const local = this.metrics.local;
     const source = this.reporter === 'source';
     const service: DestinationService = source
       ? serviceFromCluster(target)
       : serviceFromAuthority(target, local.namespace);
-    return renderPeerLabels({
+    // The client side reports "unknown", as Istio does; the server side knows its connection.
+    const security = source ? PLAINTEXT : connectionSecurity(stream.conn);
+    const prefix = renderPeerLabels({
       reporter: this.reporter,
-      source: source ? local : peer,
-      destination: source ? peer : local,
+      source: source ? local : withPrincipal(peer, security.peer),
+      destination: source ? peer : withPrincipal(local, security.local),
       service,
     });
+    return [prefix, source ? 'unknown' : security.policy];
   }
 }

@@ -102,7 +102,7 @@ function connectAndSplice(
   const cluster = clusters.get(clusterName);
   if (cluster === undefined) {
     stats.downstreamCxNoRoute.inc();
-    countFailed(stats.istio.series(clusterName, 'NC'));
+    countFailed(stats.istio.series(clusterName, 'NC', info));
     if (entry !== undefined) entry.responseFlags = 'NC';
     downstream.destroy();
     return;
@@ -118,11 +118,11 @@ function connectAndSplice(
     downstream,
     (upstream) => {
       if (entry !== undefined) entry.upstreamHost = `${upstream.remoteAddress}:${upstream.remotePort}`;
-      splice(downstream, upstream, config, stats, stats.istio.series(clusterName, ''));
+      splice(downstream, upstream, config, stats, stats.istio.series(clusterName, '', info));
     },
     (flags) => {
       if (entry !== undefined) entry.responseFlags = flags;
-      countFailed(stats.istio.series(clusterName, flags));
+      countFailed(stats.istio.series(clusterName, flags, info));
     },
   );
 }

@@ -225,7 +225,10 @@ export class UpstreamExchange
     const retry = this.retry;
     if (retry !== undefined) {
       if (retry.policy.retriableResponse(status, headers)) {
-        if (this.retryAfter(undefined, true)) return;
+        if (this.retryAfter(undefined, true)) {
+          target.stats.countRetriedResponse(status);
+          return;
+        }
       } else if (this.attempt > 1) {
         target.stats.upstreamRqRetrySuccess.inc();
       }
@@ -436,7 +439,7 @@ export class UpstreamExchange
       this.keepForRetry = false;
       this.retry?.cancel();
       this.retry = undefined;
-      this.stream.hcm.stats.retryOrShadowAbandoned.inc();
+      this.target!.stats.retryOrShadowAbandoned.inc();
       if (this.upstream !== undefined) {
         this.retained = false;
         this.dropBody();

@@ -34,6 +34,8 @@ export class ClusterStats {
   readonly upstreamRqRetryBackoffExponential: Counter;
   readonly upstreamRqPerTryTimeout: Counter;
   readonly upstreamRqMaxDurationReached: Counter;
+  /** Requests whose body outgrew the buffer limit, so that they could no longer be retried. */
+  readonly retryOrShadowAbandoned: Counter;
   readonly lbHealthyPanic: Counter;
   readonly membershipTotal: Gauge;
   readonly membershipHealthy: Gauge;
@@ -41,6 +43,8 @@ export class ClusterStats {
   readonly upstreamRqClass: Counter[];
   private readonly scope: StatsScope;
   private readonly byCode: (Counter | undefined)[] = [];
+  /** `retry.upstream_rq_*`: the responses of attempts that were retried (made on first use). */
+  private retried: { byClass: Counter[]; byCode: (Counter | undefined)[] } | undefined;
 
   constructor(scope: StatsScope) {
     this.scope = scope;
@@ -73,6 +77,7 @@ export class ClusterStats {
     this.upstreamRqRetryBackoffExponential = scope.counter('upstream_rq_retry_backoff_exponential');
     this.upstreamRqPerTryTimeout = scope.counter('upstream_rq_per_try_timeout');
     this.upstreamRqMaxDurationReached = scope.counter('upstream_rq_max_duration_reached');
+    this.retryOrShadowAbandoned = scope.counter('retry_or_shadow_abandoned');
     this.lbHealthyPanic = scope.counter('lb_healthy_panic');
     this.membershipTotal = scope.gauge('membership_total');
     this.membershipHealthy = scope.gauge('membership_healthy');
@@ -85,6 +90,20 @@ export class ClusterStats {
     if (cls >= 1 && cls <= 5) this.upstreamRqClass[cls]!.inc();
     let c = this.byCode[status];
     if (c === undefined) this.byCode[status] = c = this.scope.counter(`upstream_rq_${status}`);
+    c.inc();
+  }
+
+  /** Counts the response of an attempt that is being retried, as Envoy does, under `retry.`. */
+  countRetriedResponse(status: number): void {
+    let r = this.retried;
+    if (r === undefined) {
+      const byClass = [0, 1, 2, 3, 4, 5].map((c) => this.scope.counter(`retry.upstream_rq_${c}xx`));
+      this.retried = r = { byClass, byCode: [] };
+    }
+    const cls = (status / 100) | 0;
+    if (cls >= 1 && cls <= 5) r.byClass[cls]!.inc();
+    let c = r.byCode[status];
+    if (c === undefined) r.byCode[status] = c = this.scope.counter(`retry.upstream_rq_${status}`);
     c.inc();
   }
 }

@@ -30,7 +30,6 @@ export class HcmStats {
   readonly rqDirectResponse: Counter;
   readonly rqRedirect: Counter;
   readonly rqRetrySkippedRequestNotComplete: Counter;
-  readonly retryOrShadowAbandoned: Counter;
   readonly downstreamRqMaxDurationReached: Counter;
   /** downstream_rq_1xx .. downstream_rq_5xx, indexed by class. */
   readonly downstreamRqClass: Counter[];
@@ -61,7 +60,6 @@ export class HcmStats {
     this.rqDirectResponse = scope.counter('rq_direct_response');
     this.rqRedirect = scope.counter('rq_redirect');
     this.rqRetrySkippedRequestNotComplete = scope.counter('rq_retry_skipped_request_not_complete');
-    this.retryOrShadowAbandoned = scope.counter('retry_or_shadow_abandoned');
     this.downstreamRqMaxDurationReached = scope.counter('downstream_rq_max_duration_reached');
     this.downstreamRqClass = [0, 1, 2, 3, 4, 5].map((c) => scope.counter(`downstream_rq_${c}xx`));
   }

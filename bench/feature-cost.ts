@@ -1,20 +1,23 @@
 /**
- * The cost of Tandem's telemetry features: each feature row's throughput and CPU per request as a
- * ratio to the plain Tandem row (which has the always-on metrics), with the issue's limits.
+ * The cost of Tandem's optional features: each feature row's throughput and CPU per request as a
+ * ratio to the plain Tandem row (which has the always-on metrics), with the issues' limits. The
+ * telemetry rows come from the observability issue, the resilience row from traffic management's.
  */
 import type { CriterionResult } from './criteria.ts';
 import type { TargetSummary } from './summarize.ts';
+import type { TargetName } from './targets/target.ts';
 
-export const TELEMETRY_ROWS: readonly {
-  target: 'tandem-accesslog' | 'tandem-tracing';
-  what: string;
-  maxCost: number;
-}[] = [
+export const FEATURE_ROWS: readonly { target: TargetName; what: string; maxCost: number }[] = [
   { target: 'tandem-accesslog', what: 'access log on', maxCost: 0.1 },
   { target: 'tandem-tracing', what: '100% tracing on', maxCost: 0.15 },
+  {
+    target: 'tandem-resilience',
+    what: 'retries, outlier detection and a 3-endpoint least-request cluster',
+    maxCost: 0.1,
+  },
 ];
 
-export interface TelemetryCost {
+export interface FeatureCost {
   label: string;
   what: string;
   /** Feature row's req/s over the plain row's. */
@@ -24,9 +27,9 @@ export interface TelemetryCost {
   maxCost: number;
 }
 
-export function telemetryCosts(summaries: TargetSummary[]): TelemetryCost[] {
+export function featureCosts(summaries: TargetSummary[]): FeatureCost[] {
   const plain = summaries.find((s) => s.target === 'tandem' && s.rounds > 0);
-  return TELEMETRY_ROWS.flatMap((row) => {
+  return FEATURE_ROWS.flatMap((row) => {
     const s = summaries.find((x) => x.target === row.target && x.rounds > 0);
     if (s === undefined) return [];
     return [
@@ -43,8 +46,8 @@ export function telemetryCosts(summaries: TargetSummary[]): TelemetryCost[] {
 }
 
 /** "throughput with X >= (1 - limit) x plain", judged on this run. */
-export function telemetryCriteria(summaries: TargetSummary[]): CriterionResult[] {
-  return telemetryCosts(summaries).map((c) => {
+export function featureCriteria(summaries: TargetSummary[]): CriterionResult[] {
+  return featureCosts(summaries).map((c) => {
     const floor = 1 - c.maxCost;
     const criterion = `throughput with ${c.what} >= ${floor.toFixed(2)}x plain Tandem (metrics are on in both)`;
     if (c.throughputRatio === null)
