@@ -79,6 +79,7 @@ describe('translation key', () => {
       'access_log',
       'random_sampling',
       '"name":"mtls"',
+      '"name":"0.0.0.0_18080_mtls"',
       'transport_socket_matches',
       'spiffe://cluster.local/ns/default/sa/web',
       '"priority":',
