@@ -1,8 +1,12 @@
 /**
  * The control plane assembled: config directory -> store (validated, last good kept) -> registry
  * -> immutable MeshSnapshot -> per-proxy translation -> snapshot cache -> ADS. Changes are
- * debounced; every push re-translates for each connected proxy, and the cache sends a proxy only
- * the types whose content changed, so a proxy a change cannot affect gets nothing.
+ * debounced. Proxies with equal translation inputs (`translationInputs`: what translation reads of a
+ * proxy) share one translation and one snapshot; a translation is kept until the mesh changes, so a
+ * proxy that connects between changes is served from it. Each push translates once per group,
+ * encodes only resources that are new (`ResourceCache`), and keeps a group's previous snapshot when
+ * its content did not change, so that proxies a change cannot affect are not even looked at by the
+ * ADS server.
  */
 import { createHash } from 'node:crypto';
 import { TypeUrls } from '@tandem/xds-proto';
@@ -11,6 +15,7 @@ import { readConfigDir, watchConfigDir } from './config/config-dir.ts';
 import type { ConfigSource } from './config/config-source.ts';
 import { ConfigStore, type FileParser } from './config/config-store.ts';
 import type { MeshConfig } from './config/mesh-config.ts';
+import { ParseMemo } from './config/parse-memo.ts';
 import { ControlPlaneMetrics } from './debug/metrics.ts';
 import { buildMeshSnapshot, type MeshSnapshot, NO_SECURITY } from './model/mesh-snapshot.ts';
 import { type ProxyInfo, parseProxyInfo } from './proxy/proxy-info.ts';
@@ -19,17 +24,18 @@ import { servicesFromConfig } from './registry/services-from-config.ts';
 import {
   parseRegistration,
   registrationObjects,
-  WORKLOAD_METADATA,
   type WorkloadRegistration,
 } from './registry/workload-registrations.ts';
 import { JwksResolver } from './security/jwks-resolver.ts';
 import { rootSecret } from './translate/mtls-transport.ts';
 import { translate } from './translate/translate.ts';
+import { translationInputs } from './translate/translation-key.ts';
 import type { XdsResources } from './translate/xds-resources.ts';
 import {
   AdsServer,
   buildSnapshot,
   Debouncer,
+  ResourceCache,
   type Snapshot,
   SnapshotCache,
   type XdsNode,
@@ -73,6 +79,13 @@ export interface ConnectedProxy {
   resources: XdsResources | undefined;
 }
 
+/** One translation, shared by every proxy with its translation key, for one mesh snapshot. */
+interface Translation {
+  readonly mesh: MeshSnapshot;
+  readonly snapshot: Snapshot;
+  readonly resources: XdsResources;
+}
+
 export class ControlPlane {
   readonly store = new ConfigStore();
   readonly cache = new SnapshotCache();
@@ -86,6 +99,10 @@ export class ControlPlane {
   private readonly registrations = new Map<string, WorkloadRegistration>();
   private meshGeneration = 0;
   private readonly debouncer: Debouncer<number>;
+  private readonly parseMemo: ParseMemo | undefined;
+  private readonly resourceCache = new ResourceCache();
+  /** Translations by translation key, for `translations.mesh` only. */
+  private translations = new Map<string, Translation>();
   /** Keys of RequestAuthentication jwksUris, fetched here and inlined into the proxies' config. */
   readonly jwks: JwksResolver;
   private mesh: MeshSnapshot = buildMeshSnapshot('0', [], []);
@@ -97,6 +114,7 @@ export class ControlPlane {
 
   constructor(options: ControlPlaneOptions) {
     this.options = options;
+    this.parseMemo = options.parse === undefined ? undefined : new ParseMemo(options.parse);
     const log = (line: string): void => this.log(line);
     this.security = options.security === undefined ? undefined : new CaSecurity(options.security, log);
     this.jwks = new JwksResolver({
@@ -172,10 +190,13 @@ export class ControlPlane {
 
   /** Re-reads the directory; a change of the applied set schedules a push. */
   async reload(): Promise<void> {
-    const { parse, include } = this.options;
+    const { include } = this.options;
     const files = [];
-    if (parse !== undefined)
-      for (const dir of this.configDirs()) files.push(...(await readConfigDir(dir, parse, include)));
+    const memo = this.parseMemo;
+    if (memo !== undefined) {
+      for (const dir of this.configDirs()) files.push(...(await readConfigDir(dir, memo.parse, include)));
+      memo.prune();
+    }
     const changed = this.store.apply(files);
     for (const r of this.store.currentRejections()) {
       for (const issue of r.issues)
@@ -263,7 +284,7 @@ export class ControlPlane {
       this.rebuildMesh();
       this.debouncer.push(Date.now());
     }
-    this.pushTo(proxy, new Map());
+    this.pushTo(proxy);
     return key;
   }
 
@@ -290,41 +311,63 @@ export class ControlPlane {
     this.metrics.connectedProxies.set(this.proxies.size);
   }
 
+  /** Translates once per group of proxies with equal inputs and publishes each proxy's snapshot. */
   private pushAll(since: number): void {
     const started = performance.now();
-    const shared = new Map<string, { snapshot: Snapshot; resources: XdsResources }>();
-    for (const proxy of this.proxies.values()) this.pushTo(proxy, shared);
+    this.resourceCache.rotate();
+    const used = new Set<string>();
+    for (const proxy of this.proxies.values()) {
+      const changed = this.pushTo(proxy, used);
+      if (changed) this.metrics.convergence.observe((Date.now() - since) / 1000);
+    }
+    for (const key of this.translations.keys()) if (!used.has(key)) this.translations.delete(key);
+    this.metrics.translations.set(this.translations.size);
     const seconds = (performance.now() - started) / 1000;
     this.metrics.pushTime.observe({ type: 'all' }, seconds);
-    this.metrics.convergence.observe((Date.now() - since) / 1000);
   }
 
-  /**
-   * Translates for one proxy and publishes its snapshot. Proxies whose translation inputs are
-   * identical (same kind, namespace, labels, addresses and metadata) share one translation.
-   */
-  private pushTo(
-    proxy: ConnectedProxy,
-    shared: Map<string, { snapshot: Snapshot; resources: XdsResources }>,
-  ): void {
-    const signature = translationKey(proxy.info);
-    let entry = shared.get(signature);
-    if (entry === undefined) {
-      const resources = translate(this.mesh, proxy.info);
-      const roots = this.security?.rootsPem;
-      const secrets = roots !== undefined && proxy.info.kind !== 'grpc' ? [rootSecret(roots)] : [];
-      const snapshot = buildSnapshot(this.mesh.version, {
+  /** Publishes a proxy's snapshot (translating when its group has none for this mesh); says whether it changed. */
+  private pushTo(proxy: ConnectedProxy, used?: Set<string>): boolean {
+    const inputs = translationInputs(this.mesh, proxy.info);
+    used?.add(inputs.key);
+    const translation = this.translationFor(inputs.key, inputs.proxy);
+    proxy.notes = translation.resources.notes;
+    proxy.resources = translation.resources;
+    const changed = this.cache.getSnapshot(proxy.key) !== translation.snapshot;
+    this.cache.setSnapshot(proxy.key, translation.snapshot);
+    this.metrics.proxySnapshots.inc();
+    return changed;
+  }
+
+  /** The translation for `key` in the current mesh, translated for `proxy` (reduced to its inputs) if new. */
+  private translationFor(key: string, proxy: ProxyInfo): Translation {
+    const known = this.translations.get(key);
+    if (known?.mesh === this.mesh) return known;
+    const began = performance.now();
+    const resources = translate(this.mesh, proxy);
+    const translated = performance.now();
+    const roots = this.security?.rootsPem;
+    const secrets = roots !== undefined && proxy.kind !== 'grpc' ? [rootSecret(roots)] : [];
+    let snapshot = buildSnapshot(
+      this.mesh.version,
+      {
         [TypeUrls.secret]: secrets,
         [TypeUrls.listener]: [...resources.listeners.values()],
         [TypeUrls.routeConfiguration]: [...resources.routes.values()],
         [TypeUrls.cluster]: [...resources.clusters.values()],
         [TypeUrls.clusterLoadAssignment]: [...resources.endpoints.values()],
-      });
-      shared.set(signature, (entry = { snapshot, resources }));
-    }
-    proxy.notes = entry.resources.notes;
-    proxy.resources = entry.resources;
-    this.cache.setSnapshot(proxy.key, entry.snapshot);
+      },
+      this.resourceCache,
+      known?.snapshot,
+    );
+    this.metrics.buildTime.observe({ stage: 'translate' }, (translated - began) / 1000);
+    this.metrics.buildTime.observe({ stage: 'snapshot' }, (performance.now() - translated) / 1000);
+    // Same content as before: keep the old snapshot, so the cache has nothing to tell its watchers.
+    if (known !== undefined && sameContent(known.snapshot, snapshot)) snapshot = known.snapshot;
+    const translation: Translation = { mesh: this.mesh, snapshot, resources };
+    this.translations.set(key, translation);
+    this.metrics.translations.set(this.translations.size);
+    return translation;
   }
 
   private log(line: string): void {
@@ -339,20 +382,9 @@ function jwksKey(jwks: ReadonlyMap<string, string>): string {
   return hash.digest('hex').slice(0, 8);
 }
 
-/** Exactly what translation reads of a proxy; equal keys give equal resources. */
-function translationKey(info: ProxyInfo): string {
-  const key = {
-    kind: info.kind,
-    namespace: info.namespace,
-    labels: info.labels,
-    interceptionMode: info.interceptionMode,
-    httpProxyPort: info.metadata['HTTP_PROXY_PORT'] ?? null,
-    outboundListeners: info.metadata['OUTBOUND_LISTENERS'] ?? null,
-    workload: info.metadata[WORKLOAD_METADATA] ?? null,
-    // Locality-aware endpoints (priorities, weights) depend on where the proxy is.
-    locality: info.locality,
-    // Only proxyless gRPC servers get listeners that depend on their addresses.
-    ips: info.kind === 'grpc' ? info.ips : [],
-  };
-  return createHash('sha1').update(JSON.stringify(key)).digest('hex');
+/** Whether two snapshots hold the same resources (their per-type versions are content hashes). */
+function sameContent(a: Snapshot, b: Snapshot): boolean {
+  if (a.typeVersions.size !== b.typeVersions.size) return false;
+  for (const [typeUrl, version] of a.typeVersions) if (b.typeVersions.get(typeUrl) !== version) return false;
+  return true;
 }

@@ -37,7 +37,11 @@ export class ConfigStore {
   private notices: ConfigIssue[] = [];
   private generation = 0;
 
-  /** Replaces the config with what `files` now hold; returns whether the applied set changed. */
+  /**
+   * Replaces the config with what `files` now hold; returns whether the applied set changed. An
+   * object whose content did not change keeps its identity (the previous object stays), so that
+   * whatever was built from it can be reused.
+   */
   apply(files: { file: string; parse: FileParse }[]): boolean {
     const next = new Map<string, IstioObject>();
     const rejections: Rejection[] = [];
@@ -56,7 +60,12 @@ export class ConfigStore {
         r.keptPrevious = true;
       }
     }
-    const changed = !sameObjects(this.objects, next);
+    let changed = next.size !== this.objects.size;
+    for (const [key, object] of next) {
+      const previous = this.objects.get(key);
+      if (previous !== undefined && sameObject(previous, object)) next.set(key, previous);
+      else changed = true;
+    }
     this.objects = next;
     this.rejections = rejections;
     this.notices = notices;
@@ -82,16 +91,12 @@ export class ConfigStore {
   }
 }
 
-function sameObjects(a: Map<string, IstioObject>, b: Map<string, IstioObject>): boolean {
-  if (a.size !== b.size) return false;
-  for (const [k, v] of a) {
-    const w = b.get(k);
-    if (
-      w === undefined ||
-      JSON.stringify(w.spec) !== JSON.stringify(v.spec) ||
-      JSON.stringify(w.meta.labels) !== JSON.stringify(v.meta.labels)
-    )
-      return false;
-  }
-  return true;
+/** Equal in everything (meta included), so that keeping the previous object loses nothing. */
+function sameObject(a: IstioObject, b: IstioObject): boolean {
+  return (
+    a === b ||
+    (a.kind === b.kind &&
+      JSON.stringify(a.spec) === JSON.stringify(b.spec) &&
+      JSON.stringify(a.meta) === JSON.stringify(b.meta))
+  );
 }

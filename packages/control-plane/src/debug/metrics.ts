@@ -38,6 +38,23 @@ export class ControlPlaneMetrics {
     buckets: [0.01, 0.1, 1, 3, 5, 10, 20, 30],
     registers: [this.registry],
   });
+  readonly buildTime = new client.Histogram({
+    name: 'tandem_xds_build_seconds',
+    help: 'Time in seconds to build one translation (stage=translate: Istio config to Envoy resources for one group of identical proxies; stage=snapshot: encoding them into a versioned snapshot).',
+    labelNames: ['stage'],
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+    registers: [this.registry],
+  });
+  readonly proxySnapshots = new client.Counter({
+    name: 'tandem_xds_proxy_snapshots_total',
+    help: 'Snapshots published for a proxy (at connect and at each push), whether translated for it or shared with identical proxies.',
+    registers: [this.registry],
+  });
+  readonly translations = new client.Gauge({
+    name: 'tandem_xds_translations',
+    help: 'Distinct translations held (groups of connected proxies with identical translation inputs).',
+    registers: [this.registry],
+  });
   readonly services = new client.Gauge({
     name: 'pilot_services',
     help: 'Total services known to pilot.',

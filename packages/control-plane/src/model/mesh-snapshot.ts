@@ -2,6 +2,8 @@
  * Everything translation reads, frozen: services from every registry, and the config objects
  * with their hosts resolved. Built once per config change; translation is a pure function of
  * (snapshot, proxy), so the snapshot and the proxy are the whole cache key (STYLE rule 6).
+ * Entries built from an unchanged config object are the same objects from one snapshot to the
+ * next (config objects are immutable), so translation can memoize per entry.
  */
 import type {
   AuthorizationPolicy,
@@ -79,6 +81,10 @@ export interface MeshSnapshot {
   readonly version: string;
   readonly services: ReadonlyMap<string, MeshService>;
   readonly virtualServices: readonly VirtualServiceEntry[];
+  /** The VirtualServices naming each exact host, in load order (wildcard hosts are not indexed). */
+  readonly virtualServicesByHost: ReadonlyMap<string, readonly VirtualServiceEntry[]>;
+  /** VirtualServices with a wildcard host, in load order. */
+  readonly wildcardVirtualServices: readonly VirtualServiceEntry[];
   /** One per host; the oldest (first loaded) wins when several name the same host. */
   readonly destinationRules: ReadonlyMap<string, DestinationRuleEntry>;
   readonly sidecars: readonly SidecarEntry[];
@@ -110,33 +116,26 @@ export function buildMeshSnapshot(
   const authorizationPolicies: PolicyEntry<AuthorizationPolicy>[] = [];
   const requestAuthentications: PolicyEntry<RequestAuthentication>[] = [];
   for (const o of objects) {
-    const ref = { kind: o.kind, namespace: o.meta.namespace, name: o.meta.name };
-    if (o.kind === 'VirtualService') {
-      virtualServices.push({
-        ref,
-        spec: o.spec,
-        hosts: o.spec.hosts.map((h) => resolveHost(h, ref.namespace)),
-        gateways: o.spec.gateways.map((g) => resolveGatewayName(g, ref.namespace)),
-      });
-    } else if (o.kind === 'DestinationRule') {
-      const host = resolveHost(o.spec.host, ref.namespace);
-      if (!destinationRules.has(host)) destinationRules.set(host, { ref, spec: o.spec, host });
-    } else if (o.kind === 'Sidecar') {
-      sidecars.push({ ref, spec: o.spec });
-    } else if (o.kind === 'Gateway') {
-      gateways.push({ ref, spec: o.spec, key: `${ref.namespace}/${ref.name}` });
-    } else if (o.kind === 'PeerAuthentication') {
-      peerAuthentications.push({ ref, spec: o.spec });
-    } else if (o.kind === 'AuthorizationPolicy') {
-      authorizationPolicies.push({ ref, spec: o.spec });
-    } else if (o.kind === 'RequestAuthentication') {
-      requestAuthentications.push({ ref, spec: o.spec });
-    }
+    if (o.kind === 'VirtualService') virtualServices.push(entryOf(o) as VirtualServiceEntry);
+    else if (o.kind === 'DestinationRule') {
+      const rule = entryOf(o) as DestinationRuleEntry;
+      if (!destinationRules.has(rule.host)) destinationRules.set(rule.host, rule);
+    } else if (o.kind === 'Sidecar') sidecars.push(entryOf(o) as SidecarEntry);
+    else if (o.kind === 'Gateway') gateways.push(entryOf(o) as GatewayEntry);
+    else if (o.kind === 'PeerAuthentication')
+      peerAuthentications.push(entryOf(o) as PolicyEntry<PeerAuthentication>);
+    else if (o.kind === 'AuthorizationPolicy')
+      authorizationPolicies.push(entryOf(o) as PolicyEntry<AuthorizationPolicy>);
+    else if (o.kind === 'RequestAuthentication')
+      requestAuthentications.push(entryOf(o) as PolicyEntry<RequestAuthentication>);
   }
+  const { byHost: virtualServicesByHost, wildcard } = indexVirtualServices(virtualServices);
   return Object.freeze({
     version,
     services: byHost,
     virtualServices,
+    virtualServicesByHost,
+    wildcardVirtualServices: wildcard,
     destinationRules,
     sidecars,
     gateways,
@@ -147,4 +146,73 @@ export function buildMeshSnapshot(
     objects,
     meshConfig,
   });
+}
+
+type Entry =
+  | VirtualServiceEntry
+  | DestinationRuleEntry
+  | SidecarEntry
+  | GatewayEntry
+  | PolicyEntry<PeerAuthentication | AuthorizationPolicy | RequestAuthentication>;
+type EntryKind = Extract<
+  IstioObject,
+  {
+    kind:
+      | 'VirtualService'
+      | 'DestinationRule'
+      | 'Sidecar'
+      | 'Gateway'
+      | 'PeerAuthentication'
+      | 'AuthorizationPolicy'
+      | 'RequestAuthentication';
+  }
+>;
+
+/** The entry of a config object, built once per object (objects are immutable). */
+const entries = new WeakMap<IstioObject, Entry>();
+
+function entryOf(o: EntryKind): Entry {
+  const known = entries.get(o);
+  if (known !== undefined) return known;
+  const entry = Object.freeze(buildEntry(o));
+  entries.set(o, entry);
+  return entry;
+}
+
+function buildEntry(o: EntryKind): Entry {
+  const ref = Object.freeze({ kind: o.kind, namespace: o.meta.namespace, name: o.meta.name });
+  if (o.kind === 'VirtualService')
+    return {
+      ref,
+      spec: o.spec,
+      hosts: o.spec.hosts.map((h) => resolveHost(h, ref.namespace)),
+      gateways: o.spec.gateways.map((g) => resolveGatewayName(g, ref.namespace)),
+    };
+  if (o.kind === 'DestinationRule')
+    return { ref, spec: o.spec, host: resolveHost(o.spec.host, ref.namespace) };
+  if (o.kind === 'Gateway') return { ref, spec: o.spec, key: `${ref.namespace}/${ref.name}` };
+  if (o.kind === 'Sidecar') return { ref, spec: o.spec } satisfies SidecarEntry;
+  return { ref, spec: o.spec };
+}
+
+function indexVirtualServices(list: readonly VirtualServiceEntry[]): {
+  byHost: Map<string, VirtualServiceEntry[]>;
+  wildcard: VirtualServiceEntry[];
+} {
+  const byHost = new Map<string, VirtualServiceEntry[]>();
+  const wildcard: VirtualServiceEntry[] = [];
+  for (const vs of list) {
+    let isWildcard = false;
+    for (const host of new Set(vs.hosts)) {
+      if (host === '*' || host.startsWith('*.')) {
+        isWildcard = true;
+        continue;
+      }
+      const named = byHost.get(host);
+      if (named === undefined) byHost.set(host, [vs]);
+      else named.push(vs);
+    }
+    if (isWildcard) wildcard.push(vs);
+  }
+  return { byHost, wildcard };
 }

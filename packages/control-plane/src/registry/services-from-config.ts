@@ -1,7 +1,10 @@
 /**
  * Builds MeshServices from config objects: ServiceEntry (with inline endpoints, or a
  * workloadSelector over WorkloadEntries of its namespace) and Kubernetes Service with its
- * Endpoints or EndpointSlices. Pure: same objects in, same services out.
+ * Endpoints or EndpointSlices. Pure: same objects in, same services out. Config objects are
+ * immutable, so the services built from a ServiceEntry are remembered with the exact objects they
+ * came from: when a rebuild finds the same ServiceEntry and WorkloadEntries, it returns the same
+ * (frozen) MeshService objects, and whatever translation memoizes per service stays valid.
  */
 import type { IstioObject, KubeService, ServicePort, WorkloadEntry } from '@tandem/api/istio';
 import { resolveHost } from '../model/hostnames.ts';
@@ -11,10 +14,61 @@ type Of<K extends IstioObject['kind']> = Extract<IstioObject, { kind: K }>;
 
 export function servicesFromConfig(objects: readonly IstioObject[]): MeshService[] {
   const byKind = groupByKind(objects);
+  const workloads = indexWorkloads(byKind.WorkloadEntry);
   const out: MeshService[] = [];
-  for (const se of byKind.ServiceEntry) out.push(...fromServiceEntry(se, byKind.WorkloadEntry));
-  for (const svc of byKind.Service) out.push(fromKubeService(svc, byKind.Endpoints, byKind.EndpointSlice));
+  for (const se of byKind.ServiceEntry) out.push(...rememberedServices(se, selectedWorkloads(se, workloads)));
+  for (const svc of byKind.Service)
+    out.push(Object.freeze(fromKubeService(svc, byKind.Endpoints, byKind.EndpointSlice)));
   return out;
+}
+
+/** The services last built from a ServiceEntry, and the WorkloadEntries they were built with. */
+const fromEntry = new WeakMap<
+  Of<'ServiceEntry'>,
+  { workloads: readonly Of<'WorkloadEntry'>[]; services: readonly MeshService[] }
+>();
+
+function rememberedServices(
+  se: Of<'ServiceEntry'>,
+  workloads: readonly Of<'WorkloadEntry'>[],
+): readonly MeshService[] {
+  const known = fromEntry.get(se);
+  if (known !== undefined && sameItems(known.workloads, workloads)) return known.services;
+  const services = fromServiceEntry(se, workloads).map((s) => Object.freeze(s));
+  fromEntry.set(se, { workloads, services });
+  return services;
+}
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((item, i) => item === b[i]);
+}
+
+/** WorkloadEntries by `namespace` and by `namespace label=value`, in config order. */
+type WorkloadIndex = Map<string, { entry: Of<'WorkloadEntry'>; labels: Record<string, string> }[]>;
+
+function indexWorkloads(entries: readonly Of<'WorkloadEntry'>[]): WorkloadIndex {
+  const index: WorkloadIndex = new Map();
+  const add = (key: string, item: { entry: Of<'WorkloadEntry'>; labels: Record<string, string> }) => {
+    const list = index.get(key);
+    if (list === undefined) index.set(key, [item]);
+    else list.push(item);
+  };
+  for (const entry of entries) {
+    const item = { entry, labels: mergedLabels(entry) };
+    add(entry.meta.namespace, item);
+    for (const [k, v] of Object.entries(item.labels)) add(`${entry.meta.namespace} ${k}=${v}`, item);
+  }
+  return index;
+}
+
+/** The WorkloadEntries of the ServiceEntry's namespace its workloadSelector selects (none without one). */
+function selectedWorkloads(se: Of<'ServiceEntry'>, index: WorkloadIndex): Of<'WorkloadEntry'>[] {
+  const selector = se.spec.workloadSelector;
+  if (selector === undefined) return [];
+  const ns = se.meta.namespace;
+  const first = Object.entries(selector)[0];
+  const candidates = index.get(first === undefined ? ns : `${ns} ${first[0]}=${first[1]}`) ?? [];
+  return candidates.filter((c) => labelsMatch(selector, c.labels)).map((c) => c.entry);
 }
 
 function groupByKind(objects: readonly IstioObject[]) {
@@ -31,17 +85,12 @@ function groupByKind(objects: readonly IstioObject[]) {
   return g;
 }
 
-function fromServiceEntry(
-  se: Of<'ServiceEntry'>,
-  workloadEntries: readonly Of<'WorkloadEntry'>[],
-): MeshService[] {
+function fromServiceEntry(se: Of<'ServiceEntry'>, selected: readonly Of<'WorkloadEntry'>[]): MeshService[] {
   const spec = se.spec;
   const ns = se.meta.namespace;
   const entries: WorkloadEntry[] =
     spec.workloadSelector !== undefined
-      ? workloadEntries
-          .filter((w) => w.meta.namespace === ns && labelsMatch(spec.workloadSelector!, mergedLabels(w)))
-          .map((w) => ({ ...w.spec, labels: mergedLabels(w) }))
+      ? selected.map((w) => ({ ...w.spec, labels: mergedLabels(w) }))
       : spec.endpoints;
   return spec.hosts.map((h) => ({
     hostname: resolveHost(h, ns),

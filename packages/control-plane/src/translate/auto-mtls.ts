@@ -7,6 +7,7 @@
  */
 import { labelsMatch, type MeshEndpoint, type MeshService } from '../model/mesh-service.ts';
 import type { MeshSnapshot } from '../model/mesh-snapshot.ts';
+import { internedToken, perObject } from './memo.ts';
 import { effectiveMtlsMode } from './peer-authentication.ts';
 
 export const TLS_MODE_LABEL = 'security.istio.io/tlsMode';
@@ -56,4 +57,23 @@ export function endpointIdentities(
         `spiffe://${snapshot.security.trustDomain}/ns/${ep.namespace || service.namespace}/sa/${ep.serviceAccount}`,
       );
   return [...ids].sort();
+}
+
+/**
+ * Everything of the snapshot that auto mTLS and endpoint identities read besides the service itself
+ * (security settings, Sidecars, PeerAuthentications), as one memo input: a cluster or endpoint
+ * assignment memoized with it is rebuilt when any of them changes.
+ */
+export function mtlsInputs(snapshot: MeshSnapshot): object {
+  return perObject(snapshot, 'mtls-inputs', () => {
+    const { mtls, trustDomain, rootNamespace } = snapshot.security;
+    return internedToken('mtls', [
+      mtls,
+      trustDomain,
+      rootNamespace,
+      ...snapshot.sidecars,
+      '|',
+      ...snapshot.peerAuthentications,
+    ]);
+  });
 }

@@ -110,7 +110,11 @@ function mergeIntoRoutes(patch: EnvoyConfigPatch, out: XdsResources): number {
   if (m.context !== 'SIDECAR_INBOUND') {
     for (const [name, rc] of out.routes) {
       if (m.routePort !== 0 && name !== String(m.routePort)) continue;
-      count += mergeIntoRouteConfig(patch, rc);
+      // Route configurations hold memoized virtual hosts, shared and frozen: patch a copy.
+      const copy = structuredClone(rc);
+      const merged = mergeIntoRouteConfig(patch, copy);
+      if (merged > 0) out.routes.set(name, copy);
+      count += merged;
     }
   }
   return count;

@@ -14,6 +14,7 @@ import { outboundClusterName } from './cluster-name.ts';
 import { CORS_FILTER, corsPolicy } from './cors.ts';
 import { FAULT_FILTER, faultConfig } from './fault.ts';
 import { applyHeaderOps } from './header-ops.ts';
+import { memoized, perObject, stableFacet } from './memo.ts';
 import { grpcRetryPolicy, sidecarRetryPolicy } from './retry-policy.ts';
 import { matchApplies, routeMatch } from './route-match.ts';
 import { destinationRuleFor, effectivePolicy } from './traffic-policy.ts';
@@ -28,13 +29,44 @@ export interface RouteContext {
 
 /** The VirtualService for a host: the first (in load order) whose hosts cover it. */
 export function virtualServiceFor(snapshot: MeshSnapshot, host: string): VirtualServiceEntry | undefined {
-  return snapshot.virtualServices.find(
-    (vs) =>
-      (vs.spec.gateways.length === 0 || vs.spec.gateways.includes('mesh')) &&
-      vs.hosts.some((h) => hostMatches(h, host)),
+  const forMesh = (vs: VirtualServiceEntry) =>
+    vs.spec.gateways.length === 0 || vs.spec.gateways.includes('mesh');
+  const exact = snapshot.virtualServicesByHost.get(host)?.find(forMesh);
+  const wildcard = snapshot.wildcardVirtualServices.find(
+    (vs) => forMesh(vs) && vs.hosts.some((h) => hostMatches(h, host)),
   );
+  if (exact === undefined || wildcard === undefined) return exact ?? wildcard;
+  // Both kinds match: the one loaded first wins, as a scan in load order would find it.
+  return snapshot.virtualServices.indexOf(exact) < snapshot.virtualServices.indexOf(wildcard)
+    ? exact
+    : wildcard;
 }
 
+/** What a virtual host reads of a service: not its endpoints, so that moving one rebuilds nothing here. */
+export type RoutedService = Pick<MeshService, 'hostname' | 'addresses' | 'ports'>;
+
+/**
+ * The routing facet of a service: the same object from one snapshot to the next while its hostname,
+ * addresses and ports stay the same (a service whose endpoints changed is a new object).
+ */
+function routedService(service: MeshService): RoutedService {
+  return perObject(service, 'routed-service', () => {
+    const { hostname, addresses, ports } = service;
+    return stableFacet('routed-service', hostname, JSON.stringify([addresses, ports]), () => ({
+      hostname,
+      addresses: [...addresses],
+      ports: structuredClone(ports),
+    }));
+  });
+}
+
+/**
+ * The virtual host of a service on a port, memoized per routing facet of the service (hostname,
+ * addresses, ports: not its endpoints): it reads the VirtualService of the host, the DestinationRule
+ * of the host and of every destination (hash policies), the routing facets of the destinations' services
+ * (their ports), and of the proxy its kind (what it supports), its namespace (domains) and which of the
+ * VirtualService's matches apply to it (port, source labels, namespace).
+ */
 export function buildVirtualHost(
   service: MeshService,
   port: number,
@@ -42,6 +74,46 @@ export function buildVirtualHost(
   extraDomains: string[] = [],
 ): Json {
   const vs = virtualServiceFor(ctx.snapshot, service.hostname);
+  const key = `vhost ${ctx.proxy.kind} ${port} ${ctx.proxy.namespace} ${matchFacts(vs, port, ctx)} ${extraDomains.join(',')}`;
+  const routed = routedService(service);
+  return memoized(routed, key, virtualHostInputs(vs, service, ctx), ctx.notes, (notes) =>
+    buildVirtualHostOf(vs, routed, port, { ...ctx, notes }, extraDomains),
+  );
+}
+
+/** Which of the VirtualService's HTTP matches can apply to this proxy on this port, as 0/1 digits. */
+function matchFacts(vs: VirtualServiceEntry | undefined, port: number, ctx: RouteContext): string {
+  if (vs === undefined) return '-';
+  let facts = '';
+  for (const r of vs.spec.http)
+    for (const m of r.match) facts += matchApplies(m, port, ctx.proxy) ? '1' : '0';
+  return facts;
+}
+
+/** The snapshot entries a virtual host reads besides the service itself. */
+function virtualHostInputs(
+  vs: VirtualServiceEntry | undefined,
+  service: MeshService,
+  ctx: RouteContext,
+): unknown[] {
+  const inputs: unknown[] = [vs, destinationRuleFor(ctx.snapshot, service.hostname)];
+  for (const r of vs?.spec.http ?? []) {
+    for (const d of [...r.route, ...r.mirrors]) {
+      const host = resolveHost(d.destination.host, vs!.ref.namespace);
+      const destination = ctx.snapshot.services.get(host);
+      inputs.push(destination && routedService(destination), destinationRuleFor(ctx.snapshot, host));
+    }
+  }
+  return inputs;
+}
+
+function buildVirtualHostOf(
+  vs: VirtualServiceEntry | undefined,
+  service: RoutedService,
+  port: number,
+  ctx: RouteContext,
+  extraDomains: string[],
+): Json {
   const routes =
     vs === undefined || vs.spec.http.length === 0
       ? [defaultRoute(service, port, ctx)]
@@ -56,7 +128,7 @@ export function buildVirtualHost(
   return vh;
 }
 
-function domainsFor(service: MeshService, port: number, proxy: ProxyInfo, extra: string[]): string[] {
+function domainsFor(service: RoutedService, port: number, proxy: ProxyInfo, extra: string[]): string[] {
   const names = [...hostAliases(service.hostname, proxy.namespace), ...service.addresses];
   const out = new Set<string>(extra);
   for (const n of names) {
@@ -66,7 +138,7 @@ function domainsFor(service: MeshService, port: number, proxy: ProxyInfo, extra:
   return [...out];
 }
 
-function defaultRoute(service: MeshService, port: number, ctx: RouteContext): Json {
+function defaultRoute(service: RoutedService, port: number, ctx: RouteContext): Json {
   const action: Json = { cluster: outboundClusterName(port, '', service.hostname) };
   applyTimeout(action, 0, ctx.caps);
   if (ctx.caps.retries && ctx.proxy.kind !== 'grpc') {

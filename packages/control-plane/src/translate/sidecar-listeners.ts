@@ -19,6 +19,7 @@ import { corsFilter } from './cors.ts';
 import { faultFilter } from './fault.ts';
 import { hcmFilter, tcpProxyFilter } from './hcm-filter.ts';
 import { buildInboundFilterChains, buildInboundFilters, TLS_INSPECTOR } from './inbound-chains.ts';
+import { internedValue } from './memo.ts';
 import { effectiveMtlsMode } from './peer-authentication.ts';
 import { buildVirtualHost, type RouteContext, virtualServiceFor } from './route-builder.ts';
 import { sidecarFor } from './visibility.ts';
@@ -26,6 +27,10 @@ import type { Json, XdsResources } from './xds-resources.ts';
 
 const HTTP_PROTOCOLS = new Set<ServicePort['protocol']>(['HTTP', 'HTTP2', 'GRPC', 'GRPC-WEB']);
 export const HTTP_PROXY_ROUTE = 'http_proxy';
+/** Node metadata: the port of an HTTP proxy listener to add (Istio's proxyHttpPort). */
+export const HTTP_PROXY_PORT_METADATA = 'HTTP_PROXY_PORT';
+/** Node metadata: `http-proxy` leaves out the per-port outbound listeners. */
+export const OUTBOUND_LISTENERS_METADATA = 'OUTBOUND_LISTENERS';
 
 export function isHttp(p: ServicePort): boolean {
   return HTTP_PROTOCOLS.has(p.protocol);
@@ -45,17 +50,22 @@ export function buildSidecarListeners(
       list.push({ service, port });
     }
   }
-  const perPort = ctx.proxy.metadata['OUTBOUND_LISTENERS'] !== 'http-proxy';
+  const perPort = ctx.proxy.metadata[OUTBOUND_LISTENERS_METADATA] !== 'http-proxy';
   for (const [number, entries] of [...byPort].sort((a, b) => a[0] - b[0])) {
     if (!perPort) break;
     const http = entries.filter((e) => isHttp(e.port));
     if (http.length > 0) {
       const name = String(number);
-      out.routes.set(name, {
+      const vhosts = http.map((e) => buildVirtualHost(e.service, number, ctx));
+      // Built once for the same (memoized) virtual hosts, so that it keeps its identity.
+      out.routes.set(
         name,
-        virtual_hosts: http.map((e) => buildVirtualHost(e.service, number, ctx)),
-        validate_clusters: false,
-      });
+        internedValue('sidecar-route', [name, ...vhosts], () => ({
+          name,
+          virtual_hosts: vhosts,
+          validate_clusters: false,
+        })),
+      );
       out.listeners.set(
         `127.0.0.1_${number}`,
         httpListener(`127.0.0.1_${number}`, '127.0.0.1', number, name, 'outbound'),
@@ -81,7 +91,7 @@ function addHttpProxyListener(
   ctx: RouteContext,
   out: XdsResources,
 ): void {
-  const port = Number(ctx.proxy.metadata['HTTP_PROXY_PORT'] ?? 0);
+  const port = Number(ctx.proxy.metadata[HTTP_PROXY_PORT_METADATA] ?? 0);
   if (!Number.isInteger(port) || port <= 0) return;
   const vhosts: Json[] = [];
   for (const [number, entries] of byPort) {
@@ -89,8 +99,8 @@ function addHttpProxyListener(
       if (!isHttp(e.port)) continue;
       const vh = buildVirtualHost(e.service, number, ctx);
       // Only `name:port` forms: bare names would collide between ports of one service.
-      vh['domains'] = (vh['domains'] as string[]).filter((d) => d.endsWith(`:${number}`) || number === 80);
-      vhosts.push(vh);
+      const domains = (vh['domains'] as string[]).filter((d) => d.endsWith(`:${number}`) || number === 80);
+      vhosts.push({ ...vh, domains });
     }
   }
   out.routes.set(HTTP_PROXY_ROUTE, {

@@ -2,42 +2,37 @@
  * `translate(snapshot, proxy)`: every Envoy resource one proxy needs, from the mesh snapshot and
  * who the proxy is, and nothing else (STYLE rule 6: its inputs are its cache key). Pure and
  * deterministic: the same inputs give byte-identical resources, so unchanged config produces no
- * push.
+ * push. Clusters, endpoint assignments and virtual hosts are memoized per service (memo.ts) with
+ * every input they read, so a change rebuilds only the pieces it touches; the memoized pieces are
+ * frozen and shared between translations.
  */
+import type { Locality, MeshService } from '../model/mesh-service.ts';
 import type { MeshSnapshot } from '../model/mesh-snapshot.ts';
 import type { ProxyInfo } from '../proxy/proxy-info.ts';
-import { capabilitiesOf } from './capabilities.ts';
-import { buildOutboundCluster, planOutboundClusters } from './cluster-builder.ts';
+import { mtlsInputs } from './auto-mtls.ts';
+import { type Capabilities, capabilitiesOf } from './capabilities.ts';
+import { buildOutboundCluster, type ClusterPlan, planOutboundClusters } from './cluster-builder.ts';
 import { buildLoadAssignment } from './endpoint-builder.ts';
 import { applyEnvoyFilters, envoyFiltersFor } from './envoy-filter-patches.ts';
 import { buildGatewayListeners } from './gateway-listeners.ts';
 import { buildGrpcListeners } from './grpc-listeners.ts';
+import { memoized } from './memo.ts';
 import type { RouteContext } from './route-builder.ts';
 import { buildSidecarListeners } from './sidecar-listeners.ts';
 import { applyTelemetry } from './telemetry-builder.ts';
 import { destinationRuleFor, effectivePolicy } from './traffic-policy.ts';
 import { buildTransparentListeners } from './transparent-listeners.ts';
 import { visibleServices } from './visibility.ts';
-import { emptyResources, type XdsResources } from './xds-resources.ts';
+import { emptyResources, type Json, type XdsResources } from './xds-resources.ts';
 
 export function translate(snapshot: MeshSnapshot, proxy: ProxyInfo): XdsResources {
   const out = emptyResources();
   const caps = capabilitiesOf(proxy);
   const services = visibleServices(snapshot, proxy);
-  for (const plan of planOutboundClusters(snapshot, services)) {
-    out.clusters.set(plan.name, buildOutboundCluster(snapshot, plan, caps, out.notes, proxy.kind !== 'grpc'));
-    if (plan.service.resolution === 'STATIC') {
-      const policy = effectivePolicy(
-        destinationRuleFor(snapshot, plan.service.hostname)?.spec,
-        plan.subset,
-        plan.port.number,
-      );
-      const locality = { policy, proxy: proxy.locality, notes: out.notes };
-      out.endpoints.set(
-        plan.name,
-        buildLoadAssignment(plan, proxy.kind === 'grpc' ? undefined : snapshot, locality),
-      );
-    }
+  for (const service of services) {
+    const outbound = memoizedOutbound(snapshot, service, proxy, caps, out.notes);
+    for (const [name, cluster] of outbound.clusters) out.clusters.set(name, cluster);
+    for (const [name, assignment] of outbound.endpoints) out.endpoints.set(name, assignment);
   }
   const ctx: RouteContext = { snapshot, proxy, caps, notes: out.notes };
   if (proxy.kind === 'grpc') {
@@ -54,4 +49,77 @@ export function translate(snapshot: MeshSnapshot, proxy: ProxyInfo): XdsResource
     applyTelemetry(snapshot, proxy, out);
   }
   return out;
+}
+
+interface Outbound {
+  readonly clusters: readonly (readonly [string, Json])[];
+  readonly endpoints: readonly (readonly [string, Json])[];
+}
+
+/**
+ * A service's outbound clusters and endpoint assignments, memoized per service with every input of
+ * the pieces below (the DestinationRule, the mTLS inputs, the proxy's kind and locality), so that an
+ * unchanged service costs one lookup.
+ */
+function memoizedOutbound(
+  snapshot: MeshSnapshot,
+  service: MeshService,
+  proxy: ProxyInfo,
+  caps: Capabilities,
+  notes: string[],
+): Outbound {
+  const rule = destinationRuleFor(snapshot, service.hostname);
+  const key = `outbound ${proxy.kind} ${localityKey(proxy.locality)}`;
+  return memoized(service, key, [rule, mtlsInputs(snapshot)], notes, (written) => {
+    const clusters: [string, Json][] = [];
+    const endpoints: [string, Json][] = [];
+    for (const plan of planOutboundClusters(snapshot, [service])) {
+      clusters.push([plan.name, memoizedCluster(snapshot, plan, proxy, caps, written)]);
+      if (service.resolution === 'STATIC')
+        endpoints.push([plan.name, memoizedLoadAssignment(snapshot, plan, proxy, written)]);
+    }
+    return { clusters, endpoints };
+  });
+}
+
+/**
+ * An outbound cluster, memoized per service: it reads the service, its DestinationRule (policy,
+ * subsets), what the proxy kind supports, and for sidecars the mTLS inputs (auto mTLS, identities).
+ */
+function memoizedCluster(
+  snapshot: MeshSnapshot,
+  plan: ClusterPlan,
+  proxy: ProxyInfo,
+  caps: Capabilities,
+  notes: string[],
+): Json {
+  const rule = destinationRuleFor(snapshot, plan.service.hostname);
+  const inputs = [rule, mtlsInputs(snapshot)];
+  return memoized(plan.service, `cluster ${proxy.kind} ${plan.name}`, inputs, notes, (written) =>
+    buildOutboundCluster(snapshot, plan, caps, written, proxy.kind !== 'grpc'),
+  );
+}
+
+/**
+ * A ClusterLoadAssignment, memoized per service: it reads the service's endpoints, the DestinationRule
+ * (subset labels, locality and outlier settings), the proxy's kind (sidecars mark mTLS endpoints) and
+ * locality (priorities and weights), and for sidecars the mTLS inputs.
+ */
+function memoizedLoadAssignment(
+  snapshot: MeshSnapshot,
+  plan: ClusterPlan,
+  proxy: ProxyInfo,
+  notes: string[],
+): Json {
+  const rule = destinationRuleFor(snapshot, plan.service.hostname);
+  const key = `endpoints ${proxy.kind} ${plan.name} ${localityKey(proxy.locality)}`;
+  return memoized(plan.service, key, [rule, mtlsInputs(snapshot)], notes, (written) => {
+    const policy = effectivePolicy(rule?.spec, plan.subset, plan.port.number);
+    const locality = { policy, proxy: proxy.locality, notes: written };
+    return buildLoadAssignment(plan, proxy.kind === 'grpc' ? undefined : snapshot, locality);
+  });
+}
+
+function localityKey(l: Locality): string {
+  return `${l.region}/${l.zone}/${l.subZone}`;
 }

@@ -19,6 +19,7 @@ import { corsFilter } from './cors.ts';
 import { faultFilter } from './fault.ts';
 import { hcmFilter, tcpProxyFilter } from './hcm-filter.ts';
 import { buildInboundFilterChains, buildInboundFilters, TLS_INSPECTOR } from './inbound-chains.ts';
+import { internedValue } from './memo.ts';
 import { effectiveMtlsMode } from './peer-authentication.ts';
 import { buildVirtualHost, type RouteContext } from './route-builder.ts';
 import { isHttp } from './sidecar-listeners.ts';
@@ -86,12 +87,7 @@ function addOutboundPorts(
     const http = list.filter((s) => isHttp(s.ports.find((p) => p.number === port)!));
     if (http.length > 0) {
       const vhosts = http.map((s) => buildVirtualHost(s, port, ctx));
-      vhosts.push({
-        name: 'allow_any',
-        domains: ['*'],
-        routes: [{ name: 'allow_any', match: { prefix: '/' }, route: { cluster: fallback, timeout: '0s' } }],
-      });
-      out.routes.set(String(port), { name: String(port), virtual_hosts: vhosts, validate_clusters: false });
+      out.routes.set(String(port), outboundRouteConfiguration(String(port), vhosts, fallback));
       out.listeners.set(
         name,
         notBound(name, port, [{ filters: [hcm(`outbound_0.0.0.0_${port}`, String(port))] }]),
@@ -113,21 +109,51 @@ function addOutboundPorts(
 }
 
 /**
+ * The ports a workload at `ips` serves, each with whether it speaks HTTP, in port order: the target
+ * ports of the endpoints of `services` at one of those addresses (a later service wins a port).
+ */
+export function servedInboundPorts(
+  services: readonly MeshService[],
+  ips: readonly string[],
+): [port: number, http: boolean][] {
+  const addresses = new Set(ips);
+  const served = new Map<number, boolean>();
+  for (const s of services) {
+    for (const ep of s.endpoints) {
+      if (!addresses.has(ep.address)) continue;
+      for (const p of s.ports) served.set(ep.ports[p.name] ?? (p.targetPort || p.number), isHttp(p));
+    }
+  }
+  return [...served].sort((a, b) => a[0] - b[0]);
+}
+
+/**
+ * An outbound port's route configuration: the services' virtual hosts, then a catch-all to the
+ * fallback. Built once for the same (memoized) virtual hosts, so that it keeps its identity.
+ */
+function outboundRouteConfiguration(name: string, vhosts: readonly Json[], fallback: string): Json {
+  return internedValue('transparent-route', [name, fallback, ...vhosts], () => ({
+    name,
+    virtual_hosts: [
+      ...vhosts,
+      {
+        name: 'allow_any',
+        domains: ['*'],
+        routes: [{ name: 'allow_any', match: { prefix: '/' }, route: { cluster: fallback, timeout: '0s' } }],
+      },
+    ],
+    validate_clusters: false,
+  }));
+}
+
+/**
  * The ports this workload serves (endpoints of services at one of the proxy's addresses), each a
  * filter chain on its destination port in the port's PeerAuthentication mode.
  */
 function addInbound(services: readonly MeshService[], ctx: RouteContext, out: XdsResources): void {
-  const ips = new Set(ctx.proxy.ips);
-  const served = new Map<number, boolean>();
-  for (const s of services) {
-    for (const ep of s.endpoints) {
-      if (!ips.has(ep.address)) continue;
-      for (const p of s.ports) served.set(ep.ports[p.name] ?? (p.targetPort || p.number), isHttp(p));
-    }
-  }
   const chains: Json[] = [];
   let tls = false;
-  for (const [port, http] of [...served].sort((a, b) => a[0] - b[0])) {
+  for (const [port, http] of servedInboundPorts(services, ctx.proxy.ips)) {
     const cluster = inboundClusterName(port);
     out.clusters.set(
       cluster,

@@ -38,19 +38,22 @@ export function sidecarFor(snapshot: MeshSnapshot, proxy: ProxyInfo): SidecarEnt
 }
 
 export function visibleServices(snapshot: MeshSnapshot, proxy: ProxyInfo): MeshService[] {
+  const visible = visibilityOf(snapshot, proxy);
+  const out: MeshService[] = [];
+  for (const s of snapshot.services.values()) if (visible(s)) out.push(s);
+  return out.sort((a, b) => (a.hostname < b.hostname ? -1 : a.hostname > b.hostname ? 1 : 0));
+}
+
+/** Whether a service is visible to the proxy (see {@link visibleServices}), as a predicate. */
+export function visibilityOf(snapshot: MeshSnapshot, proxy: ProxyInfo): (service: MeshService) => boolean {
   // Sidecar resources scope sidecars only; a gateway sees every service exported to its namespace.
   const sidecar = proxy.kind === 'router' ? undefined : sidecarFor(snapshot, proxy);
   // A Sidecar without egress listeners leaves the default: every exported service.
   const egress = sidecar?.spec.egress ?? [];
   const patterns = egress.length > 0 ? egress.flatMap((e) => e.hosts) : undefined;
-  const out: MeshService[] = [];
-  for (const s of snapshot.services.values()) {
-    if (!exportedTo(s, proxy.namespace)) continue;
-    if (patterns !== undefined && !patterns.some((p) => egressMatches(p, s, proxy.namespace, sidecar!)))
-      continue;
-    out.push(s);
-  }
-  return out.sort((a, b) => (a.hostname < b.hostname ? -1 : a.hostname > b.hostname ? 1 : 0));
+  return (s) =>
+    exportedTo(s, proxy.namespace) &&
+    (patterns === undefined || patterns.some((p) => egressMatches(p, s, proxy.namespace, sidecar!)));
 }
 
 /** `ns/host`: `*` any namespace, `.` the Sidecar's namespace, `~` none; host may be a wildcard. */

@@ -1,5 +1,6 @@
 import type { WireNode } from '@tandem/xds-proto';
 import type { AdsCounters, ConnectionStatus, TypeStatus } from './connection-status.ts';
+import type { NameSets } from './selection.ts';
 import type { Snapshot } from './snapshot.ts';
 import type { SnapshotCache } from './snapshot-cache.ts';
 import { nodeFromWire, type XdsNode } from './xds-node.ts';
@@ -29,6 +30,8 @@ export interface AdsContext {
   readonly now: () => number;
   /** A nonce no other response of this server carries. */
   readonly nextNonce: () => string;
+  /** Subscribed name sets, shared between the connections that subscribe to equal ones. */
+  readonly nameSets: NameSets;
 }
 
 /** Where a connection writes: the gRPC call, seen through what a connection needs. */

@@ -11,8 +11,12 @@ import {
 import type { AdsContext, AdsObserver, AdsSink, OnConnect, OnDisconnect } from './ads-connection.ts';
 import { type AdsStatus, type ConnectionStatus, emptyCounters } from './connection-status.ts';
 import { DeltaConnection } from './delta-connection.ts';
+import { deserializeDiscoveryRequest } from './discovery-request-decoding.ts';
+import { serializeDiscoveryResponse } from './discovery-response-encoding.ts';
+import { NameSets } from './selection.ts';
 import type { SnapshotCache } from './snapshot-cache.ts';
 import { SotwConnection } from './sotw-connection.ts';
+import { WriteQueue } from './write-queue.ts';
 import { XdsServerError, XdsServerErrorCode, type XdsServerErrorCodeValue } from './xds-server-error.ts';
 
 export interface AdsServerOptions {
@@ -21,6 +25,8 @@ export interface AdsServerOptions {
   readonly onConnect?: OnConnect;
   readonly onDisconnect?: OnDisconnect;
   readonly observer?: AdsObserver;
+  /** Responses being written at once over all streams (default 100, as Istio's push throttle). */
+  readonly maxConcurrentWrites?: number;
   /** Wall clock for status timestamps (tests pass a fake). */
   readonly now?: () => number;
   /** Other services served on the same gRPC server by {@link AdsServer.listen} (e.g. the CA). */
@@ -64,6 +70,8 @@ export class AdsServer {
   readonly #streams = new Map<string, OpenStream>();
   readonly #services: readonly ((server: grpc.Server) => void)[];
   readonly #bootId = randomBytes(4).toString('hex');
+  readonly #observer: AdsObserver | undefined;
+  readonly #writes: WriteQueue;
   #nonce = 0;
   #connectionCount = 0;
   /** One gRPC server per {@link AdsServer.listen} (e.g. loopback and a pod bridge). */
@@ -72,6 +80,8 @@ export class AdsServer {
   constructor(options: AdsServerOptions) {
     this.#cache = options.cache;
     this.#services = options.services ?? [];
+    this.#observer = options.observer;
+    this.#writes = new WriteQueue({ maxInFlight: options.maxConcurrentWrites ?? 100, slowWriteMs: 5_000 });
     this.#context = {
       cache: options.cache,
       onConnect: options.onConnect ?? ((node) => node.id),
@@ -80,13 +90,13 @@ export class AdsServer {
       observer: options.observer,
       now: options.now ?? Date.now,
       nextNonce: () => `${this.#bootId}-${++this.#nonce}`,
+      nameSets: new NameSets(),
     };
   }
 
   /** Adds the ADS service to a gRPC server the caller runs (e.g. next to other control-plane services). */
   addTo(server: grpc.Server): void {
-    const service = loadAdsPackageDefinition()[ADS_SERVICE] as unknown as grpc.ServiceDefinition;
-    server.addService(service, {
+    server.addService(adsServiceDefinition(), {
       StreamAggregatedResources: (call: grpc.ServerDuplexStream<DiscoveryRequest, DiscoveryResponse>) =>
         this.#serve(call, (id, peer, sink) => new SotwConnection(id, peer, this.#context, sink)),
       DeltaAggregatedResources: (
@@ -135,10 +145,19 @@ export class AdsServer {
     create: (id: string, peer: string, sink: AdsSink<Response>) => Served<Request>,
   ): void {
     const id = `${this.#bootId}-c${++this.#connectionCount}`;
+    // Responses are counted (observer.onResponse) when a connection sends them; a write that
+    // fails here, later, is counted as a send error.
+    const writer = this.#writes.writer((response, done) => {
+      if (call.writableEnded || call.cancelled) return done();
+      try {
+        call.write(response as Response, () => done());
+      } catch {
+        this.#observer?.onSendError?.((response as { type_url?: string }).type_url ?? '');
+        done();
+      }
+    });
     const sink: AdsSink<Response> = {
-      send: (response) => {
-        if (!call.writableEnded) call.write(response);
-      },
+      send: (response) => writer.send(response),
       fail: (code, message) => {
         if (!call.writableEnded)
           call.emit('error', { code: STATUS_OF[code], details: `${message} [${code}]` });
@@ -146,6 +165,7 @@ export class AdsServer {
     };
     const connection = create(id, call.getPeer(), sink);
     const finish = () => {
+      writer.close();
       connection.close();
       this.#streams.delete(id);
     };
@@ -165,6 +185,11 @@ export class AdsServer {
     call.on('close', finish);
   }
 
+  /** Responses being written now (at most `maxConcurrentWrites`). */
+  get writesInFlight(): number {
+    return this.#writes.inFlight;
+  }
+
   /** Every open stream with its node and per-type state, the snapshot of every node key, and counters. */
   getStatus(): AdsStatus {
     return {
@@ -176,4 +201,21 @@ export class AdsServer {
       counters: { ...this.#context.counters },
     };
   }
+}
+
+/**
+ * The ADS service, with state-of-the-world responses serialized from their pre-encoded parts and
+ * requests read with their resource names left encoded until needed.
+ */
+function adsServiceDefinition(): grpc.ServiceDefinition {
+  const service = loadAdsPackageDefinition()[ADS_SERVICE] as unknown as grpc.ServiceDefinition;
+  const sotw = service.StreamAggregatedResources!;
+  return {
+    ...service,
+    StreamAggregatedResources: {
+      ...sotw,
+      requestDeserialize: deserializeDiscoveryRequest(sotw.requestDeserialize as (bytes: Buffer) => unknown),
+      responseSerialize: serializeDiscoveryResponse(sotw.responseSerialize as (value: unknown) => Buffer),
+    },
+  };
 }

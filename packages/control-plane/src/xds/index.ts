@@ -14,6 +14,7 @@ export {
   type DebounceOptions,
   Debouncer,
 } from './debounce.ts';
+export { ResourceCache } from './resource-cache.ts';
 export { inPushOrder, PUSH_ORDER, resourceNameOf, WILDCARD } from './resource-types.ts';
 export {
   buildSnapshot,

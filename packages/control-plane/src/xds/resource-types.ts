@@ -16,6 +16,18 @@ export const PUSH_ORDER: readonly string[] = [
 /** Types for which a request without names is a (legacy) wildcard subscription. */
 const WILDCARD_TYPES: ReadonlySet<string> = new Set([TypeUrls.listener, TypeUrls.cluster]);
 
+/**
+ * Types whose state-of-the-world pushes carry only the resources that changed since the last
+ * response. The xDS protocol allows it for every type but Listener and Cluster (a client drops
+ * what a LDS/CDS response leaves out, not what an EDS/RDS one does); Istio does it for EDS, where
+ * an endpoint change would otherwise resend every ClusterLoadAssignment to every proxy.
+ */
+const CHANGES_ONLY_TYPES: ReadonlySet<string> = new Set([TypeUrls.clusterLoadAssignment]);
+
+export function sendsChangesOnly(typeUrl: string): boolean {
+  return CHANGES_ONLY_TYPES.has(typeUrl);
+}
+
 /** Explicit wildcard subscription name (xDS "*"). */
 export const WILDCARD = '*';
 

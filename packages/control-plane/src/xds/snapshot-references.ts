@@ -27,22 +27,40 @@ function connectionManagers(listener: Json): Json[] {
   );
 }
 
+/** What a resource references, read once per resource (snapshots built with a cache share resources). */
+const routeNamesOf = new WeakMap<SnapshotResource, readonly string[]>();
+const endpointNameOf = new WeakMap<SnapshotResource, string | null>();
+
 /**
  * The route configuration names a listener takes over RDS. Read from the canonical decoded form, so that
  * it does not matter how the caller spelled the JSON.
  */
-export function referencedRouteNames(listener: SnapshotResource): string[] {
-  const json = decodeResource(listener.any);
-  return connectionManagers(json).flatMap((hcm) => {
-    const name = object(hcm.rds)?.route_config_name;
-    return typeof name === 'string' ? [name] : [];
-  });
+export function referencedRouteNames(listener: SnapshotResource): readonly string[] {
+  let names = routeNamesOf.get(listener);
+  if (names === undefined) {
+    const json = decodeResource(listener.any);
+    names = connectionManagers(json).flatMap((hcm) => {
+      const name = object(hcm.rds)?.route_config_name;
+      return typeof name === 'string' ? [name] : [];
+    });
+    routeNamesOf.set(listener, names);
+  }
+  return names;
 }
 
 /** The ClusterLoadAssignment name an EDS cluster takes: `eds_cluster_config.service_name`, else its name. */
 export function referencedEndpointName(cluster: SnapshotResource): string | undefined {
-  const json = decodeResource(cluster.any);
-  if (json.type !== 'EDS') return undefined;
-  const serviceName = object(json.eds_cluster_config)?.service_name;
-  return typeof serviceName === 'string' && serviceName !== '' ? serviceName : cluster.name;
+  let name = endpointNameOf.get(cluster);
+  if (name === undefined) {
+    const json = decodeResource(cluster.any);
+    const serviceName = object(json.eds_cluster_config)?.service_name;
+    name =
+      json.type !== 'EDS'
+        ? null
+        : typeof serviceName === 'string' && serviceName !== ''
+          ? serviceName
+          : cluster.name;
+    endpointNameOf.set(cluster, name);
+  }
+  return name ?? undefined;
 }

@@ -124,6 +124,28 @@ describe('state-of-the-world ADS', () => {
     assert.ok(await stream.quiet(), 'EDS for "api" changed, but this client only asked for "web"');
   });
 
+  it('pushes only the endpoint assignments that changed, versioned as the whole set', async () => {
+    stream.send({ node: NODE, type_url: EDS, resource_names: ['web', 'api'] });
+    const full = await stream.next();
+    assert.deepEqual(names(full), ['api', 'web']);
+    stream.send({
+      type_url: EDS,
+      resource_names: ['api', 'web'],
+      version_info: full.version_info,
+      response_nonce: full.nonce,
+    });
+    assert.ok(await stream.quiet());
+    ads.cache.setSnapshot('web', sampleSnapshot({ version: '2', clusters: { web: [8081], api: [9090] } }));
+    const pushed = await stream.next();
+    assert.deepEqual(names(pushed), ['web'], 'api did not change');
+    assert.equal(typeStatus(ads, EDS).lastSentResourceCount, 1);
+    const fresh = ads.sotw();
+    fresh.send({ node: NODE, type_url: EDS, resource_names: ['web', 'api'] });
+    const whole = await fresh.next();
+    assert.deepEqual(names(whole), ['api', 'web'], 'a new subscription gets everything');
+    assert.equal(pushed.version_info, whole.version_info);
+  });
+
   it('pushes clusters before endpoints before routes', async () => {
     await subscribeAll(stream);
     ads.cache.setSnapshot(

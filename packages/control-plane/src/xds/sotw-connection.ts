@@ -1,21 +1,26 @@
 import type { DiscoveryRequest, DiscoveryResponse } from '@tandem/xds-proto';
 import { AdsConnection } from './ads-connection.ts';
 import { emptyTypeRecord, type TypeRecord, type TypeStatus } from './connection-status.ts';
+import { encodedNames, resourceNamesBytes } from './discovery-request-decoding.ts';
+import { withEncodedResources } from './discovery-response-encoding.ts';
 import { nackFrom } from './nack.ts';
-import { inPushOrder, supportsLegacyWildcard, WILDCARD } from './resource-types.ts';
-import { compare, resourcesOf, type Snapshot, type SnapshotResource, selectionVersion } from './snapshot.ts';
+import { inPushOrder, sendsChangesOnly, supportsLegacyWildcard, WILDCARD } from './resource-types.ts';
+import { changedSince, type NameSet, NO_NAMES, type Selection, selectResources } from './selection.ts';
+import { compare, type Snapshot } from './snapshot.ts';
 
 /** A state-of-the-world subscription to one type on one stream. */
 interface SotwType extends TypeRecord {
   readonly typeUrl: string;
   wildcard: boolean;
-  names: ReadonlySet<string>;
+  names: NameSet;
   /** Explicit names were seen: from now on an empty list means "nothing", not the legacy wildcard. */
   explicit: boolean;
   /** The version the client holds (from its first request, or the last response we sent). */
   knownVersion: string | null;
   /** A response is owed whatever the versions say (first request, changed names). */
   owed: boolean;
+  /** What the client holds once it applied our responses: the base of a changes-only push. */
+  held: Selection | undefined;
 }
 
 /**
@@ -34,11 +39,12 @@ export class SotwConnection extends AdsConnection<DiscoveryRequest, DiscoveryRes
       this.#first(type, request);
     } else if (request.response_nonce !== type.lastSentNonce) {
       this.context.counters.staleNonces++;
+      this.#staleNack(type, request);
       return;
     } else {
       this.#acknowledge(type, request);
     }
-    if (this.#subscribe(type, request.resource_names)) type.owed = true;
+    if (this.#subscribe(type, request)) type.owed = true;
     this.#respond(type);
   }
 
@@ -47,10 +53,11 @@ export class SotwConnection extends AdsConnection<DiscoveryRequest, DiscoveryRes
       ...emptyTypeRecord(),
       typeUrl,
       wildcard: false,
-      names: new Set(),
+      names: NO_NAMES,
       explicit: false,
       knownVersion: null,
       owed: true,
+      held: undefined,
     };
     this.#types.set(typeUrl, type);
     return type;
@@ -78,6 +85,8 @@ export class SotwConnection extends AdsConnection<DiscoveryRequest, DiscoveryRes
       this.context.counters.nacks++;
       this.context.observer?.onNack?.(type.typeUrl);
       type.lastNack = nack;
+      // The client kept what it had before: the next push cannot be only the changes since then.
+      type.held = undefined;
       return;
     }
     this.context.counters.acks++;
@@ -86,15 +95,37 @@ export class SotwConnection extends AdsConnection<DiscoveryRequest, DiscoveryRes
     type.lastAckedAt = this.isoNow();
   }
 
+  /**
+   * A NACK of an earlier response, arriving after we sent a later one: for a changes-only type the
+   * later response built on resources the client refused, so it is sent the whole selection now.
+   */
+  #staleNack(type: SotwType, request: DiscoveryRequest): void {
+    if (type.held === undefined || !sendsChangesOnly(type.typeUrl)) return;
+    if (nackFrom(request.error_detail, '', '', '') === null) return;
+    type.held = undefined;
+    type.owed = true;
+    this.#respond(type);
+  }
+
   /** Applies the request's names; says whether the subscription changed. */
-  #subscribe(type: SotwType, resourceNames: readonly string[]): boolean {
+  #subscribe(type: SotwType, request: DiscoveryRequest): boolean {
+    // The common case, an ACK repeating the names (in order): compare bytes, decode nothing.
+    const bytes = resourceNamesBytes(request);
+    const held = type.names.sorted.length > 0 && !type.wildcard;
+    if (held && bytes?.equals(encodedNames(type.names))) return false;
+    const resourceNames = request.resource_names;
+    if (held && sameList(resourceNames, type.names.sorted)) return false;
     const names = new Set(resourceNames.filter((name) => name !== WILDCARD));
     const legacy = names.size === 0 && !type.explicit && supportsLegacyWildcard(type.typeUrl);
     const wildcard = resourceNames.includes(WILDCARD) || legacy;
     if (names.size > 0) type.explicit = true;
-    const changed = wildcard !== type.wildcard || !sameSet(names, type.names);
+    const changed = wildcard !== type.wildcard || !sameSet(names, type.names.names);
     type.wildcard = wildcard;
-    type.names = names;
+    if (changed) {
+      const previous = type.names;
+      type.names = this.context.nameSets.acquire(names);
+      this.context.nameSets.release(previous);
+    }
     return changed;
   }
 
@@ -108,43 +139,55 @@ export class SotwConnection extends AdsConnection<DiscoveryRequest, DiscoveryRes
     }
   }
 
-  /** Sends the type's resources if a response is owed or what the client holds is out of date. */
+  /**
+   * Sends the type's resources if a response is owed or what the client holds is out of date. A
+   * push of a changes-only type (EDS) to a client that holds an earlier selection carries only the
+   * resources that differ; its version is still that of the whole selection.
+   */
   #respond(type: SotwType): void {
     if (this.snapshot === undefined) return;
-    if (!type.wildcard && type.names.size === 0) {
+    if (!type.wildcard && type.names.names.size === 0) {
       type.owed = false;
       return;
     }
-    const selected = this.#select(type, this.snapshot);
-    const version = selectionVersion(selected);
+    const selection = selectResources(this.snapshot, type.typeUrl, type.wildcard, type.names);
+    const version = selection.version;
     if (!type.owed && version === type.knownVersion) return;
     if (type.owed && type.lastSentNonce === null && type.wildcard && version === type.knownVersion) {
       // The client kept this version across a reconnect: nothing to send, and it is in sync.
       type.owed = false;
       type.lastSentVersion = version;
+      type.held = selection;
       return;
     }
+    const changesOnly = !type.owed && type.held !== undefined && sendsChangesOnly(type.typeUrl);
+    const payload = changesOnly ? changedSince(type.held!, selection) : selection;
     const nonce = this.context.nextNonce();
-    this.send({
-      version_info: version,
-      resources: selected.map((resource) => resource.any),
-      type_url: type.typeUrl,
-      nonce,
-    });
+    this.send(
+      withEncodedResources(
+        {
+          version_info: version,
+          resources: payload.anys as DiscoveryResponse['resources'],
+          type_url: type.typeUrl,
+          nonce,
+        },
+        payload.encoded(),
+      ),
+    );
     Object.assign(type, {
       owed: false,
       knownVersion: version,
+      held: selection,
       lastSentVersion: version,
       lastSentNonce: nonce,
       lastSentAt: this.isoNow(),
-      lastSentResourceCount: selected.length,
+      lastSentResourceCount: payload.resources.length,
     });
   }
 
-  #select(type: SotwType, snapshot: Snapshot): SnapshotResource[] {
-    const all = resourcesOf(snapshot, type.typeUrl);
-    if (type.wildcard) return [...all.values()].sort((a, b) => compare(a.name, b.name));
-    return [...type.names].sort(compare).flatMap((name) => all.get(name) ?? []);
+  override close(): void {
+    if (!this.closed) for (const type of this.#types.values()) this.context.nameSets.release(type.names);
+    super.close();
   }
 
   protected typeStatuses(): TypeStatus[] {
@@ -152,7 +195,7 @@ export class SotwConnection extends AdsConnection<DiscoveryRequest, DiscoveryRes
       const type = this.#types.get(typeUrl)!;
       return {
         typeUrl,
-        subscribed: [...type.names].sort(compare),
+        subscribed: [...type.names.names].sort(compare),
         wildcard: type.wildcard,
         lastSentVersion: type.lastSentVersion,
         lastSentNonce: type.lastSentNonce,
@@ -164,6 +207,12 @@ export class SotwConnection extends AdsConnection<DiscoveryRequest, DiscoveryRes
       };
     });
   }
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
