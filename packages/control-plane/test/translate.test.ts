@@ -235,7 +235,9 @@ describe('translate: sidecar', () => {
       res.notes.some((n) => n.includes('retryRemoteLocalities not applied')),
       res.notes.join('\n'),
     );
-    assert.ok(res.notes.some((n) => n.includes('PASSTHROUGH not applied')));
+    assert.ok(
+      res.notes.some((n) => n.includes('PASSTHROUGH applies to sidecars with transparent interception only')),
+    );
   });
 
   it("gives routes Istio's default retry policy, or the VirtualService's, compiled as the proxy runs it", () => {
@@ -548,6 +550,45 @@ describe('translate: transparent interception (REDIRECT)', () => {
     assert.deepEqual(db.filter_chains[0]!.filter_chain_match.prefix_ranges, [
       { address_prefix: '10.0.2.1', prefix_len: 32 },
     ]);
+  });
+
+  it('DestinationRule PASSTHROUGH: the original destination, no balancing (transparent sidecars only)', () => {
+    const rule = destinationRule('default', 'ratings', {
+      host: 'ratings',
+      trafficPolicy: { ...POLICY, loadBalancer: { kind: 'simple', simple: 'PASSTHROUGH' } },
+    });
+    const objects = bookinfoObjects([rule as never]);
+    const snapshot = buildMeshSnapshot('v1', objects, servicesFromConfig(objects));
+    const res = translate(snapshot, redirected);
+    assertAllValid(res);
+    const ratings = res.clusters.get('outbound|9080||ratings.default.svc.cluster.local') as Record<
+      string,
+      unknown
+    >;
+    assert.equal(ratings['type'], 'ORIGINAL_DST');
+    assert.equal(ratings['lb_policy'], 'CLUSTER_PROVIDED');
+    assert.equal(ratings['eds_cluster_config'], undefined);
+    assert.equal(res.endpoints.has('outbound|9080||ratings.default.svc.cluster.local'), false);
+    // Other services keep their balanced EDS clusters.
+    assert.equal((res.clusters.get(`outbound|9080||${REVIEWS}`) as Record<string, unknown>)['type'], 'EDS');
+    // An explicit-mode sidecar has no original destination: it balances, and says why.
+    const explicit = translate(
+      snapshot,
+      parseProxyInfo({
+        id: 'sidecar~10.0.0.9~client.default~default.svc.cluster.local',
+        metadata: { NAMESPACE: 'default', INTERCEPTION_MODE: 'NONE' },
+      }),
+    );
+    const balanced = explicit.clusters.get('outbound|9080||ratings.default.svc.cluster.local') as Record<
+      string,
+      unknown
+    >;
+    assert.equal(balanced['type'], 'EDS');
+    assert.ok(
+      explicit.notes.some((n) =>
+        /PASSTHROUGH applies to sidecars with transparent interception only/.test(n),
+      ),
+    );
   });
 
   it('sends unknown destinations to the black hole under REGISTRY_ONLY', () => {

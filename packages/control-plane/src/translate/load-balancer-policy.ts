@@ -24,7 +24,9 @@ export function applyLoadBalancer(
     cluster['lb_policy'] = 'ROUND_ROBIN';
   } else if (lb.kind === 'simple') {
     if (lb.simple === 'PASSTHROUGH')
-      notes.push(`${name}: loadBalancer PASSTHROUGH not applied (no original-destination clusters yet)`);
+      notes.push(
+        `${name}: loadBalancer PASSTHROUGH applies to sidecars with transparent interception only (elsewhere: round robin)`,
+      );
     cluster['lb_policy'] = SIMPLE[lb.simple] ?? 'ROUND_ROBIN';
   } else {
     const algo = lb.consistentHash.algorithm;

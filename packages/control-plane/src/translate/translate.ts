@@ -29,10 +29,12 @@ export function translate(snapshot: MeshSnapshot, proxy: ProxyInfo): XdsResource
   const out = emptyResources();
   const caps = capabilitiesOf(proxy);
   const services = visibleServices(snapshot, proxy);
+  const redirected = proxy.kind === 'sidecar' && proxy.interceptionMode !== 'NONE';
   for (const service of services) {
     const outbound = memoizedOutbound(snapshot, service, proxy, caps, out.notes);
     for (const [name, cluster] of outbound.clusters) out.clusters.set(name, cluster);
     for (const [name, assignment] of outbound.endpoints) out.endpoints.set(name, assignment);
+    if (redirected) applyPassthrough(snapshot, service, out);
   }
   const ctx: RouteContext = { snapshot, proxy, caps, notes: out.notes };
   if (proxy.kind === 'grpc') {
@@ -118,6 +120,26 @@ function memoizedLoadAssignment(
     const locality = { policy, proxy: proxy.locality, notes: written };
     return buildLoadAssignment(plan, proxy.kind === 'grpc' ? undefined : snapshot, locality);
   });
+}
+
+/**
+ * DestinationRule `loadBalancer.simple: PASSTHROUGH`, for sidecars with transparent interception: the
+ * connection goes to the address the caller dialled (an ORIGINAL_DST cluster), with no balancing and no
+ * endpoint list, as in Istio. The memoized cluster is shared, so it is replaced, not changed. Explicit
+ * mode has no original destination (the application dials the sidecar), so there it stays balanced.
+ */
+function applyPassthrough(snapshot: MeshSnapshot, service: MeshService, out: XdsResources): void {
+  const rule = destinationRuleFor(snapshot, service.hostname);
+  if (rule === undefined) return;
+  for (const plan of planOutboundClusters(snapshot, [service])) {
+    const lb = effectivePolicy(rule.spec, plan.subset, plan.port.number)?.loadBalancer;
+    if (lb?.kind !== 'simple' || lb.simple !== 'PASSTHROUGH') continue;
+    const { eds_cluster_config, load_assignment, dns_lookup_family, lb_policy, ...rest } = out.clusters.get(
+      plan.name,
+    ) as Json;
+    out.clusters.set(plan.name, { ...rest, type: 'ORIGINAL_DST', lb_policy: 'CLUSTER_PROVIDED' });
+    out.endpoints.delete(plan.name);
+  }
 }
 
 function localityKey(l: Locality): string {
