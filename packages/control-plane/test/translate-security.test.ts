@@ -4,6 +4,8 @@
  * `tls` on clusters, AuthorizationPolicy on TCP ports (network RBAC, Istio's HTTP-only field rules).
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import { parseIstioFile } from '../src/config/istio-file-parser.ts';
 import { buildMeshSnapshot } from '../src/model/mesh-snapshot.ts';
@@ -50,6 +52,30 @@ const chains = (l: Json | undefined) =>
   );
 
 describe('translate: PeerAuthentication', () => {
+  it('a PERMISSIVE port has an mTLS and a plaintext chain, each patched once by an inbound EnvoyFilter', () => {
+    // Istio's local rate limit task's EnvoyFilter (read in place) targets productpage's inbound port 8000.
+    const envoyFilter = readFileSync(
+      path.resolve(
+        import.meta.dirname,
+        '../../../../shared/testdata/istio/samples/ratelimit/local-rate-limit-service.yaml',
+      ),
+      'utf8',
+    );
+    const productpage = ingress([[8000, 'HTTP']]).replace(/\bweb\b/g, 'productpage');
+    const res = translateYaml(`${productpage}---\n${envoyFilter}`, { app: 'productpage' });
+    const listener = res.listeners.get('0.0.0.0_8000');
+    assert.deepEqual(chains(listener), ['mtls:tls', 'plaintext:plain']);
+    for (const chain of (listener?.['filter_chains'] ?? []) as Json[]) {
+      const hcm = (chain['filters'] as Json[]).at(-1)!['typed_config'] as Json;
+      const names = (hcm['http_filters'] as { name: string }[]).map((f) => f.name);
+      assert.equal(
+        names.filter((n) => n === 'envoy.filters.http.local_ratelimit').length,
+        1,
+        names.join(', '),
+      );
+    }
+  });
+
   it('workload beats namespace beats mesh, port-level beats the workload mode, UNSET inherits', () => {
     const res = translateYaml(
       `${ingress([

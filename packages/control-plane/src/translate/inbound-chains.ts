@@ -79,7 +79,8 @@ export function buildInboundFilterChains(
     chains.push({
       ...named('plaintext'),
       filter_chain_match: { ...base?.match, transport_protocol: 'raw_buffer' },
-      filters,
+      // A copy: later passes (EnvoyFilter patches) change each chain's filters once, not twice.
+      filters: structuredClone(filters),
     });
   return chains;
 }
