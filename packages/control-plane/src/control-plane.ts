@@ -143,6 +143,9 @@ export class ControlPlane {
   /** Loads the config directory, then starts watching it and the other sources. */
   async start(): Promise<void> {
     await this.security?.start();
+    const security = this.security;
+    if (security !== undefined)
+      this.metrics.bindCa({ issued: () => security.issued, rootExpiryMs: () => security.rootExpiryMs() });
     this.security?.onRootsChanged(() => {
       this.rebuildMesh();
       this.debouncer.push(Date.now());

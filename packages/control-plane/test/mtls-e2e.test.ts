@@ -185,6 +185,15 @@ describe('mTLS between sidecars (PeerAuthentication, auto mTLS)', () => {
     assert.doesNotMatch(plain, /mutual_tls/);
   });
 
+  it("exposes Citadel's metrics: certificates issued and the root's expiry", async () => {
+    const text = await cp.metrics.registry.metrics();
+    const issued = Number(/^citadel_server_success_cert_issuance_count (\d+)$/m.exec(text)?.[1]);
+    assert.ok(issued >= proxies.length, `one certificate per sidecar at least, got ${issued}`);
+    const expiry = Number(/^citadel_server_root_cert_expiry_timestamp (\d+)$/m.exec(text)?.[1]);
+    const years = (expiry * 1000 - Date.now()) / (365 * 24 * 3600 * 1000);
+    assert.ok(years > 9.9 && years <= 10, `a generated root lives 10 years, got ${years}`);
+  });
+
   it('openssl s_client: STRICT refuses a handshake without a client certificate, accepts a mesh certificate', async () => {
     const files = meshClientCertificate(dir, 'tester');
     await files.issue(cp);

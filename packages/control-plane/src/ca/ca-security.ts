@@ -4,6 +4,7 @@
  * publishes the trust bundle; `reload()` re-reads the directory (a new intermediate, or root rotation with
  * old and new roots in `root-cert.pem`) and tells the control plane to push the new bundle.
  */
+import { X509Certificate } from 'node:crypto';
 import type * as grpc from '@grpc/grpc-js';
 import { addCaService, type CaServiceCounters } from './ca-service.ts';
 import type { CallerAuthenticator } from './caller-authenticator.ts';
@@ -104,6 +105,12 @@ export class CaSecurity {
 
   get issued(): number {
     return this.counters?.issued ?? 0;
+  }
+
+  /** When the first of the trusted roots expires (ms since the epoch), or undefined before start. */
+  rootExpiryMs(): number | undefined {
+    const ends = this.rootsPem.map((pem) => Date.parse(new X509Certificate(pem).validTo));
+    return ends.length === 0 ? undefined : Math.min(...ends);
   }
 
   addTo(server: grpc.Server): void {

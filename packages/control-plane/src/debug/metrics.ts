@@ -82,16 +82,32 @@ export class ControlPlaneMetrics {
     labelNames: ['type'],
     registers: [this.registry],
   });
+  /** Where the CA figures come from, read at each scrape (set when the control plane runs a CA). */
+  private ca: { issued(): number; rootExpiryMs(): number | undefined } | undefined;
   readonly certsIssued = new client.Counter({
     name: 'citadel_server_success_cert_issuance_count',
-    help: 'Workload certificates issued (counts once the CA serves CSRs).',
+    help: 'Workload certificates issued by the CA.',
     registers: [this.registry],
+    collect: () => {
+      if (this.ca === undefined) return;
+      this.certsIssued.reset();
+      this.certsIssued.inc(this.ca.issued());
+    },
   });
   readonly rootCertExpiry = new client.Gauge({
     name: 'citadel_server_root_cert_expiry_timestamp',
-    help: 'Unix time (seconds) at which the CA root certificate expires (set once the CA runs).',
+    help: 'Unix time (seconds) at which the first of the CA root certificates expires.',
     registers: [this.registry],
+    collect: () => {
+      const at = this.ca?.rootExpiryMs();
+      if (at !== undefined) this.rootCertExpiry.set(Math.floor(at / 1000));
+    },
   });
+
+  /** Reports the CA's figures from now on. */
+  bindCa(ca: { issued(): number; rootExpiryMs(): number | undefined }): void {
+    this.ca = ca;
+  }
 
   /** The ADS server's hooks: pushes (and send errors as `<type>_senderr`, as Istio names them), ACKs, NACKs. */
   readonly adsObserver: AdsObserver = {
