@@ -133,10 +133,9 @@ function applyPassthrough(snapshot: MeshSnapshot, service: MeshService, out: Xds
   if (rule === undefined) return;
   for (const plan of planOutboundClusters(snapshot, [service])) {
     const lb = effectivePolicy(rule.spec, plan.subset, plan.port.number)?.loadBalancer;
-    if (lb?.kind !== 'simple' || lb.simple !== 'PASSTHROUGH') continue;
-    const { eds_cluster_config, load_assignment, dns_lookup_family, lb_policy, ...rest } = out.clusters.get(
-      plan.name,
-    ) as Json;
+    const cluster = out.clusters.get(plan.name);
+    if (cluster === undefined || lb?.kind !== 'simple' || lb.simple !== 'PASSTHROUGH') continue;
+    const { eds_cluster_config, load_assignment, dns_lookup_family, lb_policy, ...rest } = cluster;
     out.clusters.set(plan.name, { ...rest, type: 'ORIGINAL_DST', lb_policy: 'CLUSTER_PROVIDED' });
     out.endpoints.delete(plan.name);
   }
