@@ -14,6 +14,11 @@ export interface Capabilities {
   outlierDetection: boolean;
   /** Timeouts as max_stream_duration (gRPC reads those) rather than route timeouts. */
   maxStreamDuration: boolean;
+  /**
+   * The proxy sees the address the application dialled (transparent interception), so a cluster can
+   * send to it (ORIGINAL_DST: DestinationRule PASSTHROUGH).
+   */
+  originalDestination: boolean;
 }
 
 const TANDEM_SIDECAR: Capabilities = {
@@ -24,7 +29,10 @@ const TANDEM_SIDECAR: Capabilities = {
   circuitBreakers: true,
   outlierDetection: true,
   maxStreamDuration: false,
+  originalDestination: false,
 };
+
+const TANDEM_TRANSPARENT_SIDECAR: Capabilities = { ...TANDEM_SIDECAR, originalDestination: true };
 
 /** gRPC's xDS support (A27 and later gRFCs): routing, weights, timeouts, retries, fault injection. */
 const GRPC: Capabilities = {
@@ -35,8 +43,25 @@ const GRPC: Capabilities = {
   circuitBreakers: true,
   outlierDetection: false,
   maxStreamDuration: true,
+  originalDestination: false,
 };
 
 export function capabilitiesOf(proxy: ProxyInfo): Capabilities {
-  return proxy.kind === 'grpc' ? GRPC : TANDEM_SIDECAR;
+  if (proxy.kind === 'grpc') return GRPC;
+  return proxy.kind === 'sidecar' && proxy.interceptionMode !== 'NONE'
+    ? TANDEM_TRANSPARENT_SIDECAR
+    : TANDEM_SIDECAR;
+}
+
+/** What memo keys must tell apart: the proxy kind, and whether it has original destinations. */
+export function capabilitiesKey(proxy: ProxyInfo, caps: Capabilities): string {
+  return caps.originalDestination ? `${proxy.kind}+odst` : proxy.kind;
+}
+
+/** DestinationRule PASSTHROUGH, where the proxy can honour it. */
+export function sendsToOriginalDestination(
+  caps: Capabilities,
+  lb: { kind: string; simple?: string } | undefined,
+): boolean {
+  return caps.originalDestination && lb?.kind === 'simple' && lb.simple === 'PASSTHROUGH';
 }

@@ -7,7 +7,7 @@ import type { ServicePort } from '@tandem/api/istio';
 import { labelsMatch, type MeshService } from '../model/mesh-service.ts';
 import type { MeshSnapshot } from '../model/mesh-snapshot.ts';
 import { autoMtlsTo, endpointIdentities, TLS_MODE_MATCH } from './auto-mtls.ts';
-import type { Capabilities } from './capabilities.ts';
+import { type Capabilities, sendsToOriginalDestination } from './capabilities.ts';
 import { inboundClusterName, outboundClusterName } from './cluster-name.ts';
 import { dnsLoadAssignment, targetPort } from './endpoint-builder.ts';
 import { applyLoadBalancer } from './load-balancer-policy.ts';
@@ -77,7 +77,10 @@ export function buildOutboundCluster(
     name: plan.name,
     connect_timeout: duration(policy?.connectionPool?.tcp?.connectTimeoutMs ?? CONNECT_TIMEOUT_MS),
   };
-  if (service.resolution === 'STATIC') {
+  if (sendsToOriginalDestination(caps, policy?.loadBalancer)) {
+    // PASSTHROUGH: to the address the application dialled, no balancing and no endpoint list (as Istio).
+    cluster['type'] = 'ORIGINAL_DST';
+  } else if (service.resolution === 'STATIC') {
     cluster['type'] = 'EDS';
     cluster['eds_cluster_config'] = {
       eds_config: { ads: {}, resource_api_version: 'V3' },
@@ -88,7 +91,7 @@ export function buildOutboundCluster(
     cluster['dns_lookup_family'] = 'V4_ONLY';
     cluster['load_assignment'] = dnsLoadAssignment(plan, sidecar ? snapshot : undefined);
   }
-  applyLoadBalancer(cluster, policy?.loadBalancer, notes, plan.name);
+  applyLoadBalancer(cluster, policy?.loadBalancer, caps, notes, plan.name);
   applyProtocol(cluster, port, policy?.connectionPool?.http);
   if (caps.circuitBreakers) cluster['circuit_breakers'] = circuitBreakers(policy?.connectionPool);
   const outlier = policy?.outlierDetection;

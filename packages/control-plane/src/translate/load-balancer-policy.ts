@@ -4,6 +4,7 @@
  * round robin and least request.
  */
 import type { LoadBalancerSettings } from '@tandem/api/istio';
+import { type Capabilities, sendsToOriginalDestination } from './capabilities.ts';
 import { duration, type Json } from './xds-resources.ts';
 
 const SIMPLE: Record<string, string> = {
@@ -17,11 +18,14 @@ const SIMPLE: Record<string, string> = {
 export function applyLoadBalancer(
   cluster: Json,
   lb: LoadBalancerSettings | undefined,
+  caps: Capabilities,
   notes: string[],
   name: string,
 ): void {
   if (lb === undefined || lb.kind === 'default') {
     cluster['lb_policy'] = 'ROUND_ROBIN';
+  } else if (sendsToOriginalDestination(caps, lb)) {
+    cluster['lb_policy'] = 'CLUSTER_PROVIDED';
   } else if (lb.kind === 'simple') {
     if (lb.simple === 'PASSTHROUGH')
       notes.push(

@@ -10,7 +10,12 @@ import type { Locality, MeshService } from '../model/mesh-service.ts';
 import type { MeshSnapshot } from '../model/mesh-snapshot.ts';
 import type { ProxyInfo } from '../proxy/proxy-info.ts';
 import { mtlsInputs } from './auto-mtls.ts';
-import { type Capabilities, capabilitiesOf } from './capabilities.ts';
+import {
+  type Capabilities,
+  capabilitiesKey,
+  capabilitiesOf,
+  sendsToOriginalDestination,
+} from './capabilities.ts';
 import { buildOutboundCluster, type ClusterPlan, planOutboundClusters } from './cluster-builder.ts';
 import { buildLoadAssignment } from './endpoint-builder.ts';
 import { applyEnvoyFilters, envoyFiltersFor } from './envoy-filter-patches.ts';
@@ -29,12 +34,10 @@ export function translate(snapshot: MeshSnapshot, proxy: ProxyInfo): XdsResource
   const out = emptyResources();
   const caps = capabilitiesOf(proxy);
   const services = visibleServices(snapshot, proxy);
-  const redirected = proxy.kind === 'sidecar' && proxy.interceptionMode !== 'NONE';
   for (const service of services) {
     const outbound = memoizedOutbound(snapshot, service, proxy, caps, out.notes);
     for (const [name, cluster] of outbound.clusters) out.clusters.set(name, cluster);
     for (const [name, assignment] of outbound.endpoints) out.endpoints.set(name, assignment);
-    if (redirected) applyPassthrough(snapshot, service, out);
   }
   const ctx: RouteContext = { snapshot, proxy, caps, notes: out.notes };
   if (proxy.kind === 'grpc') {
@@ -71,13 +74,14 @@ function memoizedOutbound(
   notes: string[],
 ): Outbound {
   const rule = destinationRuleFor(snapshot, service.hostname);
-  const key = `outbound ${proxy.kind} ${localityKey(proxy.locality)}`;
+  const key = `outbound ${capabilitiesKey(proxy, caps)} ${localityKey(proxy.locality)}`;
   return memoized(service, key, [rule, mtlsInputs(snapshot)], notes, (written) => {
     const clusters: [string, Json][] = [];
     const endpoints: [string, Json][] = [];
     for (const plan of planOutboundClusters(snapshot, [service])) {
       clusters.push([plan.name, memoizedCluster(snapshot, plan, proxy, caps, written)]);
-      if (service.resolution === 'STATIC')
+      const lb = effectivePolicy(rule?.spec, plan.subset, plan.port.number)?.loadBalancer;
+      if (service.resolution === 'STATIC' && !sendsToOriginalDestination(caps, lb))
         endpoints.push([plan.name, memoizedLoadAssignment(snapshot, plan, proxy, written)]);
     }
     return { clusters, endpoints };
@@ -97,7 +101,8 @@ function memoizedCluster(
 ): Json {
   const rule = destinationRuleFor(snapshot, plan.service.hostname);
   const inputs = [rule, mtlsInputs(snapshot)];
-  return memoized(plan.service, `cluster ${proxy.kind} ${plan.name}`, inputs, notes, (written) =>
+  const key = `cluster ${capabilitiesKey(proxy, caps)} ${plan.name}`;
+  return memoized(plan.service, key, inputs, notes, (written) =>
     buildOutboundCluster(snapshot, plan, caps, written, proxy.kind !== 'grpc'),
   );
 }
@@ -120,25 +125,6 @@ function memoizedLoadAssignment(
     const locality = { policy, proxy: proxy.locality, notes: written };
     return buildLoadAssignment(plan, proxy.kind === 'grpc' ? undefined : snapshot, locality);
   });
-}
-
-/**
- * DestinationRule `loadBalancer.simple: PASSTHROUGH`, for sidecars with transparent interception: the
- * connection goes to the address the caller dialled (an ORIGINAL_DST cluster), with no balancing and no
- * endpoint list, as in Istio. The memoized cluster is shared, so it is replaced, not changed. Explicit
- * mode has no original destination (the application dials the sidecar), so there it stays balanced.
- */
-function applyPassthrough(snapshot: MeshSnapshot, service: MeshService, out: XdsResources): void {
-  const rule = destinationRuleFor(snapshot, service.hostname);
-  if (rule === undefined) return;
-  for (const plan of planOutboundClusters(snapshot, [service])) {
-    const lb = effectivePolicy(rule.spec, plan.subset, plan.port.number)?.loadBalancer;
-    const cluster = out.clusters.get(plan.name);
-    if (cluster === undefined || lb?.kind !== 'simple' || lb.simple !== 'PASSTHROUGH') continue;
-    const { eds_cluster_config, load_assignment, dns_lookup_family, lb_policy, ...rest } = cluster;
-    out.clusters.set(plan.name, { ...rest, type: 'ORIGINAL_DST', lb_policy: 'CLUSTER_PROVIDED' });
-    out.endpoints.delete(plan.name);
-  }
 }
 
 function localityKey(l: Locality): string {
