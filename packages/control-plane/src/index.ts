@@ -16,10 +16,10 @@ export { parseSpiffeId, spiffeId, type WorkloadIdentity } from './ca/spiffe.ts';
 export { caAuthenticatorOf } from './ca-auth/ca-authenticator-adapter.ts';
 export {
   type AuthenticationResult,
-  type CallerAuthenticator as TokenAuthenticator,
   type CallerIdentity,
   spiffeIdOf,
-} from './ca-auth/caller-authenticator.ts';
+  type TokenAuthenticator,
+} from './ca-auth/token-authenticator.ts';
 export { TokenReviewAuthenticator } from './ca-auth/token-review-authenticator.ts';
 export { parseIstioFile } from './config/istio-file-parser.ts';
 export { type MeshConfig, parseMeshConfig } from './config/mesh-config.ts';

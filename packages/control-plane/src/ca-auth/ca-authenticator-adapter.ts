@@ -7,7 +7,7 @@ import type {
   CallerCredential,
 } from '../ca/caller-authenticator.ts';
 import type { WorkloadIdentity } from '../ca/spiffe.ts';
-import type { CallerAuthenticator as TokenAuthenticator } from './caller-authenticator.ts';
+import type { TokenAuthenticator } from './token-authenticator.ts';
 
 export function caAuthenticatorOf(inner: TokenAuthenticator): CaCallerAuthenticator {
   return {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { FakeApiServer } from '../../test/kube/fake-api-server.ts';
 import { KubeClient } from '../kube/kube-client.ts';
-import { bearerToken, spiffeIdOf } from './caller-authenticator.ts';
+import { bearerToken, spiffeIdOf } from './token-authenticator.ts';
 import { TokenReviewAuthenticator } from './token-review-authenticator.ts';
 
 let api: FakeApiServer;

@@ -10,9 +10,9 @@ import type { KubeClient } from '../kube/kube-client.ts';
 import {
   AuthenticationError,
   type AuthenticationResult,
-  type CallerAuthenticator,
   AuthenticationErrorCode as Code,
-} from './caller-authenticator.ts';
+  type TokenAuthenticator,
+} from './token-authenticator.ts';
 
 export interface TokenReviewOptions {
   client: KubeClient;
@@ -35,7 +35,7 @@ const fail = (code: (typeof Code)[keyof typeof Code], message: string): Authenti
   error: new AuthenticationError(code, message),
 });
 
-export class TokenReviewAuthenticator implements CallerAuthenticator {
+export class TokenReviewAuthenticator implements TokenAuthenticator {
   readonly name = 'kubernetes-token-review';
   private readonly options: TokenReviewOptions;
 

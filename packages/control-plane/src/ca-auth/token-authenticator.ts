@@ -1,8 +1,8 @@
 /**
- * How the CA learns who is asking for a certificate: a pluggable authenticator turns the caller's
- * credential into the identity the certificate will carry. The CA takes the SPIFFE ID from this
- * identity, never from the CSR. Implementations: Kubernetes TokenReview (projected service-account
- * tokens); a local bootstrap credential can implement the same interface.
+ * Bearer-token authentication of the CA's callers in Kubernetes: a token authenticator turns a
+ * service-account token into the identity the certificate will carry (the CA takes the SPIFFE ID from
+ * it, never from the CSR). Implementation: TokenReview. The CA's own interface is
+ * `ca/caller-authenticator.ts`; `caAuthenticatorOf` plugs a token authenticator into it.
  */
 
 export interface CallerIdentity {
@@ -35,7 +35,7 @@ export type AuthenticationResult =
   | { ok: true; identity: CallerIdentity }
   | { ok: false; error: AuthenticationError };
 
-export interface CallerAuthenticator {
+export interface TokenAuthenticator {
   readonly name: string;
   /** Never throws: a refused or unverifiable credential is `{ ok: false, error }`. */
   authenticate(credential: string): Promise<AuthenticationResult>;
