@@ -150,6 +150,7 @@ async function run(flags: Flags): Promise<number> {
   let debug: DebugServer | undefined;
   try {
     const connection = kubeConnection(lib, flags);
+    const settings = injectionSettings(lib, flags.injectionConfig);
     if (connection === undefined && flags.configDir === undefined) {
       log('give --config-dir, --in-cluster or --kubeconfig');
       return 2;
@@ -169,7 +170,7 @@ async function run(flags: Flags): Promise<number> {
               port: wp,
               configurationName: flags.webhookConfigName,
               dnsNames,
-              settings: injectionSettings(lib, flags.injectionConfig),
+              settings,
               certificates: webhookCerts,
             }
           : undefined,
@@ -186,7 +187,8 @@ async function run(flags: Flags): Promise<number> {
             lib.caAuthenticatorOf(
               new lib.TokenReviewAuthenticator({
                 client: kube.client,
-                audience: injectionSettings(lib, flags.injectionConfig).caAudience ?? 'tandem-ca',
+                // The audience the injector gives the projected token.
+                audience: lib.defaultInjectSettings(settings).caAudience,
               }),
             ),
           ];
