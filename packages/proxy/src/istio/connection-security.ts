@@ -5,6 +5,7 @@
  * principals are unknown and the policy is `none`. (The client side reports `unknown`, as Istio does.)
  */
 import type { DownstreamConnectionInfo } from '../http/request-head.ts';
+import { firstUriSan } from '../tls/subject-alt-names.ts';
 
 export interface ConnectionSecurity {
   /** The peer's SPIFFE ID ('' without mutual TLS). */
@@ -16,19 +17,13 @@ export interface ConnectionSecurity {
 
 export const PLAINTEXT: ConnectionSecurity = Object.freeze({ peer: '', local: '', policy: 'none' });
 
-/** The peer principal of a downstream connection, '' when it has none (cheap: read per request). */
-export function peerPrincipalOf(conn: DownstreamConnectionInfo): string {
-  return conn.peerPrincipal ?? '';
-}
-
 /** Resolves the full picture once per distinct peer principal (it reads the local certificate). */
 export function connectionSecurity(conn: DownstreamConnectionInfo): ConnectionSecurity {
-  const peer = peerPrincipalOf(conn);
+  const peer = conn.peerPrincipal ?? '';
   if (peer === '') return PLAINTEXT;
-  const san = conn.tlsSocket?.getCertificate?.();
-  const uri =
-    san !== null && san !== undefined && 'subjectaltname' in san
-      ? /URI:(spiffe:\/\/[^,\s]+)/.exec(String(san.subjectaltname ?? ''))?.[1]
-      : undefined;
-  return { peer, local: uri ?? '', policy: 'mutual_tls' };
+  return {
+    peer,
+    local: firstUriSan(conn.tlsSocket?.getX509Certificate()?.subjectAltName),
+    policy: 'mutual_tls',
+  };
 }

@@ -6,7 +6,7 @@
  * numbers; no strings are built and nothing is allocated.
  */
 import type { HttpStream } from '../http/http-stream.ts';
-import { connectionSecurity, PLAINTEXT, peerPrincipalOf } from './connection-security.ts';
+import { connectionSecurity, PLAINTEXT } from './connection-security.ts';
 import { type DestinationService, serviceFromAuthority, serviceFromCluster } from './destination-service.ts';
 import type { IstioMetrics } from './istio-metrics.ts';
 import { type HttpSeries, type Reporter, renderPeerLabels } from './istio-series.ts';
@@ -61,7 +61,7 @@ export class IstioHttpReporter {
   private series(stream: HttpStream): HttpSeries {
     const source = this.reporter === 'source';
     let target = source ? stream.upstreamCluster : stream.head.authority;
-    const principal = source ? '' : peerPrincipalOf(stream.conn);
+    const principal = source ? '' : (stream.conn.peerPrincipal ?? '');
     let targets = this.targets;
     if (principal !== '') {
       let t = this.secured.get(principal);

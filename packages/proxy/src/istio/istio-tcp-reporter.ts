@@ -5,7 +5,7 @@
  * ALPN-based metadata exchange inside mTLS, which Tandem does not do for TCP.
  */
 import type { DownstreamConnectionInfo } from '../http/request-head.ts';
-import { connectionSecurity, PLAINTEXT, peerPrincipalOf } from './connection-security.ts';
+import { connectionSecurity, PLAINTEXT } from './connection-security.ts';
 import { serviceFromCluster } from './destination-service.ts';
 import type { IstioMetrics } from './istio-metrics.ts';
 import { type Reporter, renderPeerLabels, type TcpSeries } from './istio-series.ts';
@@ -27,7 +27,7 @@ export class IstioTcpReporter {
    */
   series(cluster: string, flags: string, conn?: DownstreamConnectionInfo): TcpSeries {
     const source = this.reporter === 'source';
-    const principal = source || conn === undefined ? '' : peerPrincipalOf(conn);
+    const principal = source || conn === undefined ? '' : (conn.peerPrincipal ?? '');
     let key = flags === '' ? cluster : `${cluster}\n${flags}`;
     if (principal !== '') key = `${key}\n${principal}`;
     let s = this.byTarget.get(key);

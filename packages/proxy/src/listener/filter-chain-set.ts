@@ -21,7 +21,7 @@ import type { Counter, Gauge } from '../stats/stats.ts';
 import { DynamicTls } from '../tls/dynamic-tls.ts';
 import type { SecretStore } from '../tls/secret-store.ts';
 import { buildServerTlsOptions, type ServerTlsOptions } from '../tls/server-tls-options.ts';
-import { parseSubjectAltNames } from '../tls/subject-alt-names.ts';
+import { firstUriSan } from '../tls/subject-alt-names.ts';
 import { TandemError } from '../util/errors.ts';
 import { inspectClientHello } from './client-hello.ts';
 import { compileFilterChainMatcher } from './filter-chain-matcher.ts';
@@ -395,12 +395,9 @@ function useDefaultContext(server: tls.Server, context: tls.SecureContext): void
   s._sharedCreds = context;
 }
 
-/** The first URI SAN of the client certificate (its SPIFFE ID), or ''. */
+/** The client certificate's SPIFFE ID (its first URI SAN), or ''. */
 function peerPrincipalOf(socket: tls.TLSSocket): string {
-  const san = socket.getPeerX509Certificate()?.subjectAltName;
-  if (san === undefined) return '';
-  for (const s of parseSubjectAltNames(san)) if (s.type === 'URI') return s.value;
-  return '';
+  return firstUriSan(socket.getPeerX509Certificate()?.subjectAltName);
 }
 
 function stripV4Mapped(addr: string): string {

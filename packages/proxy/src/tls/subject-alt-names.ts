@@ -35,6 +35,12 @@ export function parseSubjectAltNames(text: string | undefined): SubjectAltName[]
   return out;
 }
 
+/** The first URI SAN (a workload's SPIFFE ID) of a `subjectAltName` string, or ''. */
+export function firstUriSan(text: string | undefined): string {
+  for (const s of parseSubjectAltNames(text)) if (s.type === 'URI') return s.value;
+  return '';
+}
+
 /** Reads one value starting at `start`; returns it and the index of the next entry. */
 function readValue(text: string, start: number): [string, number] {
   if (text[start] === '"') {
