@@ -9,7 +9,14 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { binomialBounds } from '../../proxy/test/helpers/admin.ts';
-import { BookinfoMesh, NETWORKING, outbound, podOf, starsOf } from './helpers/bookinfo-mesh.ts';
+import {
+  BookinfoMesh,
+  NETWORKING,
+  outbound,
+  podOf,
+  RATINGS_DELAYED_2S,
+  starsOf,
+} from './helpers/bookinfo-mesh.ts';
 
 describe('bookinfo traffic management through the control plane', () => {
   let mesh: BookinfoMesh;
@@ -19,7 +26,6 @@ describe('bookinfo traffic management through the control plane', () => {
       networking: ['destination-rule-all.yaml', 'virtual-service-all-v1.yaml'],
       ratingsReplicas: 3,
     });
-    await mesh.until('the product page', async () => (await mesh.productPage()).status === 200, 15_000);
   });
 
   after(async () => {
@@ -148,27 +154,7 @@ describe('bookinfo traffic management through the control plane', () => {
 
   it('request timeouts: a 0.5 s route timeout to reviews against a 2 s ratings delay gives 504 after about 0.5 s', async () => {
     // Istio's request timeouts task: ratings delayed by 2 s, reviews routed to v2 (which calls ratings).
-    mesh.write(
-      'timeouts-ratings.yaml',
-      `apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata:
-  name: ratings
-spec:
-  hosts:
-  - ratings
-  http:
-  - fault:
-      delay:
-        percentage:
-          value: 100
-        fixedDelay: 2s
-    route:
-    - destination:
-        host: ratings
-        subset: v1
-`,
-    );
+    mesh.write('timeouts-ratings.yaml', RATINGS_DELAYED_2S);
     const reviewsV2 = (timeout: string) => `apiVersion: networking.istio.io/v1
 kind: VirtualService
 metadata:

@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { BookinfoMesh, outbound, podOf } from './helpers/bookinfo-mesh.ts';
+import { BookinfoMesh, outbound, podOf, RATINGS_DELAYED_2S } from './helpers/bookinfo-mesh.ts';
 
 const MIRROR = `apiVersion: networking.istio.io/v1
 kind: VirtualService
@@ -40,7 +40,6 @@ describe('bookinfo mirroring through the control plane', () => {
       networking: ['destination-rule-all.yaml', 'virtual-service-all-v1.yaml'],
       ratingsReplicas: 1,
     });
-    await mesh.until('the product page', async () => (await mesh.productPage()).status === 200, 15_000);
     mesh.write('mirror.yaml', MIRROR);
     await mesh.reload();
     const pp = mesh.workload('productpage').proxy;
@@ -83,27 +82,7 @@ describe('bookinfo mirroring through the control plane', () => {
 
   it('a slow mirror does not hold the client up', async () => {
     // A 2 s delay on ratings makes v2 (which calls ratings) slow; v1 does not call ratings.
-    mesh.write(
-      'ratings-delay.yaml',
-      `apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata:
-  name: ratings
-spec:
-  hosts:
-  - ratings
-  http:
-  - fault:
-      delay:
-        percentage:
-          value: 100
-        fixedDelay: 2s
-    route:
-    - destination:
-        host: ratings
-        subset: v1
-`,
-    );
+    mesh.write('ratings-delay.yaml', RATINGS_DELAYED_2S);
     await mesh.reload();
     const v2 = mesh.workload('reviews', 'v2');
     await mesh.until('the delay in reviews v2 sidecar', async () =>

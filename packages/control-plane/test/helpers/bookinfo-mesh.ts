@@ -97,11 +97,15 @@ export class BookinfoMesh {
     this.dir = dir;
   }
 
-  /** Starts the mesh; if any part fails, stops what had started (so the test process can exit). */
+  /**
+   * Starts the mesh and waits until the product page answers through it; if any part fails, stops
+   * what had started (so the test process can exit).
+   */
   static async start(opts: { networking: string[]; ratingsReplicas: number }): Promise<BookinfoMesh> {
     const mesh = new BookinfoMesh(mkdtempSync(path.join(tmpdir(), 'tandem-bookinfo-')));
     try {
       await mesh.startAll(opts);
+      await mesh.until('the product page', async () => (await mesh.productPage()).status === 200, 15_000);
     } catch (err) {
       await mesh.stop();
       throw err;
@@ -452,3 +456,23 @@ async function freeAddressFor(port: number): Promise<string> {
   }
   throw new Error(`no loopback address with port ${port} free`);
 }
+
+/** Istio's request-timeouts task: every call to ratings (v1) delayed by 2 s. */
+export const RATINGS_DELAYED_2S = `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: ratings
+spec:
+  hosts:
+  - ratings
+  http:
+  - fault:
+      delay:
+        percentage:
+          value: 100
+        fixedDelay: 2s
+    route:
+    - destination:
+        host: ratings
+        subset: v1
+`;
