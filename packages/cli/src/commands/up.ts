@@ -62,7 +62,10 @@ export function addUpCommand(program: Command): void {
     )
     .option('--drain-time-s <seconds>', 'on Ctrl-C, how long workloads may take to drain', '5')
     .option('--ready-timeout-s <seconds>', 'when to report workloads that are still not ready', '60')
-    .option('--ca-dir <dir>', "the mesh CA's directory (root created on first start)", 'DIR/.tandem/ca')
+    .option(
+      '--ca-dir <dir>',
+      "the mesh CA's directory, root created on first start (default: DIR/.tandem/ca)",
+    )
     .option('--no-mtls', 'no CA: sidecars talk plaintext')
     .option(
       '--transparent',
@@ -89,8 +92,7 @@ export function addUpCommand(program: Command): void {
 
 /** `DIR/.tandem/ca` unless given: the root persists between runs, next to the mesh it signs for. */
 function caDirOf(flag: string | undefined, dir: string): string {
-  if (flag === undefined || flag === 'DIR/.tandem/ca') return path.join(dir, '.tandem', 'ca');
-  return path.resolve(flag);
+  return flag === undefined ? path.join(dir, '.tandem', 'ca') : path.resolve(flag);
 }
 
 function collect(value: string, previous: string[]): string[] {

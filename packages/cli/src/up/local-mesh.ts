@@ -129,8 +129,8 @@ export class LocalMesh {
     });
   }
 
-  /** Where this instance's CA token is (written on launch), or undefined without mTLS. */
-  private tokenFile(instance: Instance): string | undefined {
+  /** Mints this instance's CA token and writes it to a file (mode 0600); undefined without mTLS. */
+  private writeInstanceToken(instance: Instance): string | undefined {
     const security = this.controlPlane.security;
     if (security === undefined || this.options.caDir === undefined) return undefined;
     const token = security.localTokens.mint({
@@ -300,7 +300,7 @@ export class LocalMesh {
   private async launch(instance: Instance): Promise<void> {
     const { decl } = instance;
     await this.assignPorts(instance);
-    const tokenFile = this.tokenFile(instance);
+    const tokenFile = this.writeInstanceToken(instance);
     const pods = this.pods;
     const args = [
       ...this.command.slice(1),

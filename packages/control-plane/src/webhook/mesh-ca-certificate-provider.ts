@@ -7,6 +7,7 @@
 import { webcrypto } from 'node:crypto';
 import type { CertificateAuthority } from '../ca/certificate-authority.ts';
 import type { CertificateProvider, ServingCertificate } from './certificate-provider.ts';
+import { pem } from './self-signed-certificate-provider.ts';
 
 const ALG = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 const DEFAULT_TTL_MS = 30 * 24 * 3600 * 1000;
@@ -76,11 +77,9 @@ export class MeshCaCertificateProvider implements CertificateProvider {
 async function issue(ca: CertificateAuthority, options: MeshCaProviderOptions): Promise<ServingCertificate> {
   const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
   const issued = await ca.issueServing(keys.publicKey, options.dnsNames, options.ttlMs ?? DEFAULT_TTL_MS);
-  const der = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
-  const b64 = der.toString('base64').replace(/.{64}/g, '$&\n');
   return {
     certChainPem: issued.chainPem.slice(0, -1).join(''),
-    keyPem: `-----BEGIN PRIVATE KEY-----\n${b64}${b64.endsWith('\n') ? '' : '\n'}-----END PRIVATE KEY-----\n`,
+    keyPem: pem('PRIVATE KEY', await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)),
     caBundlePem: ca.rootsPem.join(''),
   };
 }

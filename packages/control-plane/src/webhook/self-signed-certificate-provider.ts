@@ -22,7 +22,8 @@ export interface SelfSignedOptions {
   now?: Date;
 }
 
-function pem(label: string, der: ArrayBuffer): string {
+/** DER bytes as a PEM block. */
+export function pem(label: string, der: ArrayBuffer): string {
   const b64 = Buffer.from(der).toString('base64').replace(/.{64}/g, '$&\n');
   return `-----BEGIN ${label}-----\n${b64}${b64.endsWith('\n') ? '' : '\n'}-----END ${label}-----\n`;
 }
