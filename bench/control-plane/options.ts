@@ -16,6 +16,8 @@ export interface CpBenchOptions {
   readonly settleMs: number;
   /** Write the control plane's CPU profile (node --cpu-prof) into this directory. */
   readonly cpuProfDir: string | undefined;
+  /** Extra node flags for the control plane process (e.g. `--max-semi-space-size=32`). */
+  readonly nodeFlags: readonly string[];
   readonly tandemRoot: string;
   readonly outDir: string;
   readonly quick: boolean;
@@ -36,6 +38,7 @@ export const USAGE = `Usage: npm run bench:control-plane -- [options]
   --workers <n>          worker threads the clients are spread over (default 2)
   --settle-ms <ms>       quiet time after each change before the next (default 1000)
   --cpu-prof <dir>       write the control plane's CPU profile (node --cpu-prof) to <dir>
+  --node-flags <flags>   extra node flags for the control plane, space-separated (e.g. --max-semi-space-size=32)
   --quick                smoke run: 100 services, 100 clients (5 delta), 3 endpoint and 2 full changes
   --out <dir>            where the JSON goes (default <repo>/.bench)
 
@@ -59,6 +62,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv, repoRoot: s
       workers: { type: 'string', default: '2' },
       'settle-ms': { type: 'string', default: '1000' },
       'cpu-prof': { type: 'string' },
+      'node-flags': { type: 'string', default: '' },
       quick: { type: 'boolean', default: false },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -79,6 +83,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv, repoRoot: s
     clientWorkers: count('workers', values.workers),
     settleMs: count('settle-ms', values['settle-ms'], true),
     cpuProfDir: values['cpu-prof'],
+    nodeFlags: values['node-flags'].split(' ').filter((flag) => flag !== ''),
     tandemRoot: env.TANDEM_ROOT || repoRoot,
     outDir: values.out ?? `${repoRoot}/.bench`,
     quick,

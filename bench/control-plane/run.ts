@@ -55,7 +55,7 @@ async function main(): Promise<number> {
           fullChanges: options.fullChanges,
           clientWorkers: options.clientWorkers,
           tandemRoot: options.tandemRoot,
-          nodeFlags: cpuProfFlags(options, scoping, run),
+          nodeFlags: [...options.nodeFlags, ...cpuProfFlags(options, scoping, run)],
           startupTimeoutMs: 120_000,
           syncTimeoutMs: 300_000,
           changeTimeoutMs: 60_000,

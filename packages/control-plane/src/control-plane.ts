@@ -197,7 +197,7 @@ export class ControlPlane {
     const files = [];
     const memo = this.parseMemo;
     if (memo !== undefined) {
-      for (const dir of this.configDirs()) files.push(...(await readConfigDir(dir, memo.parse, include)));
+      for (const dir of this.configDirs()) files.push(...(await readConfigDir(dir, memo, include)));
       memo.prune();
     }
     const changed = this.store.apply(files);

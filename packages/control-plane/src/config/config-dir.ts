@@ -1,32 +1,54 @@
 /**
  * Reads every YAML/JSON file under a directory (recursively) and watches it: any change reloads
  * the whole directory after a short settle time (editors write files in several steps), so the
- * store always reflects the directory as a whole.
+ * store always reflects the directory as a whole. A reload stats every file and reads only those
+ * written since the last read (see ParseMemo), several at a time.
  */
 import { type FSWatcher, watch } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { FileParse, FileParser } from './config-store.ts';
+import type { FileParse } from './config-store.ts';
+import type { ParseMemo } from './parse-memo.ts';
 
 const CONFIG_FILE = /\.(ya?ml|json)$/i;
+/** Files stat'ed or read at once: enough to keep libuv's threads busy, few enough to bound memory. */
+const CONCURRENT_READS = 16;
 
+/**
+ * The parse of every config file under `dir`, in path order, reading only files that changed.
+ * `now` is the wall clock file times are compared with (injectable for tests).
+ */
 export async function readConfigDir(
   dir: string,
-  parse: FileParser,
+  memo: ParseMemo,
   include: (file: string) => boolean = () => true,
+  now: () => number = Date.now,
 ): Promise<{ file: string; parse: FileParse }[]> {
   const files = (await listFiles(dir)).filter(include).sort();
-  const out: { file: string; parse: FileParse }[] = [];
-  for (const file of files) {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch {
-      continue; // removed between listing and reading
+  const parses = new Array<FileParse | undefined>(files.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < files.length) {
+      const index = next++;
+      parses[index] = await readOne(files[index]!, memo, now);
     }
-    out.push({ file, parse: parse(text, file) });
-  }
-  return out;
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENT_READS, files.length) }, worker));
+  return files.flatMap((file, i) => {
+    const parse = parses[i];
+    return parse === undefined ? [] : [{ file, parse }];
+  });
+}
+
+/** One file's parse; undefined when it was removed between listing and reading. */
+async function readOne(file: string, memo: ParseMemo, now: () => number): Promise<FileParse | undefined> {
+  const statStartedMs = now();
+  const stats = await stat(file, { bigint: true }).catch(() => undefined);
+  if (stats === undefined) return undefined;
+  const unchanged = memo.unchanged(file, stats);
+  if (unchanged !== undefined) return unchanged;
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  return text === undefined ? undefined : memo.parseRead(file, text, stats, statStartedMs);
 }
 
 /**
