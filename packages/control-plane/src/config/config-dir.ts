@@ -4,7 +4,7 @@
  * store always reflects the directory as a whole. A reload stats every file and reads only those
  * written since the last read (see ParseMemo), several at a time.
  */
-import { type FSWatcher, watch } from 'node:fs';
+import { type Dirent, type FSWatcher, readdirSync, statSync, watch } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { FileParse } from './config-store.ts';
@@ -69,20 +69,74 @@ async function listFiles(dir: string): Promise<string[]> {
   return out;
 }
 
-/** Calls `onChange` (at most once per `settleMs`) when anything under `dir` changes. */
+/**
+ * Calls `onChange` (at most once per `settleMs`) when anything under `dir` changes.
+ *
+ * One watcher per directory (inotify reports every change of a directory's entries), added and
+ * removed as directories come and go. Node 20's `recursive` watch on Linux watches every file and
+ * lists a whole directory again on each change in it, which costs more than the reload it triggers
+ * in a directory of thousands of files.
+ */
 export function watchConfigDir(dir: string, onChange: () => void, settleMs = 100): () => void {
+  const watchers = new Map<string, FSWatcher>();
   let timer: NodeJS.Timeout | undefined;
+  let closed = false;
   const fire = (): void => {
+    if (closed) return;
     if (timer !== undefined) clearTimeout(timer);
     timer = setTimeout(() => {
       timer = undefined;
+      watchDirectories();
       onChange();
     }, settleMs);
   };
-  const watcher: FSWatcher = watch(dir, { recursive: true }, fire);
-  watcher.on('error', () => {});
-  return () => {
-    if (timer !== undefined) clearTimeout(timer);
-    watcher.close();
+  const watchDirectories = (): void => {
+    const present = new Set(listDirectoriesSync(dir));
+    for (const [d, watcher] of watchers)
+      if (!present.has(d)) {
+        watcher.close();
+        watchers.delete(d);
+      }
+    for (const d of present) {
+      if (watchers.has(d)) continue;
+      try {
+        const watcher = watch(d, fire);
+        watcher.on('error', () => {
+          watcher.close();
+          watchers.delete(d);
+          fire();
+        });
+        watchers.set(d, watcher);
+      } catch {
+        // removed since it was listed: the next event lists the directories again
+      }
+    }
   };
+  watchDirectories();
+  return () => {
+    closed = true;
+    if (timer !== undefined) clearTimeout(timer);
+    for (const watcher of watchers.values()) watcher.close();
+    watchers.clear();
+  };
+}
+
+/** `dir` and every directory under it that {@link listFiles} would read (links followed, hidden ones not). */
+function listDirectoriesSync(dir: string): string[] {
+  const out = [dir];
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    if (e.name.startsWith('.') || e.name === 'node_modules') continue;
+    const p = path.join(dir, e.name);
+    const isDirectory = e.isSymbolicLink()
+      ? statSync(p, { throwIfNoEntry: false })?.isDirectory()
+      : e.isDirectory();
+    if (isDirectory) out.push(...listDirectoriesSync(p));
+  }
+  return out;
 }

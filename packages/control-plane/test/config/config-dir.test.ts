@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { readConfigDir } from '../../src/config/config-dir.ts';
+import { readConfigDir, watchConfigDir } from '../../src/config/config-dir.ts';
 import type { FileParse } from '../../src/config/config-store.ts';
 import { ParseMemo } from '../../src/config/parse-memo.ts';
 
@@ -70,12 +70,12 @@ describe('readConfigDir', () => {
     memo.prune();
     const second = await readConfigDir(dir, memo, undefined, aMinuteLater);
     assert.equal(memo.unread, 2);
-    assert.deepEqual(parsedTexts, ['one', 'two']);
+    assert.deepEqual(parsedTexts.sort(), ['one', 'two'], 'files are read concurrently: parsed in any order');
     assert.equal(second[0]!.parse, first[0]!.parse, 'the very same parse object');
     writeFileSync(join(dir, 'b.yaml'), 'three!');
     memo.prune();
     const third = await readConfigDir(dir, memo, undefined, aMinuteLater);
-    assert.deepEqual(parsedTexts, ['one', 'two', 'three!']);
+    assert.deepEqual(parsedTexts.sort(), ['one', 'three!', 'two']);
     assert.equal(textOf(third[1]!.parse), 'three!');
     assert.equal(third[0]!.parse, first[0]!.parse);
   });
@@ -120,5 +120,41 @@ describe('readConfigDir', () => {
       read.map((f) => textOf(f.parse)),
       Array.from({ length: 100 }, (_, i) => `file ${i}`),
     );
+  });
+});
+
+describe('watchConfigDir', () => {
+  /** Starts watching `dir`; `next()` resolves at the next onChange call. */
+  function watching(dir: string): { next: () => Promise<void>; stop: () => void } {
+    let resolve: (() => void) | undefined;
+    const stop = watchConfigDir(dir, () => resolve?.(), 10);
+    return {
+      next: () => new Promise<void>((r) => (resolve = r)),
+      stop,
+    };
+  }
+
+  it('reports a write in the directory, in a subdirectory, and in a subdirectory made while watching', async () => {
+    const dir = configDir({ 'a.yaml': 'a', 'sub/b.yaml': 'b' });
+    const watch = watching(dir);
+    try {
+      let changed = watch.next();
+      writeFileSync(join(dir, 'a.yaml'), 'a2');
+      await changed;
+      changed = watch.next();
+      writeFileSync(join(dir, 'sub/b.yaml'), 'b2');
+      await changed;
+      changed = watch.next();
+      mkdirSync(join(dir, 'new'));
+      await changed;
+      changed = watch.next();
+      writeFileSync(join(dir, 'new/c.yaml'), 'c');
+      await changed;
+      changed = watch.next();
+      rmSync(join(dir, 'sub'), { recursive: true });
+      await changed;
+    } finally {
+      watch.stop();
+    }
   });
 });
