@@ -28,13 +28,18 @@ export class DeltaConnection extends AdsConnection<DeltaDiscoveryRequest, DeltaD
 
   protected handle(request: DeltaDiscoveryRequest): void {
     let type = this.#types.get(request.type_url);
+    const isNew = type === undefined;
     if (type === undefined) {
       type = this.#newType(request);
     } else if (request.response_nonce !== '') {
       this.#acknowledge(type, request);
     }
     this.#subscribe(type, request);
-    this.#respond(type);
+    // A bare ACK or NACK changes nothing the client should get: snapshot changes are pushed as they
+    // come, so only a new type or a change of subscriptions can owe the client something.
+    const subscriptionsChanged =
+      request.resource_names_subscribe.length > 0 || request.resource_names_unsubscribe.length > 0;
+    if (isNew || subscriptionsChanged) this.#respond(type);
   }
 
   #newType(request: DeltaDiscoveryRequest): DeltaType {
