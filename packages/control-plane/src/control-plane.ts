@@ -103,6 +103,11 @@ export class ControlPlane {
   private readonly resourceCache = new ResourceCache();
   /** Translations by translation key, for `translations.mesh` only. */
   private translations = new Map<string, Translation>();
+  /** Translations computed since start (each push computes one per group of proxies it finds changed). */
+  private computedTranslations = 0;
+  /** The reload running (or the last one), and the one waiting to start after it. */
+  private reloading: Promise<void> = Promise.resolve();
+  private queuedReload: Promise<void> | undefined;
   /** Keys of RequestAuthentication jwksUris, fetched here and inlined into the proxies' config. */
   readonly jwks: JwksResolver;
   private mesh: MeshSnapshot = buildMeshSnapshot('0', [], []);
@@ -191,8 +196,23 @@ export class ControlPlane {
     return [...this.proxies.values()];
   }
 
-  /** Re-reads the directory; a change of the applied set schedules a push. */
-  async reload(): Promise<void> {
+  /**
+   * Re-reads the directory; a change of the applied set schedules a push. Reloads run one at a
+   * time (two interleaved ones could apply an older read last); calls made while one runs share the
+   * next one, which starts after it and so sees their changes.
+   */
+  reload(): Promise<void> {
+    if (this.queuedReload !== undefined) return this.queuedReload;
+    const next = this.reloading.then(() => {
+      this.queuedReload = undefined;
+      return this.reloadOnce();
+    });
+    this.queuedReload = next;
+    this.reloading = next.catch(() => {});
+    return next;
+  }
+
+  private async reloadOnce(): Promise<void> {
     const { include } = this.options;
     const files = [];
     const memo = this.parseMemo;
@@ -314,14 +334,21 @@ export class ControlPlane {
     this.metrics.connectedProxies.set(this.proxies.size);
   }
 
-  /** Translates once per group of proxies with equal inputs and publishes each proxy's snapshot. */
-  private pushAll(since: number): void {
+  /**
+   * Translates once per group of proxies with equal inputs and publishes each proxy's snapshot.
+   * After each new translation it lets I/O run, so that the responses already published are written
+   * (and the clients ACK them, on other cores) while the other groups are translated.
+   */
+  private async pushAll(since: number): Promise<void> {
     const started = performance.now();
     this.resourceCache.rotate();
     const used = new Set<string>();
-    for (const proxy of this.proxies.values()) {
+    for (const proxy of [...this.proxies.values()]) {
+      if (this.proxies.get(proxy.key) !== proxy) continue; // gone (or replaced) while we yielded
+      const computed = this.computedTranslations;
       const changed = this.pushTo(proxy, used);
       if (changed) this.metrics.convergence.observe((Date.now() - since) / 1000);
+      if (this.computedTranslations !== computed) await new Promise((resolve) => setImmediate(resolve));
     }
     for (const key of this.translations.keys()) if (!used.has(key)) this.translations.delete(key);
     this.metrics.translations.set(this.translations.size);
@@ -346,6 +373,7 @@ export class ControlPlane {
   private translationFor(key: string, proxy: ProxyInfo): Translation {
     const known = this.translations.get(key);
     if (known?.mesh === this.mesh) return known;
+    this.computedTranslations++;
     const began = performance.now();
     const resources = translate(this.mesh, proxy);
     const translated = performance.now();
