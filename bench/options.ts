@@ -116,7 +116,7 @@ function parseTargets(list: string | undefined): TargetName[] {
   );
 }
 
-function niceness(text: string): number {
+export function niceness(text: string): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value < -20 || value > 19)
     throw new Error(`--nice: expected -20..19, got "${text}"`);

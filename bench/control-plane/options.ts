@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { niceness } from '../options.ts';
 import type { Scoping } from './mesh-model.ts';
 
 export interface CpBenchOptions {
@@ -16,6 +17,8 @@ export interface CpBenchOptions {
   readonly settleMs: number;
   /** Write the control plane's CPU profile (node --cpu-prof) into this directory. */
   readonly cpuProfDir: string | undefined;
+  /** `nice -n` for the control plane and the bench's own threads (the clients); undefined = unchanged. */
+  readonly nice: number | undefined;
   /** Extra node flags for the control plane process (e.g. `--max-semi-space-size=32`). */
   readonly nodeFlags: readonly string[];
   readonly tandemRoot: string;
@@ -38,6 +41,8 @@ export const USAGE = `Usage: npm run bench:control-plane -- [options]
   --workers <n>          worker threads the clients are spread over (default 2)
   --settle-ms <ms>       quiet time after each change before the next (default 1000)
   --cpu-prof <dir>       write the control plane's CPU profile (node --cpu-prof) to <dir>
+  --nice=<n>             run the control plane and the clients under nice -n <n> (e.g. --nice=-10 as root
+                         on a machine shared with other work; they still share the machine's cores)
   --node-flags <flags>   extra node flags for the control plane, space-separated (e.g. --max-semi-space-size=32)
   --quick                smoke run: 100 services, 100 clients (5 delta), 3 endpoint and 2 full changes
   --out <dir>            where the JSON goes (default <repo>/.bench)
@@ -63,6 +68,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv, repoRoot: s
       'settle-ms': { type: 'string', default: '1000' },
       'cpu-prof': { type: 'string' },
       'node-flags': { type: 'string', default: '' },
+      nice: { type: 'string' },
       quick: { type: 'boolean', default: false },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -83,6 +89,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv, repoRoot: s
     clientWorkers: count('workers', values.workers),
     settleMs: count('settle-ms', values['settle-ms'], true),
     cpuProfDir: values['cpu-prof'],
+    nice: values.nice === undefined ? undefined : niceness(values.nice),
     nodeFlags: values['node-flags'].split(' ').filter((flag) => flag !== ''),
     tandemRoot: env.TANDEM_ROOT || repoRoot,
     outDir: values.out ?? `${repoRoot}/.bench`,

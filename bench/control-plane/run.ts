@@ -3,6 +3,7 @@
  * ADS clients by default). See bench/control-plane/README.md.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describeMachine, gitCommit } from '../machine-info.ts';
@@ -27,7 +28,9 @@ async function main(): Promise<number> {
     log(`error: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
     return 2;
   }
-  const cleanup = new Cleanup();
+  const cleanup = new Cleanup({ nice: options.nice });
+  // The clients are worker threads of this process: they inherit this thread's priority.
+  if (options.nice !== undefined) setPriority(options.nice);
   cleanup.installHandlers();
   const startedAt = new Date();
   try {
