@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { readIstioConfig } from '@tandem/api';
 import type { IstioObject } from '@tandem/api/istio';
 import { TypeUrls } from '@tandem/xds-proto';
 import { ConfigStore, type FileParse } from '../src/config/config-store.ts';
@@ -147,5 +148,62 @@ describe('translation shared between proxies and between changes', () => {
     assert.notEqual(second.resources.get(eds)!.get(REVIEWS), first.resources.get(eds)!.get(REVIEWS));
     assert.equal(second.typeVersions.get(TypeUrls.cluster), first.typeVersions.get(TypeUrls.cluster));
     assert.ok(cache.counters.encoded - encoded <= 2, 'only the changed endpoint assignments were encoded');
+  });
+
+  it('shares the outbound side between transparent sidecars that serve other ports, each patched on its own copy', () => {
+    const filter = readIstioConfig(
+      `apiVersion: networking.istio.io/v1alpha3
+kind: EnvoyFilter
+metadata: { name: lua, namespace: default }
+spec:
+  workloadSelector: { labels: { app: reviews } }
+  configPatches:
+    - applyTo: HTTP_FILTER
+      match: { context: SIDECAR_OUTBOUND, listener: { filterChain: { filter: { name: envoy.filters.network.http_connection_manager } } } }
+      patch:
+        operation: INSERT_BEFORE
+        value: { name: envoy.filters.http.local_ratelimit, typed_config: { '@type': type.googleapis.com/envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit, stat_prefix: rl } }
+`,
+      'lua.yaml',
+    ).objects;
+    const list = objects('10.0.0.1', [
+      serviceEntry('default', 'details', {
+        hosts: ['details'],
+        ports: [httpPort(9091, 'http')],
+        endpoints: [workload('10.0.2.1', { app: 'details' })],
+      }),
+      ...filter,
+    ]);
+    const snapshot = mesh(list);
+    const transparent = (ip: string, app: string) =>
+      parseProxyInfo({
+        id: `sidecar~${ip}~${app}-1.default~default.svc.cluster.local`,
+        metadata: { NAMESPACE: 'default', LABELS: { app }, INTERCEPTION_MODE: 'REDIRECT' },
+      });
+    const reviews = translationInputs(snapshot, transparent('10.0.0.1', 'reviews'));
+    const details = translationInputs(snapshot, transparent('10.0.2.1', 'details'));
+    const otherDetails = translationInputs(snapshot, transparent('10.0.2.1', 'details'));
+    assert.notEqual(reviews.key, details.key);
+    const [a, b, c] = [reviews, details, otherDetails].map((inputs) => translate(snapshot, inputs.proxy));
+    // The same route configurations and clusters, not copies...
+    assert.equal(b!.routes.get('9080'), c!.routes.get('9080'));
+    assert.equal(a!.clusters.get(REVIEWS), b!.clusters.get(REVIEWS));
+    // ...but each its own listeners, inbound for the ports it serves, and only reviews' patched.
+    assert.notEqual(b!.listeners.get('0.0.0.0_9080'), c!.listeners.get('0.0.0.0_9080'));
+    const inboundPorts = (r: typeof a) =>
+      ((r!.listeners.get('virtualInbound')!.filter_chains as { name: string }[]) ?? []).map((ch) => ch.name);
+    assert.ok(inboundPorts(a).some((name) => name.includes('9080')));
+    assert.ok(inboundPorts(b).some((name) => name.includes('9091')));
+    assert.ok(!inboundPorts(b).some((name) => name.includes('9080')));
+    const patched = (r: typeof a) =>
+      JSON.stringify(r!.listeners.get('0.0.0.0_9080')).includes('local_ratelimit');
+    assert.equal(patched(a), true);
+    assert.equal(patched(b), false);
+    assert.equal(
+      patched(translate(snapshot, reviews.proxy)),
+      true,
+      'patching a copy left the shared part alone',
+    );
+    assert.equal(patched(translate(snapshot, details.proxy)), false);
   });
 });

@@ -21,24 +21,22 @@ import { buildLoadAssignment } from './endpoint-builder.ts';
 import { applyEnvoyFilters, envoyFiltersFor } from './envoy-filter-patches.ts';
 import { buildGatewayListeners } from './gateway-listeners.ts';
 import { buildGrpcListeners } from './grpc-listeners.ts';
-import { memoized } from './memo.ts';
+import { memoized, perObject } from './memo.ts';
 import type { RouteContext } from './route-builder.ts';
 import { buildSidecarListeners } from './sidecar-listeners.ts';
 import { applyTelemetry } from './telemetry-builder.ts';
 import { destinationRuleFor, effectivePolicy } from './traffic-policy.ts';
-import { buildTransparentListeners } from './transparent-listeners.ts';
+import { addTransparentInbound, buildTransparentOutbound } from './transparent-listeners.ts';
 import { visibleServices } from './visibility.ts';
 import { emptyResources, type Json, type XdsResources } from './xds-resources.ts';
 
 export function translate(snapshot: MeshSnapshot, proxy: ProxyInfo): XdsResources {
+  if (proxy.kind === 'sidecar' && proxy.interceptionMode !== 'NONE')
+    return translateTransparent(snapshot, proxy);
   const out = emptyResources();
   const caps = capabilitiesOf(proxy);
   const services = visibleServices(snapshot, proxy);
-  for (const service of services) {
-    const outbound = memoizedOutbound(snapshot, service, proxy, caps, out.notes);
-    for (const [name, cluster] of outbound.clusters) out.clusters.set(name, cluster);
-    for (const [name, assignment] of outbound.endpoints) out.endpoints.set(name, assignment);
-  }
+  addOutboundClusters(snapshot, services, proxy, caps, out);
   const ctx: RouteContext = { snapshot, proxy, caps, notes: out.notes };
   if (proxy.kind === 'grpc') {
     buildGrpcListeners(services, ctx, out);
@@ -48,11 +46,68 @@ export function translate(snapshot: MeshSnapshot, proxy: ProxyInfo): XdsResource
       );
   } else {
     if (proxy.kind === 'router') buildGatewayListeners(ctx, out);
-    else if (proxy.interceptionMode === 'NONE') buildSidecarListeners(services, ctx, out);
-    else buildTransparentListeners(services, ctx, out);
+    else buildSidecarListeners(services, ctx, out);
     applyEnvoyFilters(snapshot, proxy, out);
     applyTelemetry(snapshot, proxy, out);
   }
+  return out;
+}
+
+function addOutboundClusters(
+  snapshot: MeshSnapshot,
+  services: readonly MeshService[],
+  proxy: ProxyInfo,
+  caps: Capabilities,
+  out: XdsResources,
+): void {
+  for (const service of services) {
+    const outbound = memoizedOutbound(snapshot, service, proxy, caps, out.notes);
+    for (const [name, cluster] of outbound.clusters) out.clusters.set(name, cluster);
+    for (const [name, assignment] of outbound.endpoints) out.endpoints.set(name, assignment);
+  }
+}
+
+/** What transparent sidecars with the same facts but other addresses share (see translateTransparent). */
+interface TransparentOutbound {
+  readonly services: readonly MeshService[];
+  readonly caps: Capabilities;
+  readonly resources: XdsResources;
+}
+
+/**
+ * A transparent sidecar: its outbound side (clusters, endpoints, outbound listeners and routes)
+ * reads everything of the proxy but its addresses, which only pick the ports it serves
+ * (`virtualInbound`). Sidecars of one namespace that serve other ports (the translation key tells
+ * them apart) share the outbound side, built once per snapshot; each gets its own copy of the
+ * listeners, which EnvoyFilters and Telemetry then patch.
+ */
+function translateTransparent(snapshot: MeshSnapshot, proxy: ProxyInfo): XdsResources {
+  const bySnapshot = perObject(
+    snapshot,
+    'transparent-outbound',
+    () => new Map<string, TransparentOutbound>(),
+  );
+  const key = JSON.stringify({ ...proxy, ips: [] });
+  let shared = bySnapshot.get(key);
+  if (shared === undefined) {
+    const resources = emptyResources();
+    const caps = capabilitiesOf(proxy);
+    const services = visibleServices(snapshot, proxy);
+    addOutboundClusters(snapshot, services, proxy, caps, resources);
+    buildTransparentOutbound(services, { snapshot, proxy, caps, notes: resources.notes }, resources);
+    shared = { services, caps, resources };
+    bySnapshot.set(key, shared);
+  }
+  const out: XdsResources = {
+    listeners: new Map([...shared.resources.listeners].map(([name, l]) => [name, structuredClone(l)])),
+    routes: new Map(shared.resources.routes),
+    clusters: new Map(shared.resources.clusters),
+    endpoints: new Map(shared.resources.endpoints),
+    notes: [...shared.resources.notes],
+  };
+  addTransparentInbound(shared.services, { snapshot, proxy, caps: shared.caps, notes: out.notes }, out);
+  applyEnvoyFilters(snapshot, proxy, out);
+  applyTelemetry(snapshot, proxy, out);
   return out;
 }
 

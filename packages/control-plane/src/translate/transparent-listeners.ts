@@ -39,7 +39,11 @@ const ORIGINAL_DST_FILTER = {
   },
 };
 
-export function buildTransparentListeners(
+/**
+ * Everything but `virtualInbound` and the inbound clusters: what does not depend on the proxy's
+ * addresses, so proxies that differ only in the ports they serve can share it.
+ */
+export function buildTransparentOutbound(
   services: readonly MeshService[],
   ctx: RouteContext,
   out: XdsResources,
@@ -64,7 +68,6 @@ export function buildTransparentListeners(
     filter_chains: [{ name: fallback, filters: [tcpProxy(`outbound_${fallback}`, fallback)] }],
   });
   addOutboundPorts(services, ctx, out, fallback);
-  addInbound(services, ctx, out);
 }
 
 function addOutboundPorts(
@@ -150,7 +153,11 @@ function outboundRouteConfiguration(name: string, vhosts: readonly Json[], fallb
  * The ports this workload serves (endpoints of services at one of the proxy's addresses), each a
  * filter chain on its destination port in the port's PeerAuthentication mode.
  */
-function addInbound(services: readonly MeshService[], ctx: RouteContext, out: XdsResources): void {
+export function addTransparentInbound(
+  services: readonly MeshService[],
+  ctx: RouteContext,
+  out: XdsResources,
+): void {
   const chains: Json[] = [];
   let tls = false;
   for (const [port, http] of servedInboundPorts(services, ctx.proxy.ips)) {
