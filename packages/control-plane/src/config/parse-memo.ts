@@ -5,16 +5,17 @@
  *
  * A file is "unchanged" without being read when its stat signature (device, inode, size, mtime and
  * ctime, to the nanosecond) is the one it had when it was last read, and that signature was not
- * racy: file times tick coarsely (a kernel jiffy), so a file changed in the same tick as our read
- * could keep its signature. As git does for its index, a signature whose ctime is not clearly
- * before the read started is not trusted: such a file is read again (and, if its text is the same,
- * not parsed again). ctime cannot be set by hand, so `touch -d` or `cp -p` do not fool this.
+ * racy: file times tick coarsely (a kernel jiffy on most Linux filesystems, a second or two on
+ * some others), so a file changed in the same tick as our read could keep its signature. As git
+ * does for its index, a signature whose ctime is not clearly before the read started is not
+ * trusted: such a file is read again (and, if its text is the same, not parsed again). ctime
+ * cannot be set by hand, so `touch -d` or `cp -p` do not fool this.
  */
 import type { BigIntStats } from 'node:fs';
 import type { FileParse, FileParser } from './config-store.ts';
 
-/** How far behind the read a file's ctime must be for its signature to be trusted (clock ticks). */
-const RACY_MARGIN_MS = 50n;
+/** How far behind the read a file's ctime must be for its signature to be trusted (the coarsest clock tick). */
+const RACY_MARGIN_MS = 2000n;
 
 interface Entry {
   readonly text: string;
