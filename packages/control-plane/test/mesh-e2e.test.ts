@@ -17,6 +17,7 @@ import { ProxyServer } from '@tandem/proxy';
 import { adsBootstrap } from '../../proxy/test/helpers/ads-bootstrap.ts';
 import { freePort } from '../../proxy/test/helpers/backends.ts';
 import { run } from '../../proxy/test/helpers/exec.ts';
+import { promtoolCheck } from '../../proxy/test/helpers/promtool.ts';
 import { parseIstioFile } from '../src/config/istio-file-parser.ts';
 import { ControlPlane } from '../src/control-plane.ts';
 import { DebugServer } from '../src/debug/debug-server.ts';
@@ -269,6 +270,24 @@ describe('a mesh of Tandem proxies configured from Istio YAML', () => {
       listeners.map((l) => l.name),
       [`127.0.0.1_${clientPort}`],
     );
+  });
+
+  it('exports pilot_* metrics and the process figures (memory, heap, GC) at /metrics, clean for promtool', async () => {
+    const text = await (await fetch(`http://127.0.0.1:${debugPort}/metrics`)).text();
+    for (const name of [
+      'pilot_xds',
+      'pilot_proxy_convergence_time_bucket',
+      'process_resident_memory_bytes',
+      'process_cpu_seconds_total',
+      'nodejs_heap_size_used_bytes',
+      'nodejs_heap_space_size_used_bytes',
+      'nodejs_gc_duration_seconds_count',
+    ])
+      assert.match(text, new RegExp(`^${name}(\\{[^}]*\\})? `, 'm'), name);
+    const connected = Number(/^pilot_xds (\d+)$/m.exec(text)?.[1]);
+    assert.ok(connected >= 2, `pilot_xds ${connected}`);
+    const lint = promtoolCheck(text);
+    if (lint.available) assert.deepEqual(lint.errors, []);
   });
 
   it('shifts 10% of traffic to v2', async () => {

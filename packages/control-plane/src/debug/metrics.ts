@@ -1,13 +1,19 @@
 /**
  * Control-plane metrics under Istio's names (pilot_*), so dashboards and alerts written for
- * istiod read Tandem's control plane too. The control plane is not on the request path; it uses
- * prom-client.
+ * istiod read Tandem's control plane too, next to the process's own (resident memory, CPU, heap
+ * spaces, GC pauses, event loop lag: prom-client's defaults, as istiod exports Go's runtime
+ * metrics). The control plane is not on the request path; it uses prom-client.
  */
 import client from 'prom-client';
 import type { AdsObserver } from '../xds/ads-connection.ts';
 
 export class ControlPlaneMetrics {
   readonly registry = new client.Registry();
+
+  constructor() {
+    client.collectDefaultMetrics({ register: this.registry });
+  }
+
   readonly connectedProxies = new client.Gauge({
     name: 'pilot_xds',
     help: 'Number of endpoints connected to this pilot using XDS.',
