@@ -17,8 +17,10 @@ export interface CpBenchOptions {
   readonly settleMs: number;
   /** Write the control plane's CPU profile (node --cpu-prof) into this directory. */
   readonly cpuProfDir: string | undefined;
-  /** `nice -n` for the control plane and the bench's own threads (the clients); undefined = unchanged. */
+  /** `nice -n` for the control plane; undefined = unchanged. */
   readonly nice: number | undefined;
+  /** `nice -n` for the bench's own threads (the clients); undefined = as `nice`. */
+  readonly clientsNice: number | undefined;
   /** Extra node flags for the control plane process (e.g. `--max-semi-space-size=32`). */
   readonly nodeFlags: readonly string[];
   readonly tandemRoot: string;
@@ -43,6 +45,8 @@ export const USAGE = `Usage: npm run bench:control-plane -- [options]
   --cpu-prof <dir>       write the control plane's CPU profile (node --cpu-prof) to <dir>
   --nice=<n>             run the control plane and the clients under nice -n <n> (e.g. --nice=-10 as root
                          on a machine shared with other work; they still share the machine's cores)
+  --clients-nice=<n>     the clients' niceness, if it should differ (e.g. 0 with --nice=-10: the control
+                         plane first, as if the proxies ran on other machines)
   --node-flags <flags>   extra node flags for the control plane, space-separated (e.g. --max-semi-space-size=32)
   --quick                smoke run: 100 services, 100 clients (5 delta), 3 endpoint and 2 full changes
   --out <dir>            where the JSON goes (default <repo>/.bench)
@@ -69,6 +73,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv, repoRoot: s
       'cpu-prof': { type: 'string' },
       'node-flags': { type: 'string', default: '' },
       nice: { type: 'string' },
+      'clients-nice': { type: 'string' },
       quick: { type: 'boolean', default: false },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -90,6 +95,12 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv, repoRoot: s
     settleMs: count('settle-ms', values['settle-ms'], true),
     cpuProfDir: values['cpu-prof'],
     nice: values.nice === undefined ? undefined : niceness(values.nice),
+    clientsNice:
+      values['clients-nice'] === undefined
+        ? values.nice === undefined
+          ? undefined
+          : niceness(values.nice)
+        : niceness(values['clients-nice']),
     nodeFlags: values['node-flags'].split(' ').filter((flag) => flag !== ''),
     tandemRoot: env.TANDEM_ROOT || repoRoot,
     outDir: values.out ?? `${repoRoot}/.bench`,

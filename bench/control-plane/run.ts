@@ -30,7 +30,7 @@ async function main(): Promise<number> {
   }
   const cleanup = new Cleanup({ nice: options.nice });
   // The clients are worker threads of this process: they inherit this thread's priority.
-  if (options.nice !== undefined) setPriority(options.nice);
+  if (options.clientsNice !== undefined) setPriority(options.clientsNice);
   cleanup.installHandlers();
   const startedAt = new Date();
   try {
