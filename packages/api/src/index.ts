@@ -21,6 +21,7 @@ export { JWT_AUTHN_TYPE_URL } from './envoy/security/jwt-authn.ts';
 export { HTTP_RBAC_TYPE_URL, NETWORK_RBAC_TYPE_URL } from './envoy/security/rbac-filters.ts';
 export { OPENTELEMETRY_TYPE_URL, ZIPKIN_TYPE_URL } from './envoy/tracing/tracing.ts';
 export type * from './envoy/types.ts';
+export { acceptedExtensionTypeUrls } from './envoy/validate/accepted-extensions.ts';
 export { parseBootstrapText } from './envoy/validate/parse-bootstrap-text.ts';
 export { type ConfigTextResult, parseConfigText } from './envoy/validate/parse-config-text.ts';
 export { type BootstrapValidation, validateBootstrap } from './envoy/validate/validate-bootstrap.ts';
