@@ -15,7 +15,7 @@
  *   outbound calls keep working until it is gone. Then the sidecar closes.
  */
 import type { ChildProcess } from 'node:child_process';
-import { formatConfigIssue, validateBootstrap } from '@tandem/api';
+import { formatConfigIssue, validateBootstrap } from '@tandem/api/envoy';
 import { AgentServer, ProxyServer, type WorkloadIdentityOptions } from '@tandem/proxy';
 import { type AppUser, exitCodeOf, spawnApp } from './app-process.ts';
 import { compactHeap } from './compact-heap.ts';

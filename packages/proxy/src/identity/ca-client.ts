@@ -8,7 +8,7 @@ import {
   type GrpcMethod,
   type IstioCertificateRequest,
   type IstioCertificateResponse,
-} from '@tandem/xds-proto';
+} from '@tandem/xds-proto/client';
 import { TandemError } from '../util/errors.ts';
 
 const TIMEOUT_MS = 10_000;

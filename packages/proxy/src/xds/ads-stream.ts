@@ -6,7 +6,7 @@
  * stream reports its end once, whatever ended it.
  */
 import * as grpc from '@grpc/grpc-js';
-import { type DiscoveryResponse, streamAggregatedResourcesMethod } from '@tandem/xds-proto';
+import { type DiscoveryResponse, streamAggregatedResourcesMethod } from '@tandem/xds-proto/client';
 import { encodeRequest, type RequestFields } from './discovery-request.ts';
 
 export interface AdsStreamOptions {
