@@ -2,7 +2,7 @@
  * The one place that registers Tandem's built-in extensions: network filters, HTTP filters and
  * load balancers. Core code looks them up by name and never imports them directly.
  */
-import { CORS_POLICY_TYPE_URL, FAULT_TYPE_URL, LOCAL_RATE_LIMIT_TYPE_URL } from '@tandem/api';
+import { CORS_POLICY_TYPE_URL, FAULT_TYPE_URL, LOCAL_RATE_LIMIT_TYPE_URL } from '@tandem/api/envoy';
 import { compileCorsPolicy } from './filters/cors/compiled-cors-policy.ts';
 import { corsFilter } from './filters/cors/cors-filter.ts';
 import { compileFault, faultFilter } from './filters/fault/fault-filter.ts';

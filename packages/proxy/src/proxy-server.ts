@@ -12,8 +12,8 @@ import type {
   Listener,
   RouteConfiguration,
   Secret,
-} from '@tandem/api';
-import { TANDEM_VERSION } from '@tandem/api';
+} from '@tandem/api/envoy';
+import { TANDEM_VERSION } from '@tandem/api/envoy';
 import './builtin.ts';
 import type { AdminTarget, DynamicConfigDump, ListenerInfo, ServerState } from './admin/admin-handler.ts';
 import { AdminServer } from './admin/admin-server.ts';

@@ -1,9 +1,6 @@
 import protoLoader from '@grpc/proto-loader';
 import { protoIncludeDirs } from './proto-files.ts';
 
-/** Full names of the ADS service and its methods. */
-export const ADS_SERVICE = 'envoy.service.discovery.v3.AggregatedDiscoveryService';
-
 /**
  * How the discovery messages look after proto-loader: proto field names, enums as names, 64-bit integers as
  * strings, absent fields filled with defaults, `Any` left as `{type_url, value: Buffer}` (decode its body with

@@ -1,8 +1,10 @@
-import protoLoader from '@grpc/proto-loader';
 import protobuf from 'protobufjs';
+import { type GrpcMethod, grpcMethod } from './grpc-method.ts';
 
 /** Full name of the certificate service Istio agents call (and Tandem's proxies too). */
 export const CA_SERVICE = 'istio.v1.auth.IstioCertificateService';
+
+const CA_PACKAGE = 'istio.v1.auth';
 
 /** `IstioCertificateRequest` as proto-loader hands it over (64-bit integers as strings). */
 export interface IstioCertificateRequest {
@@ -45,21 +47,30 @@ service IstioCertificateService {
 }
 `;
 
-let cached: protoLoader.PackageDefinition | undefined;
+/** The service as @grpc/grpc-js takes it: `server.addService(caServiceDefinition(), ...)`. */
+export interface CaServiceDefinition {
+  readonly CreateCertificate: GrpcMethod<IstioCertificateRequest, IstioCertificateResponse>;
+}
+
+let cached: CaServiceDefinition | undefined;
 
 /**
- * The proto-loader package definition of {@link CA_PROTO}, loaded once. Pass `definition[CA_SERVICE]` to
- * `server.addService` or `makeGenericClientConstructor`.
+ * {@link CA_PROTO} as a gRPC service definition, built once with protobufjs alone (no @grpc/proto-loader); messages in proto-loader's shape (64-bit
+ * integers as strings, defaults filled in). Pass it to `server.addService`, or its `CreateCertificate` to
+ * `client.makeUnaryRequest`.
  */
-export function loadCaPackageDefinition(): protoLoader.PackageDefinition {
+export function caServiceDefinition(): CaServiceDefinition {
   if (cached !== undefined) return cached;
   const root = protobuf.parse(CA_PROTO, { keepCase: true }).root;
   root.addJSON(protobuf.common.get('google/protobuf/struct.proto')!.nested!);
-  cached = protoLoader.fromJSON(root.toJSON(), {
-    keepCase: true,
-    longs: String,
-    enums: String,
-    defaults: true,
-  });
+  root.resolveAll();
+  cached = {
+    CreateCertificate: grpcMethod({
+      service: CA_SERVICE,
+      method: 'CreateCertificate',
+      request: root.lookupType(`${CA_PACKAGE}.IstioCertificateRequest`),
+      response: root.lookupType(`${CA_PACKAGE}.IstioCertificateResponse`),
+    }),
+  };
   return cached;
 }

@@ -1,20 +1,2 @@
-export {
-  ADS_LOADER_OPTIONS,
-  ADS_SERVICE,
-  loadAdsPackageDefinition,
-} from './ads-service-definition.ts';
-export {
-  CA_SERVICE,
-  type IstioCertificateRequest,
-  type IstioCertificateResponse,
-  loadCaPackageDefinition,
-} from './ca-service-definition.ts';
-export { type AnyInput, decodeAny, decodeMessage, decodeResource } from './decode-resource.ts';
-export type * from './discovery-types.ts';
-export { type AnyMessage, encodeResource, toAny } from './encode-resource.ts';
-export { type EncodableMessage, messageFromJson } from './message-from-json.ts';
-export { messageToJson, type ToJsonOptions } from './message-to-json.ts';
-export { protoIncludeDirs, XDS_PROTO_FILES } from './proto-files.ts';
-export { ExtensionTypeUrls, messageNameOf, TYPE_URL_PREFIX, TypeUrls, typeUrlOf } from './type-urls.ts';
-export { XdsProtoError, XdsProtoErrorCode, type XdsProtoErrorCodeValue } from './xds-proto-error.ts';
-export { findMessageType, getXdsRoot, requireMessageType } from './xds-root.ts';
+export { ADS_LOADER_OPTIONS, loadAdsPackageDefinition } from './ads-service-definition.ts';
+export * from './client.ts';

@@ -5,8 +5,11 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
-import type protobuf from 'protobufjs';
-import { ADS_SERVICE, loadAdsPackageDefinition } from './ads-service-definition.ts';
+import protoLoader from '@grpc/proto-loader';
+import protobuf from 'protobufjs';
+import { ADS_SERVICE, streamAggregatedResourcesMethod } from './ads-method.ts';
+import { loadAdsPackageDefinition } from './ads-service-definition.ts';
+import { CA_PROTO, CA_SERVICE, caServiceDefinition } from './ca-service-definition.ts';
 import { decodeMessage, decodeResource } from './decode-resource.ts';
 import { encodeResource, toAny } from './encode-resource.ts';
 import { protoIncludeDirs } from './proto-files.ts';
@@ -159,5 +162,47 @@ describe('interop with @grpc/grpc-js-xds and proto-loader', () => {
     const theirs = method.responseDeserialize(ourBytes);
     assert.equal(theirs.version_info, 'v1');
     assert.deepEqual(Buffer.from(theirs.resources[0].value), response.resources[0]!.value);
+  });
+
+  it('reads and writes ADS messages as proto-loader does, from the xDS root (the sidecar’s ADS method)', () => {
+    const theirs = (loadAdsPackageDefinition()[ADS_SERVICE] as Obj).StreamAggregatedResources;
+    const ours = streamAggregatedResourcesMethod();
+    assert.equal(ours.path, theirs.path);
+    const response = {
+      version_info: 'v7',
+      type_url: TypeUrls.cluster,
+      nonce: '3',
+      resources: [toAny(TypeUrls.cluster, sampleCluster())],
+      control_plane: { identifier: 'tandem' },
+    };
+    const bytes: Buffer = theirs.responseSerialize(response);
+    assert.deepEqual(ours.responseDeserialize(bytes), theirs.responseDeserialize(bytes));
+    const request = {
+      version_info: '',
+      node: {
+        id: 'sidecar~10.0.0.1~web-1.default~default.svc.cluster.local',
+        metadata: { fields: { NAMESPACE: { stringValue: 'default' } } },
+        locality: { region: 'r1', zone: 'z1' },
+      },
+      resource_names: ['a', 'b'],
+      type_url: TypeUrls.listener,
+      error_detail: { code: 3, message: 'bad' },
+    };
+    assert.deepEqual(ours.requestSerialize(request as never), theirs.requestSerialize(request));
+  });
+
+  it('reads and writes CA messages as proto-loader does, without it', () => {
+    const root = protobuf.parse(CA_PROTO, { keepCase: true }).root;
+    root.addJSON(protobuf.common.get('google/protobuf/struct.proto')!.nested!);
+    const options = { keepCase: true, longs: String, enums: String, defaults: true };
+    const theirs = (protoLoader.fromJSON(root.toJSON(), options)[CA_SERVICE] as Obj).CreateCertificate;
+    const ours = caServiceDefinition().CreateCertificate;
+    assert.equal(ours.path, theirs.path);
+    const request = { csr: 'PEM', validity_duration: '86400', metadata: { fields: {} } };
+    const bytes = ours.requestSerialize(request);
+    assert.deepEqual(bytes, theirs.requestSerialize(request));
+    assert.deepEqual(ours.requestDeserialize(bytes), theirs.requestDeserialize(bytes));
+    const response = { cert_chain: ['leaf', 'root'] };
+    assert.deepEqual(ours.responseDeserialize(theirs.responseSerialize(response)), response);
   });
 });

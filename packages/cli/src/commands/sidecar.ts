@@ -9,7 +9,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { formatConfigIssue, validateBootstrap } from '@tandem/api';
+import { formatConfigIssue, validateBootstrap } from '@tandem/api/envoy';
 import {
   AgentServer,
   buildSidecarBootstrap,

@@ -4,6 +4,7 @@
  * - **Hold until ready.** The sidecar (a ProxyServer in this process) starts first; the
  *   application is started only once the sidecar has its config from the control plane and its
  *   outbound listener is bound, so the application's first call already goes through the mesh.
+ *   Then the sidecar's start-up garbage is collected (compact-heap.ts), while the application boots.
  * - **Exit with the application.** When the application exits, the sidecar stops and the runner
  *   resolves with the application's exit code (128 + signal number if it was killed), so a batch
  *   job completes and its status is not lost.
@@ -14,9 +15,10 @@
  *   outbound calls keep working until it is gone. Then the sidecar closes.
  */
 import type { ChildProcess } from 'node:child_process';
-import { formatConfigIssue, validateBootstrap } from '@tandem/api';
+import { formatConfigIssue, validateBootstrap } from '@tandem/api/envoy';
 import { AgentServer, ProxyServer, type WorkloadIdentityOptions } from '@tandem/proxy';
 import { type AppUser, exitCodeOf, spawnApp } from './app-process.ts';
+import { compactHeap } from './compact-heap.ts';
 import {
   outboundListenerName,
   POD_AGENT_PORT,
@@ -117,6 +119,7 @@ export class WorkloadRunner {
     const readyMs = performance.now() - started;
     if (this.terminating !== undefined) return readyMs;
     this.startApp();
+    compactHeap();
     return readyMs;
   }
 

@@ -6,10 +6,9 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import {
-  CA_SERVICE,
+  caServiceDefinition,
   type IstioCertificateRequest,
   type IstioCertificateResponse,
-  loadCaPackageDefinition,
 } from '@tandem/xds-proto';
 import { CaError, CaErrorCode, type CaErrorCodeValue } from './ca-error.ts';
 import { authenticateCaller, type CallerAuthenticator } from './caller-authenticator.ts';
@@ -37,8 +36,7 @@ const STATUS: Readonly<Record<CaErrorCodeValue, grpc.status>> = {
 /** Adds the certificate service to a gRPC server (the control plane's xDS server); returns its counters. */
 export function addCaService(server: grpc.Server, options: CaServiceOptions): CaServiceCounters {
   const counters: CaServiceCounters = { issued: 0, refused: 0 };
-  const service = loadCaPackageDefinition()[CA_SERVICE] as unknown as grpc.ServiceDefinition;
-  server.addService(service, {
+  server.addService(caServiceDefinition() as unknown as grpc.ServiceDefinition, {
     CreateCertificate: (
       call: grpc.ServerUnaryCall<IstioCertificateRequest, IstioCertificateResponse>,
       callback: grpc.sendUnaryData<IstioCertificateResponse>,

@@ -2,7 +2,7 @@
  * The access logs of one connection manager or TCP proxy: each configured log's compiled format
  * and its (shared, per path) writer. Logging a finished exchange formats one line per log.
  */
-import type { AccessLog } from '@tandem/api';
+import type { AccessLog } from '@tandem/api/envoy';
 import type { AccessLogWriter } from './access-log-writer.ts';
 import type { LogEntry } from './log-entry.ts';
 import { compileLogFormat, type LogFormatter } from './log-formatter.ts';

@@ -3,7 +3,7 @@
  * formatting a line walks the array. Text: missing values print "-". JSON: numbers stay numbers,
  * missing values are null (or left out with omit_empty_values), one object per line.
  */
-import type { AccessLogFormat, FormatSegment, JsonFormatValue } from '@tandem/api';
+import type { AccessLogFormat, FormatSegment, JsonFormatValue } from '@tandem/api/envoy';
 import type { LogEntry } from './log-entry.ts';
 import { type Getter, getterFor } from './log-operators.ts';
 

@@ -3,7 +3,7 @@
  * a string, a number (typed in JSON logs), or undefined for "no value" ("-" in text, null in JSON).
  */
 import { hostname } from 'node:os';
-import type { FormatSegment } from '@tandem/api';
+import type { FormatSegment } from '@tandem/api/envoy';
 import type { LogEntry } from './log-entry.ts';
 
 export type Getter = (e: LogEntry, durationMs: number) => string | number | undefined;

@@ -4,7 +4,7 @@
  * plus the workload identity agent's state (renewals, next renewal). Private keys are never shown.
  */
 import { X509Certificate } from 'node:crypto';
-import type { DataSource } from '@tandem/api';
+import type { DataSource } from '@tandem/api/envoy';
 import { loadDataSource } from '../tls/data-source.ts';
 import type { AdminResponse, AdminTarget } from './admin-handler.ts';
 

@@ -3,7 +3,7 @@
  * registry keyed by its type URL (rule 5); the connection manager folds the configured list into
  * one handler when its config is built, and refuses a chain whose last filter is not terminal.
  */
-import type { HttpFilter } from '@tandem/api';
+import type { HttpFilter } from '@tandem/api/envoy';
 import type { StatsScope } from '../stats/stats.ts';
 import type { ClusterManager } from '../upstream/cluster-manager.ts';
 import type { Clock } from '../util/clock.ts';

@@ -4,7 +4,7 @@
  * register a compiler for their per-route type URL in `builtin.ts` (STYLE rule 5): the router
  * never imports a filter.
  */
-import type { TypedPerFilterConfig } from '@tandem/api';
+import type { TypedPerFilterConfig } from '@tandem/api/envoy';
 
 /** Turns one validated per-route config into the object its filter reads; may throw a config error. */
 export type PerRouteCompiler = (config: unknown) => unknown;

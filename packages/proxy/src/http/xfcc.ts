@@ -5,7 +5,7 @@
  * certificate the header is removed, except FORWARD_ONLY / ALWAYS_FORWARD_ONLY keep it as sent. SANITIZE (the
  * default) always removes it. The element is built once per connection.
  */
-import type { HttpConnectionManager } from '@tandem/api';
+import type { HttpConnectionManager } from '@tandem/api/envoy';
 import type { HeaderMap } from './header-map.ts';
 import type { DownstreamConnectionInfo } from './request-head.ts';
 

@@ -4,28 +4,24 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import {
-  CA_SERVICE,
+  caServiceDefinition,
+  type GrpcMethod,
   type IstioCertificateRequest,
   type IstioCertificateResponse,
-  loadCaPackageDefinition,
-} from '@tandem/xds-proto';
+} from '@tandem/xds-proto/client';
 import { TandemError } from '../util/errors.ts';
 
 const TIMEOUT_MS = 10_000;
 
 export class CaClient {
   private readonly client: grpc.Client;
-  private readonly method: grpc.MethodDefinition<IstioCertificateRequest, IstioCertificateResponse>;
+  private readonly method: GrpcMethod<IstioCertificateRequest, IstioCertificateResponse>;
   private readonly address: string;
 
   constructor(address: string) {
     this.address = address;
     this.client = new grpc.Client(address, grpc.credentials.createInsecure());
-    const service = loadCaPackageDefinition()[CA_SERVICE] as grpc.ServiceDefinition;
-    this.method = service.CreateCertificate as grpc.MethodDefinition<
-      IstioCertificateRequest,
-      IstioCertificateResponse
-    >;
+    this.method = caServiceDefinition().CreateCertificate;
   }
 
   createCertificate(csrPem: string, ttlMs: number, token: string): Promise<string[]> {

@@ -3,7 +3,7 @@
  * from the bootstrap node (Istio's metadata: NAMESPACE, LABELS, WORKLOAD_NAME, CLUSTER_ID,
  * MESH_ID, SERVICE_ACCOUNT), and the same facts about a peer, decoded from its exchanged metadata.
  */
-import type { NodeInfo } from '@tandem/api';
+import type { NodeInfo } from '@tandem/api/envoy';
 import { decodePeerStruct, encodePeerStruct, type PeerStruct } from './peer-struct.ts';
 
 export interface WorkloadIdentity {

@@ -1,4 +1,4 @@
-import type { CidrRange } from '@tandem/api';
+import type { CidrRange } from '@tandem/api/envoy';
 import { ipv4FromMapped, parseIp } from './ip-address.ts';
 
 /** A CIDR range after validation: address bytes (4 or 16) with host bits cleared. */

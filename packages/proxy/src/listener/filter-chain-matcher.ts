@@ -1,4 +1,4 @@
-import type { FilterChain, Listener, ListenerFilter } from '@tandem/api';
+import type { FilterChain, Listener, ListenerFilter } from '@tandem/api/envoy';
 import {
   type ApplicationProtocolLevel,
   addFilterChain,

@@ -7,7 +7,7 @@
  */
 import type net from 'node:net';
 import tls from 'node:tls';
-import type { FilterChain, Listener } from '@tandem/api';
+import type { FilterChain, Listener } from '@tandem/api/envoy';
 import type { DownstreamConnectionInfo } from '../http/request-head.ts';
 import { type Destination, originalDestination } from '../interception/original-destination.ts';
 import {

@@ -1,4 +1,4 @@
-import type { FilterChain, FilterChainMatch } from '@tandem/api';
+import type { FilterChain, FilterChainMatch } from '@tandem/api/envoy';
 import { CATCH_ALL_CIDRS, CidrTable, type ParsedCidr, parseCidr } from './cidr-table.ts';
 
 /*

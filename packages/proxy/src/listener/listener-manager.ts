@@ -9,7 +9,7 @@
  * time. A removed listener stops accepting and drains the same way.
  */
 import { isDeepStrictEqual } from 'node:util';
-import type { Listener } from '@tandem/api';
+import type { Listener } from '@tandem/api/envoy';
 import {
   APPLIED,
   type ApplyOptions,

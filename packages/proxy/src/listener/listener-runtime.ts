@@ -6,7 +6,7 @@
  * listener is warming) wait, unread, until one is.
  */
 import net from 'node:net';
-import type { Listener } from '@tandem/api';
+import type { Listener } from '@tandem/api/envoy';
 import { TandemError } from '../util/errors.ts';
 import type { FilterChainSet } from './filter-chain-set.ts';
 

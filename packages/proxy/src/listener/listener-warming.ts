@@ -3,7 +3,7 @@
  * It is ready when each of them has arrived or waited its initial fetch timeout (0: forever), and
  * the TLS secrets its filter chains name (SDS) are there; a listener that names none is ready at once.
  */
-import type { Listener } from '@tandem/api';
+import type { Listener } from '@tandem/api/envoy';
 import type { ResourceMeta } from '../config/apply-result.ts';
 import type { RdsRoutes } from '../router/rds-routes.ts';
 import type { FilterChainSet } from './filter-chain-set.ts';

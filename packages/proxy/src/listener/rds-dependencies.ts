@@ -1,4 +1,4 @@
-import type { Listener } from '@tandem/api';
+import type { Listener } from '@tandem/api/envoy';
 
 /** A route configuration a listener gets over RDS, and how long the listener waits for it. */
 export interface RdsDependency {

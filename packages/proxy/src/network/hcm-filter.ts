@@ -1,5 +1,5 @@
 /** Registers the HTTP connection manager as a network filter. */
-import type { HttpConnectionManager } from '@tandem/api';
+import type { HttpConnectionManager } from '@tandem/api/envoy';
 import { HcmRuntime } from '../http/hcm/hcm-runtime.ts';
 import type { NetworkFilterFactory } from './network-filter.ts';
 

@@ -4,7 +4,7 @@
  * chain; the listener then hands it each accepted (and, if configured, TLS-terminated) connection.
  */
 import type net from 'node:net';
-import type { HttpConnectionManager, NetworkFilter, TcpProxy } from '@tandem/api';
+import type { HttpConnectionManager, NetworkFilter, TcpProxy } from '@tandem/api/envoy';
 import type { DownstreamConnectionInfo } from '../http/request-head.ts';
 import type { RouteProvider } from '../router/route-provider.ts';
 import type { StatsStore } from '../stats/stats.ts';

@@ -4,7 +4,7 @@
  * closing both sides after the idle timeout.
  */
 import type net from 'node:net';
-import type { TcpProxy } from '@tandem/api';
+import type { TcpProxy } from '@tandem/api/envoy';
 import { AccessLogger } from '../access-log/access-logger.ts';
 import { TcpLogEntry } from '../access-log/tcp-log-entry.ts';
 import type { DownstreamConnectionInfo } from '../http/request-head.ts';

@@ -1,4 +1,4 @@
-import type { ClusterSpecifier } from '@tandem/api';
+import type { ClusterSpecifier } from '@tandem/api/envoy';
 import type { RequestHead } from '../http/request-head.ts';
 import { compileHeaderMutations, type HeaderMutationLevel } from './header-mutations.ts';
 import { readFirstRequestHeader } from './request-header-value.ts';

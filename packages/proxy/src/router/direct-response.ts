@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { DataSource, DirectResponseAction } from '@tandem/api';
+import type { DataSource, DirectResponseAction } from '@tandem/api/envoy';
 import type { RequestHead } from '../http/request-head.ts';
 import { requestUrl } from './redirect.ts';
 import type { ConfigPath } from './route-config-error.ts';

@@ -1,4 +1,4 @@
-import type { HashPolicy } from '@tandem/api';
+import type { HashPolicy } from '@tandem/api/envoy';
 import type { DownstreamConnectionInfo, RequestHead } from '../http/request-head.ts';
 import { buildSetCookie, readCookie } from './cookie.ts';
 import { formatAddress } from './format-address.ts';

@@ -1,4 +1,4 @@
-import type { HeaderMatcher } from '@tandem/api';
+import type { HeaderMatcher } from '@tandem/api/envoy';
 import type { RequestHead } from '../http/request-head.ts';
 import { readRequestHeader } from './request-header-value.ts';
 import type { ConfigPath } from './route-config-error.ts';

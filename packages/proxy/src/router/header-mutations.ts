@@ -1,4 +1,4 @@
-import type { HeaderMutations, HeaderValueOption } from '@tandem/api';
+import type { HeaderMutations, HeaderValueOption } from '@tandem/api/envoy';
 import type { HeaderMap } from '../http/header-map.ts';
 import { compileHeaderValue, type HeaderFormatContext, type HeaderFormatter } from './header-formatter.ts';
 import type { ConfigPath } from './route-config-error.ts';

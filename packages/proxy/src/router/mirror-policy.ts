@@ -2,7 +2,7 @@
  * A route's `request_mirror_policies` entry, compiled: the shadow cluster, the share of requests it
  * gets, and whether the shadow's authority gets Envoy's `-shadow` suffix.
  */
-import type { RequestMirrorPolicy } from '@tandem/api';
+import type { RequestMirrorPolicy } from '@tandem/api/envoy';
 
 const ALL = 1_000_000;
 

@@ -1,4 +1,4 @@
-import type { PathMatch } from '@tandem/api';
+import type { PathMatch } from '@tandem/api/envoy';
 import { asciiLower, regionEqualsIgnoreCase, startsWithIgnoreCase } from './ascii-case.ts';
 import { compileRe2 } from './re2-regex.ts';
 import type { ConfigPath } from './route-config-error.ts';

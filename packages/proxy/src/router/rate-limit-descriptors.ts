@@ -4,7 +4,7 @@
  * entry (a header that is absent, a header match that fails) drops that entry's descriptor, as
  * Envoy does.
  */
-import type { RateLimitAction, RateLimitPolicy } from '@tandem/api';
+import type { RateLimitAction, RateLimitPolicy } from '@tandem/api/envoy';
 import type { DownstreamConnectionInfo, RequestHead } from '../http/request-head.ts';
 import { CompiledHeaderMatcher, matchAllHeaders } from './header-matcher.ts';
 import { readRequestHeader } from './request-header-value.ts';

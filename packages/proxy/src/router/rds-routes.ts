@@ -5,7 +5,7 @@
  * keep the route they matched.
  */
 import { isDeepStrictEqual } from 'node:util';
-import type { RouteConfiguration } from '@tandem/api';
+import type { RouteConfiguration } from '@tandem/api/envoy';
 import {
   APPLIED,
   type ApplyOptions,

@@ -1,4 +1,4 @@
-import type { RedirectAction } from '@tandem/api';
+import type { RedirectAction } from '@tandem/api/envoy';
 import type { RequestHead } from '../http/request-head.ts';
 import { portStart, stripPort } from './authority.ts';
 import type { CompiledPathMatcher } from './path-matcher.ts';

@@ -9,7 +9,7 @@
  * head); a reset or a failed connection is retriable on `5xx`, `gateway-error`, `reset`, and
  * `connect-failure` (connection failures) or `refused-stream` (HTTP/2 REFUSED_STREAM).
  */
-import type { RetryPolicy } from '@tandem/api';
+import type { RetryPolicy } from '@tandem/api/envoy';
 import type { UpstreamResetReason } from '../http/codec.ts';
 import type { HeaderMap } from '../http/header-map.ts';
 import type { RequestHead } from '../http/request-head.ts';

@@ -1,4 +1,4 @@
-import type { RouteAction } from '@tandem/api';
+import type { RouteAction } from '@tandem/api/envoy';
 import type { RequestHead } from '../http/request-head.ts';
 import { type ClusterChoice, type ClusterPicker, compileClusterPicker } from './cluster-picker.ts';
 import { type CompiledHashPolicy, compileHashPolicy } from './hash-policy.ts';

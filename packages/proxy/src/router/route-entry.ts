@@ -1,4 +1,4 @@
-import type { RateLimitPolicy, RequestMirrorPolicy, RetryPolicy, Route } from '@tandem/api';
+import type { RateLimitPolicy, RequestMirrorPolicy, RetryPolicy, Route } from '@tandem/api/envoy';
 import { compilePerFilterConfigs, mergePerFilterConfigs } from '../http/per-route-config.ts';
 import { CompiledDirectResponse } from './direct-response.ts';
 import {

@@ -11,7 +11,7 @@ import type {
   RouteConfiguration,
   RouteMatch,
   VirtualHost,
-} from '@tandem/api';
+} from '@tandem/api/envoy';
 import { HeaderMap } from '../http/header-map.ts';
 import type { DownstreamConnectionInfo, RequestHead } from '../http/request-head.ts';
 import type { ClusterChoice } from './cluster-picker.ts';

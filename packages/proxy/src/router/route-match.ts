@@ -1,4 +1,4 @@
-import type { QueryParameterMatcher, RouteMatch } from '@tandem/api';
+import type { QueryParameterMatcher, RouteMatch } from '@tandem/api/envoy';
 import type { RequestHead } from '../http/request-head.ts';
 import { CompiledHeaderMatcher, matchAllHeaders } from './header-matcher.ts';
 import { type CompiledPathMatcher, compilePathMatcher } from './path-matcher.ts';

@@ -1,4 +1,4 @@
-import type { RouteConfiguration } from '@tandem/api';
+import type { RouteConfiguration } from '@tandem/api/envoy';
 import type { RequestHead } from '../http/request-head.ts';
 import { DEFAULT_MAX_DIRECT_RESPONSE_BODY_BYTES } from './direct-response.ts';
 import { DomainIndex } from './domain-index.ts';

@@ -1,4 +1,4 @@
-import type { StringMatcher } from '@tandem/api';
+import type { StringMatcher } from '@tandem/api/envoy';
 import { asciiLower, endsWithIgnoreCase, equalsIgnoreCase, startsWithIgnoreCase } from './ascii-case.ts';
 import { compileRe2 } from './re2-regex.ts';
 import type { ConfigPath } from './route-config-error.ts';

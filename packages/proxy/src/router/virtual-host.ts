@@ -1,4 +1,4 @@
-import type { VirtualHost } from '@tandem/api';
+import type { VirtualHost } from '@tandem/api/envoy';
 import { compilePerFilterConfigs } from '../http/per-route-config.ts';
 import type { RequestHead } from '../http/request-head.ts';
 import { type CompiledHeaderMutations, compileHeaderMutations } from './header-mutations.ts';

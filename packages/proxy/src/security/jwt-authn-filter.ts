@@ -7,7 +7,12 @@
  * (`request.auth.principal` = iss/sub, audiences, presenter, claims); claims go to headers as configured,
  * and the token is removed from the request unless `forward` is set.
  */
-import { JWT_AUTHN_TYPE_URL, type JwtAuthnConfig, type JwtProvider, type JwtRequirement } from '@tandem/api';
+import {
+  JWT_AUTHN_TYPE_URL,
+  type JwtAuthnConfig,
+  type JwtProvider,
+  type JwtRequirement,
+} from '@tandem/api/envoy';
 import type { HttpFilterFactory } from '../http/http-filter.ts';
 import type { HttpStream } from '../http/http-stream.ts';
 import { parseJwks } from './jwks.ts';

@@ -3,7 +3,7 @@
  * does, LOG always (counting matches). A policy matches when one of its permissions and one of its
  * principals match. No rules at all allows everything.
  */
-import type { RbacConfig } from '@tandem/api';
+import type { RbacConfig } from '@tandem/api/envoy';
 import type { DownstreamConnectionInfo, RequestHead } from '../http/request-head.ts';
 import { ConfigPath } from '../router/route-config-error.ts';
 import {

@@ -3,7 +3,7 @@
  * gets `403 RBAC: access denied` (as Envoy answers). Counts `rbac.allowed`, `rbac.denied` (and
  * `rbac.logged` for LOG rules) under the connection manager's stats.
  */
-import { HTTP_RBAC_TYPE_URL, type RbacConfig } from '@tandem/api';
+import { HTTP_RBAC_TYPE_URL, type RbacConfig } from '@tandem/api/envoy';
 import type { HttpFilterFactory } from '../http/http-filter.ts';
 import { RbacEngine } from './rbac-engine.ts';
 

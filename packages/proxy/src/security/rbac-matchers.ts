@@ -4,7 +4,7 @@
  * matcher needs: header matchers, string matchers (RE2 compiled at config time) and CIDR ranges are built
  * here. A network (TCP) check passes no request head; HTTP-only rules then do not match.
  */
-import type { MetadataMatcher, RbacPermission, RbacPrincipal, ValueMatcher } from '@tandem/api';
+import type { MetadataMatcher, RbacPermission, RbacPrincipal, ValueMatcher } from '@tandem/api/envoy';
 import type { DownstreamConnectionInfo, RequestHead } from '../http/request-head.ts';
 import { parseCidr } from '../listener/cidr-table.ts';
 import { ipv4FromMapped, parseIp } from '../listener/ip-address.ts';

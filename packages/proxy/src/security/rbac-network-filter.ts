@@ -3,7 +3,7 @@
  * against the compiled RBAC rules; a denied connection is closed. HTTP-only rules (headers, paths) never
  * match a connection.
  */
-import type { RbacConfig } from '@tandem/api';
+import type { RbacConfig } from '@tandem/api/envoy';
 import type { ConnectionFilterFactory } from '../network/network-filter.ts';
 import { RbacEngine } from './rbac-engine.ts';
 

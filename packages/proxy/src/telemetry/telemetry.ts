@@ -3,7 +3,7 @@
  * workload's identity, Istio's standard metrics with one reporter per side, and the metadata
  * exchange with peer sidecars. Stages read it through their filter context.
  */
-import type { HcmTracing, Listener, NodeInfo, TracingProvider } from '@tandem/api';
+import type { HcmTracing, Listener, NodeInfo, TracingProvider } from '@tandem/api/envoy';
 import { AccessLogWriter, type AccessLogWriterOptions } from '../access-log/access-log-writer.ts';
 import { IstioHttpReporter } from '../istio/istio-http-reporter.ts';
 import { IstioMetrics } from '../istio/istio-metrics.ts';

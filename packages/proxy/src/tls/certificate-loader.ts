@@ -1,5 +1,5 @@
 import crypto, { type KeyObject, X509Certificate } from 'node:crypto';
-import type { DataSource, TlsCertificate } from '@tandem/api';
+import type { DataSource, TlsCertificate } from '@tandem/api/envoy';
 import { describeDataSource, loadDataSource, type TlsBuildOptions } from './data-source.ts';
 import { TlsConfigError } from './tls-config-error.ts';
 

@@ -1,4 +1,4 @@
-import type { Secret } from '@tandem/api';
+import type { Secret } from '@tandem/api/envoy';
 import { loadTlsCertificate, loadTrustedCa } from './certificate-loader.ts';
 
 /**

@@ -1,5 +1,5 @@
 import type tls from 'node:tls';
-import type { UpstreamTlsContext } from '@tandem/api';
+import type { UpstreamTlsContext } from '@tandem/api/envoy';
 import type { TlsBuildOptions } from './data-source.ts';
 import type { SecretLookup } from './secret-resolution.ts';
 import { parseSubjectAltNames } from './subject-alt-names.ts';

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { DataSource } from '@tandem/api';
+import type { DataSource } from '@tandem/api/envoy';
 import { TlsConfigError } from './tls-config-error.ts';
 
 /** How TLS config is read; tests inject files and environment variables through this. */

@@ -5,7 +5,7 @@
  * context they were made with, so a swap drops no connection and fails no handshake. Until the first build
  * succeeds the context is not ready, and its owner warms (Envoy waits for SDS secrets the same way).
  */
-import type { CommonTlsContext } from '@tandem/api';
+import type { CommonTlsContext } from '@tandem/api/envoy';
 import type { SecretStore } from './secret-store.ts';
 
 export interface DynamicTlsOptions<T> {

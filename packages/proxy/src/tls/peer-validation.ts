@@ -1,4 +1,4 @@
-import type { CommonTlsContext } from '@tandem/api';
+import type { CommonTlsContext } from '@tandem/api/envoy';
 import { loadTrustedCa } from './certificate-loader.ts';
 import type { TlsBuildOptions } from './data-source.ts';
 import { type CompiledSanMatchers, compileSanMatchers } from './san-matcher.ts';

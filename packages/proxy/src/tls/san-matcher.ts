@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import type { PeerCertificate } from 'node:tls';
-import type { SanMatcher } from '@tandem/api';
+import type { SanMatcher } from '@tandem/api/envoy';
 import { compileStringMatcher } from './string-matcher.ts';
 import { parseSubjectAltNames, type SanType, type SubjectAltName } from './subject-alt-names.ts';
 

@@ -1,4 +1,9 @@
-import type { CertificateValidationContext, CommonTlsContext, Secret, TlsCertificate } from '@tandem/api';
+import type {
+  CertificateValidationContext,
+  CommonTlsContext,
+  Secret,
+  TlsCertificate,
+} from '@tandem/api/envoy';
 import type { TlsBuildOptions } from './data-source.ts';
 import { TlsConfigError } from './tls-config-error.ts';
 

@@ -3,7 +3,7 @@
  * (the trust bundle `ROOTCA`), and the ones a local provider owns (the workload certificate `default`, whose
  * key never leaves the process). TLS contexts that name a secret watch it and are rebuilt when it changes.
  */
-import type { Secret } from '@tandem/api';
+import type { Secret } from '@tandem/api/envoy';
 import type { SecretLookup } from './secret-resolution.ts';
 
 export type SecretOrigin = 'static' | 'sds' | 'local';

@@ -1,5 +1,5 @@
 import type tls from 'node:tls';
-import type { DownstreamTlsContext } from '@tandem/api';
+import type { DownstreamTlsContext } from '@tandem/api/envoy';
 import type { TlsBuildOptions } from './data-source.ts';
 import { peerVerifyError } from './peer-verify-result.ts';
 import type { SecretLookup } from './secret-resolution.ts';

@@ -1,4 +1,4 @@
-import type { StringMatcher } from '@tandem/api';
+import type { StringMatcher } from '@tandem/api/envoy';
 
 /**
  * Compiles an Envoy StringMatcher into a predicate, once. `ignoreCase` applies to exact, prefix,

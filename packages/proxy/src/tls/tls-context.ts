@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import tls from 'node:tls';
-import type { CommonTlsContext } from '@tandem/api';
+import type { CommonTlsContext } from '@tandem/api/envoy';
 import { type LoadedCertificate, loadTlsCertificate } from './certificate-loader.ts';
 import type { TlsBuildOptions } from './data-source.ts';
 import { buildPeerValidation, type PeerValidation } from './peer-validation.ts';

@@ -1,5 +1,5 @@
 import tls from 'node:tls';
-import type { TlsParameters } from '@tandem/api';
+import type { TlsParameters } from '@tandem/api/envoy';
 import type { TlsBuildOptions } from './data-source.ts';
 import { TlsConfigError } from './tls-config-error.ts';
 

@@ -3,7 +3,7 @@
  * tracers reach their collector through a cluster). Not on the request path.
  */
 import http from 'node:http';
-import type { HttpCollector } from '@tandem/api';
+import type { HttpCollector } from '@tandem/api/envoy';
 import type { ClusterManager } from '../upstream/cluster-manager.ts';
 import type { SpanTransport } from './span-exporter.ts';
 

@@ -9,7 +9,7 @@
  * otherwise `client_sampling` applies when the client sent x-client-trace-id, else
  * `random_sampling`, and then `overall_sampling`.
  */
-import type { HcmTracing, TracingCustomTag } from '@tandem/api';
+import type { HcmTracing, TracingCustomTag } from '@tandem/api/envoy';
 import type { HttpStream } from '../http/http-stream.ts';
 import type { WorkloadIdentity } from '../istio/workload-identity.ts';
 import type { Counter } from '../stats/stats.ts';

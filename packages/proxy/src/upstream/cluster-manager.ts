@@ -3,7 +3,7 @@
  * come from the bootstrap; CDS adds, replaces and removes clusters through `install`/`remove`
  * (see `DynamicClusters`, which warms them first), EDS updates their endpoints.
  */
-import type { Cluster, ClusterLoadAssignment } from '@tandem/api';
+import type { Cluster, ClusterLoadAssignment } from '@tandem/api/envoy';
 import type { StatsStore } from '../stats/stats.ts';
 import { ClusterRuntime } from './cluster.ts';
 import type { UpstreamTransport } from './upstream-transport.ts';

@@ -3,7 +3,7 @@
  * them, a connection pool per host and protocol, and its stats. Host updates rebuild the load
  * balancer and keep the pools of hosts that stay.
  */
-import type { Cluster, ClusterLoadAssignment } from '@tandem/api';
+import type { Cluster, ClusterLoadAssignment } from '@tandem/api/envoy';
 import type { Counter, StatsScope } from '../stats/stats.ts';
 import { type Clock, systemClock } from '../util/clock.ts';
 import { TandemError } from '../util/errors.ts';

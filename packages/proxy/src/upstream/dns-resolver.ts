@@ -7,7 +7,7 @@
  */
 import dns from 'node:dns';
 import net from 'node:net';
-import type { Cluster } from '@tandem/api';
+import type { Cluster } from '@tandem/api/envoy';
 import { Host, isHealthyStatus } from './host.ts';
 
 export class DnsResolver {

@@ -7,7 +7,7 @@
  * that is re-created finds its endpoints at once. Static clusters cannot be changed over CDS.
  */
 import { isDeepStrictEqual } from 'node:util';
-import type { Cluster, ClusterLoadAssignment } from '@tandem/api';
+import type { Cluster, ClusterLoadAssignment } from '@tandem/api/envoy';
 import {
   APPLIED,
   type ApplyOptions,

@@ -1,4 +1,4 @@
-import type { LbEndpoint, Locality } from '@tandem/api';
+import type { LbEndpoint, Locality } from '@tandem/api/envoy';
 import type { Http1Pool } from './http1/http1-pool.ts';
 import type { Http2Pool } from './http2/http2-pool.ts';
 

@@ -4,7 +4,7 @@
  * fits under its threshold. Plain numbers, bumped by the router and the pools; the `remaining_*` and
  * `*_open` gauges are refreshed only when `track_remaining` asks for them.
  */
-import type { CircuitBreakerThresholds } from '@tandem/api';
+import type { CircuitBreakerThresholds } from '@tandem/api/envoy';
 import type { Gauge, StatsScope } from '../stats/stats.ts';
 
 export const DEFAULT_THRESHOLDS: CircuitBreakerThresholds = {

@@ -5,7 +5,7 @@
  * new connections at once while established ones keep theirs.
  */
 import type tls from 'node:tls';
-import type { Cluster, UpstreamTlsContext } from '@tandem/api';
+import type { Cluster, UpstreamTlsContext } from '@tandem/api/envoy';
 import { buildClientTlsOptions, type ClientTlsOptions } from '../tls/client-tls-options.ts';
 import { DynamicTls } from '../tls/dynamic-tls.ts';
 import type { SecretStore } from '../tls/secret-store.ts';

@@ -8,7 +8,7 @@
  * applied config keeps serving; a new stream resends every subscription with the last accepted
  * versions.
  */
-import type { DiscoveryResponse } from '@tandem/xds-proto';
+import type { DiscoveryResponse } from '@tandem/xds-proto/client';
 import type { Gauge, StatsStore } from '../stats/stats.ts';
 import { AdsStream } from './ads-stream.ts';
 import { Backoff, type BackoffOptions } from './backoff.ts';

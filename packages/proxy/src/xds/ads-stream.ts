@@ -1,14 +1,13 @@
 /**
  * One `StreamAggregatedResources` call to one management server address, over @grpc/grpc-js (the
  * control-plane connection, not the request path). Requests go out as encoded
- * DiscoveryRequests; responses arrive in proto-loader's shape with resources still encoded. The
+ * DiscoveryRequests; responses arrive in proto-loader's shape with resources still encoded, decoded
+ * with the same protobufjs Root that decodes the resources. The
  * stream reports its end once, whatever ended it.
  */
 import * as grpc from '@grpc/grpc-js';
-import { ADS_SERVICE, type DiscoveryResponse, loadAdsPackageDefinition } from '@tandem/xds-proto';
+import { type DiscoveryResponse, streamAggregatedResourcesMethod } from '@tandem/xds-proto/client';
 import { encodeRequest, type RequestFields } from './discovery-request.ts';
-
-const METHOD = `/${ADS_SERVICE}/StreamAggregatedResources`;
 
 export interface AdsStreamOptions {
   /** `host:port` (IPv6 in brackets). */
@@ -36,10 +35,9 @@ export class AdsStream {
     });
     const metadata = new grpc.Metadata();
     for (const { key, value } of options.metadata) metadata.add(key, value);
-    const method = (loadAdsPackageDefinition()[ADS_SERVICE] as grpc.ServiceDefinition)
-      .StreamAggregatedResources as grpc.MethodDefinition<unknown, DiscoveryResponse>;
+    const method = streamAggregatedResourcesMethod();
     this.call = this.client.makeBidiStreamRequest(
-      METHOD,
+      method.path,
       encodeRequest,
       method.responseDeserialize,
       metadata,

@@ -3,8 +3,8 @@
  * to proto3 JSON (`@tandem/xds-proto`) and checked by `validateResource` (`@tandem/api`). Every
  * problem is collected, naming the resource and the field, for the NACK's error_detail.
  */
-import { type ConfigIssue, validateResource } from '@tandem/api';
-import { type AnyInput, decodeResource } from '@tandem/xds-proto';
+import { type ConfigIssue, validateResource } from '@tandem/api/envoy';
+import { type AnyInput, decodeResource } from '@tandem/xds-proto/client';
 import type { XdsResourceType } from './resource-types.ts';
 
 export interface DecodedResource {

@@ -3,8 +3,8 @@
  * node identity it reports: the bootstrap's id, cluster, metadata and locality, with Tandem as the
  * user agent.
  */
-import { type NodeInfo, TANDEM_VERSION } from '@tandem/api';
-import { encodeResource } from '@tandem/xds-proto';
+import { type NodeInfo, TANDEM_VERSION } from '@tandem/api/envoy';
+import { encodeResource } from '@tandem/xds-proto/client';
 
 const DISCOVERY_REQUEST = 'envoy.service.discovery.v3.DiscoveryRequest';
 

@@ -4,8 +4,8 @@
  * state-of-the-world response is the complete set (LDS, CDS: a resource left out is removed) or
  * only the requested names (RDS, EDS), where its stats live, and which apply call takes it.
  */
-import type { Cluster, ClusterLoadAssignment, Listener, RouteConfiguration, Secret } from '@tandem/api';
-import { RESOURCE_TYPE_URLS } from '@tandem/api';
+import type { Cluster, ClusterLoadAssignment, Listener, RouteConfiguration, Secret } from '@tandem/api/envoy';
+import { RESOURCE_TYPE_URLS } from '@tandem/api/envoy';
 import type { ApplyOptions, ApplyResult } from '../config/apply-result.ts';
 import type { XdsTarget } from './xds-target.ts';
 

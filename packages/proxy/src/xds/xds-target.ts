@@ -10,7 +10,7 @@ import type {
   Listener,
   RouteConfiguration,
   Secret,
-} from '@tandem/api';
+} from '@tandem/api/envoy';
 import type { ApplyOptions, ApplyResult } from '../config/apply-result.ts';
 import type { ClusterManager } from '../upstream/cluster-manager.ts';
 

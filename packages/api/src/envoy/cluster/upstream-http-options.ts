@@ -71,7 +71,7 @@ const httpProtocolOptions = message({
   },
 });
 
-const upstreamExtensions = new TypeRegistry<UpstreamHttpOptions>('upstream protocol options');
+export const upstreamExtensions = new TypeRegistry<UpstreamHttpOptions>('upstream protocol options');
 upstreamExtensions.register(`type.googleapis.com/${HTTP_PROTOCOL_OPTIONS_KEY}`, httpProtocolOptions);
 
 /** Cluster.typed_extension_protocol_options: only the upstream HTTP protocol options are known. */

@@ -1,5 +1,5 @@
 /** A route's CorsPolicy compiled once: origin matchers and the headers a preflight answer carries. */
-import type { CorsPolicyConfig } from '@tandem/api';
+import type { CorsPolicyConfig } from '@tandem/api/envoy';
 import { ConfigPath } from '../../router/route-config-error.ts';
 import { type CompiledStringMatcher, compileStringMatcher } from '../../router/string-matcher.ts';
 

@@ -6,7 +6,7 @@
  * origin gets `access-control-allow-origin` (and credentials, exposed headers) on its response.
  * Stats: `http.<stat_prefix>.cors.origin_valid` and `origin_invalid`.
  */
-import { CORS_TYPE_URL } from '@tandem/api';
+import { CORS_TYPE_URL } from '@tandem/api/envoy';
 import { HeaderMap } from '../../http/header-map.ts';
 import type { HttpFilterFactory } from '../../http/http-filter.ts';
 import type { ResponseHeadersHook } from '../../http/http-stream.ts';

@@ -2,7 +2,7 @@
  * An HTTPFault config compiled once (for the filter, or for a route): which requests it applies to,
  * and per request whether to delay (and how long) and whether to abort (and with what).
  */
-import type { FaultConfig } from '@tandem/api';
+import type { FaultConfig } from '@tandem/api/envoy';
 import type { RequestHead } from '../../http/request-head.ts';
 import { CompiledHeaderMatcher, matchAllHeaders } from '../../router/header-matcher.ts';
 import { ConfigPath } from '../../router/route-config-error.ts';

@@ -4,7 +4,7 @@
  * the body waits in the stream meanwhile. Stats under `http.<stat_prefix>.fault.`: delays_injected,
  * aborts_injected, active_faults, faults_overflow.
  */
-import { FAULT_TYPE_URL, type FaultConfig } from '@tandem/api';
+import { FAULT_TYPE_URL, type FaultConfig } from '@tandem/api/envoy';
 import { HeaderMap } from '../../http/header-map.ts';
 import type { HttpFilterFactory, HttpHandler } from '../../http/http-filter.ts';
 import type { HttpStream } from '../../http/http-stream.ts';

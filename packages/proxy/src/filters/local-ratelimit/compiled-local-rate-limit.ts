@@ -4,7 +4,7 @@
  * Stats (`<stat_prefix>.http_local_rate_limit.enabled|enforced|rate_limited|ok`) are bound to the
  * proxy's store on first use, since per-route configs are compiled with the routes.
  */
-import type { HeaderValueOption, LocalRateLimitConfig } from '@tandem/api';
+import type { HeaderValueOption, LocalRateLimitConfig } from '@tandem/api/envoy';
 import type { Descriptor } from '../../router/rate-limit-descriptors.ts';
 import type { Counter, StatsStore } from '../../stats/stats.ts';
 import { TokenBucketState } from './token-bucket.ts';

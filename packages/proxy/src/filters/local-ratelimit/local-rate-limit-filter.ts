@@ -6,7 +6,7 @@
  * response headers and, when enabled, `x-ratelimit-limit`, `-remaining` and `-reset` (which allowed
  * responses carry too).
  */
-import { LOCAL_RATE_LIMIT_TYPE_URL, type LocalRateLimitConfig } from '@tandem/api';
+import { LOCAL_RATE_LIMIT_TYPE_URL, type LocalRateLimitConfig } from '@tandem/api/envoy';
 import { HeaderMap } from '../../http/header-map.ts';
 import type { HttpFilterFactory } from '../../http/http-filter.ts';
 import type { HttpStream, ResponseHeadersHook } from '../../http/http-stream.ts';

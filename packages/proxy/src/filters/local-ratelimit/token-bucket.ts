@@ -3,7 +3,7 @@
  * last fill adds `tokensPerFill` tokens, up to `maxTokens`. No timer runs; reading settles what is
  * due. Times are monotonic milliseconds from the caller's clock.
  */
-import type { TokenBucket } from '@tandem/api';
+import type { TokenBucket } from '@tandem/api/envoy';
 
 export class TokenBucketState {
   readonly maxTokens: number;

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type net from 'node:net';
-import type { HttpConnectionManager } from '@tandem/api';
+import type { HttpConnectionManager } from '@tandem/api/envoy';
 import { AccessLogger } from '../../access-log/access-logger.ts';
 import { GrpcStreamMessages } from '../../istio/grpc-message-counter.ts';
 import type { IstioHttpReporter } from '../../istio/istio-http-reporter.ts';

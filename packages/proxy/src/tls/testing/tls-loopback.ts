@@ -1,6 +1,6 @@
 import net from 'node:net';
 import tls from 'node:tls';
-import type { CommonTlsContext, DataSource, SanMatcher } from '@tandem/api';
+import type { CommonTlsContext, DataSource, SanMatcher } from '@tandem/api/envoy';
 import type { ClientTlsOptions } from '../client-tls-options.ts';
 import type { ServerTlsOptions } from '../server-tls-options.ts';
 

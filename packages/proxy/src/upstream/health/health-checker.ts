@@ -6,7 +6,7 @@
  * `unhealthy_threshold` consecutive network failures take it down (a wrong HTTP status at once) and
  * `healthy_threshold` consecutive passes bring it back.
  */
-import type { HealthCheck } from '@tandem/api';
+import type { HealthCheck } from '@tandem/api/envoy';
 import { realTimers, type TimerScheduler } from '@tandem/api/timers';
 import type { Counter, Gauge, StatsScope } from '../../stats/stats.ts';
 import type { ConnectionFactory } from '../connection-factory.ts';

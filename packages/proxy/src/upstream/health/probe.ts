@@ -5,7 +5,7 @@
  * a TLS cluster is checked over TLS. Each probe uses its own connection and closes it.
  */
 import type net from 'node:net';
-import type { HealthCheck } from '@tandem/api';
+import type { HealthCheck } from '@tandem/api/envoy';
 import type { ConnectionFactory } from '../connection-factory.ts';
 import type { Host } from '../host.ts';
 

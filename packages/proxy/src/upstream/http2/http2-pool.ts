@@ -6,7 +6,7 @@
  */
 import http2 from 'node:http2';
 import type net from 'node:net';
-import type { Http2ProtocolOptions } from '@tandem/api';
+import type { Http2ProtocolOptions } from '@tandem/api/envoy';
 import type { ClusterStats } from '../cluster-stats.ts';
 import type { ConnectFailure, ConnectionFactory } from '../connection-factory.ts';
 import type { Host } from '../host.ts';

@@ -1,4 +1,4 @@
-import type { Cluster } from '@tandem/api';
+import type { Cluster } from '@tandem/api/envoy';
 import type { Host } from '../host.ts';
 import { type HostPicker, NO_HOST } from './host-picker.ts';
 import type { HostSet, LbStats, PrioritySet } from './load-balancer.ts';

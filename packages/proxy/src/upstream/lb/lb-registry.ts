@@ -1,4 +1,4 @@
-import type { LbPolicy } from '@tandem/api';
+import type { LbPolicy } from '@tandem/api/envoy';
 import { LoadBalancerConfigError } from './lb-error.ts';
 import type { LoadBalancerFactory } from './load-balancer.ts';
 

@@ -1,4 +1,4 @@
-import type { Cluster, Locality } from '@tandem/api';
+import type { Cluster, Locality } from '@tandem/api/envoy';
 import type { Host } from '../host.ts';
 
 /** The hosts of one locality within one priority level, with the locality's weight (0 when unset). */

@@ -1,4 +1,4 @@
-import type { Cluster } from '@tandem/api';
+import type { Cluster } from '@tandem/api/envoy';
 import type { Host } from '../host.ts';
 import { type HostPicker, type HostPickerBuilder, NO_HOST } from './host-picker.ts';
 import type { LbContext, LbStats, LoadBalancer, PrioritySet } from './load-balancer.ts';

@@ -1,4 +1,4 @@
-import type { ClusterLoadAssignment, Locality } from '@tandem/api';
+import type { ClusterLoadAssignment, Locality } from '@tandem/api/envoy';
 import type { Host } from '../host.ts';
 import type { HostSet, LocalityHosts, PrioritySet } from './load-balancer.ts';
 

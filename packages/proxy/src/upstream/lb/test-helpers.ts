@@ -1,4 +1,4 @@
-import type { Cluster, Locality } from '@tandem/api';
+import type { Cluster, Locality } from '@tandem/api/envoy';
 import { Host } from '../host.ts';
 import type { LbContext, LoadBalancer } from './load-balancer.ts';
 import { mulberry32 } from './random.ts';

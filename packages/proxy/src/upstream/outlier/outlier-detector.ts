@@ -10,7 +10,7 @@
  * Without `split_external_local_origin_errors`, a local-origin failure counts as a 503 (connect
  * failure or reset) or a 504 (timeout), as in Envoy.
  */
-import type { ClusterOutlierDetection } from '@tandem/api';
+import type { ClusterOutlierDetection } from '@tandem/api/envoy';
 import { realTimers, type TimerScheduler } from '@tandem/api/timers';
 import type { StatsScope } from '../../stats/stats.ts';
 import type { Clock } from '../../util/clock.ts';

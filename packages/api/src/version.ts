@@ -1,0 +1,1 @@
+export const TANDEM_VERSION = '0.1.0';
