@@ -7,25 +7,15 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
+import { freePort } from '../../proxy/test/helpers/free-port.ts';
 import { parseIstioFile } from '../src/config/istio-file-parser.ts';
 import { ControlPlane } from '../src/control-plane.ts';
 
 const DRIVER = path.join(import.meta.dirname, 'helpers/grpc-xds-driver.ts');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function services(p1: number, p2: number): string {
   return `

@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { type Backend, startEchoBackend } from './helpers/backends.ts';
 import { bootstrap, hcm, listener, routeConfig, staticCluster } from './helpers/bootstrap.ts';
 import { curl } from './helpers/exec.ts';
+import { freePort } from './helpers/free-port.ts';
 import { type RunningProxy, startProxy } from './helpers/start-proxy.ts';
 
 /** A server that accepts connections and never answers. */
@@ -42,16 +43,6 @@ function closesIdle(): Promise<{ server: net.Server; port: number; connections: 
     server.listen(0, '127.0.0.1', () =>
       resolve({ server, port: (server.address() as net.AddressInfo).port, connections: () => n }),
     );
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
   });
 }
 

@@ -22,6 +22,7 @@ import { type RatingsOptions, startRatings } from '../../../../examples/bookinfo
 import { startReviews } from '../../../../examples/bookinfo/reviews.ts';
 import { adminRequest, readStats } from '../../../proxy/test/helpers/admin.ts';
 import { adsBootstrap } from '../../../proxy/test/helpers/ads-bootstrap.ts';
+import { freePort } from '../../../proxy/test/helpers/free-port.ts';
 import { parseIstioFile } from '../../src/config/istio-file-parser.ts';
 import { ControlPlane } from '../../src/control-plane.ts';
 
@@ -433,15 +434,7 @@ async function startSidecar(
   return proxy;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 /** An address in 127/8 where `port` is free (Linux routes all of it to loopback). */
 async function freeAddressFor(port: number): Promise<string> {

@@ -147,16 +147,7 @@ function listen(server: http.Server, name: string, seen: SeenRequest[]): Promise
   });
 }
 
-/** A port on 127.0.0.1 that nothing listens on (connections to it are refused). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = http.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from './free-port.ts';
 
 /** A backend that holds every request open until `release()` answers them all. */
 export interface HoldingBackend extends Backend {
