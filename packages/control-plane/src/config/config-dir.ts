@@ -4,8 +4,8 @@
  * store always reflects the directory as a whole. A reload stats every file and reads only those
  * written since the last read (see ParseMemo), several at a time.
  */
-import { type Dirent, type FSWatcher, readdirSync, statSync, watch } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { type Dirent, type FSWatcher, readdirSync, realpathSync, statSync, watch } from 'node:fs';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { FileParse } from './config-store.ts';
 import type { ParseMemo } from './parse-memo.ts';
@@ -55,7 +55,11 @@ async function readOne(file: string, memo: ParseMemo, now: () => number): Promis
  * Config files under `dir`. Symbolic links are followed (a Kubernetes ConfigMap volume is made of
  * them, and a directory of links lets files elsewhere be read in place); hidden entries are not.
  */
-async function listFiles(dir: string): Promise<string[]> {
+async function listFiles(dir: string, visited = new Set<string>()): Promise<string[]> {
+  // A directory reached twice (links to a parent, or two links to one place) is read once.
+  const real = await realpath(dir).catch(() => dir);
+  if (visited.has(real)) return [];
+  visited.add(real);
   const entries = await readdir(dir, { withFileTypes: true });
   const out: string[] = [];
   for (const e of entries) {
@@ -63,7 +67,7 @@ async function listFiles(dir: string): Promise<string[]> {
     const p = path.join(dir, e.name);
     const target = e.isSymbolicLink() ? await stat(p).catch(() => undefined) : e;
     if (target === undefined) continue;
-    if (target.isDirectory()) out.push(...(await listFiles(p)));
+    if (target.isDirectory()) out.push(...(await listFiles(p, visited)));
     else if (target.isFile() && CONFIG_FILE.test(e.name)) out.push(p);
   }
   return out;
@@ -122,7 +126,15 @@ export function watchConfigDir(dir: string, onChange: () => void, settleMs = 100
 }
 
 /** `dir` and every directory under it that {@link listFiles} would read (links followed, hidden ones not). */
-function listDirectoriesSync(dir: string): string[] {
+function listDirectoriesSync(dir: string, visited = new Set<string>()): string[] {
+  let real = dir;
+  try {
+    real = realpathSync(dir);
+  } catch {
+    // gone: listed as given, its watch fails and the next event lists again
+  }
+  if (visited.has(real)) return [];
+  visited.add(real);
   const out = [dir];
   let entries: Dirent[];
   try {
@@ -136,7 +148,7 @@ function listDirectoriesSync(dir: string): string[] {
     const isDirectory = e.isSymbolicLink()
       ? statSync(p, { throwIfNoEntry: false })?.isDirectory()
       : e.isDirectory();
-    if (isDirectory) out.push(...listDirectoriesSync(p));
+    if (isDirectory) out.push(...listDirectoriesSync(p, visited));
   }
   return out;
 }

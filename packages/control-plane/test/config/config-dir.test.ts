@@ -4,7 +4,7 @@
  * read (the racy case), so a same-size rewrite right after a read is still seen.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -108,6 +108,20 @@ describe('readConfigDir', () => {
       files.map((f) => textOf(f.parse)),
       ['b', 'c'],
     );
+  });
+
+  it('reads a directory reached through a link to a parent once, without looping', async () => {
+    const dir = configDir({ 'a.yaml': 'a', 'sub/b.yaml': 'b' });
+    symlinkSync(dir, join(dir, 'sub', 'loop'));
+    symlinkSync(join(dir, 'sub'), join(dir, 'again'));
+    const { memo } = recordingMemo();
+    const files = await readConfigDir(dir, memo);
+    assert.deepEqual(
+      files.map((f) => textOf(f.parse)),
+      ['a', 'b'],
+    );
+    const stop = watchConfigDir(dir, () => {});
+    stop();
   });
 
   it('reads many files with the results in path order', async () => {
